@@ -1,0 +1,108 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * vgpu debugfs: what an operator needs to see of the device.
+ *
+ * dri/N/vgpu_info lists the negotiated features (and what the host
+ * offered), each scanout as the host reports it, the capsets, and the
+ * state of both virtqueues. The format is one "key: value" per line so
+ * scripts can read it.
+ */
+#include <linux/seq_file.h>
+#include <linux/virtio.h>
+#include <linux/virtio_config.h>
+
+#include <drm/drm_debugfs.h>
+#include <drm/drm_drv.h>
+#include <drm/drm_file.h>
+
+#include "vgpu_drv.h"
+
+static void vgpu_debugfs_features(struct seq_file *m, const char *what,
+				  u64 bits)
+{
+	unsigned int bit;
+
+	seq_printf(m, "features %s: 0x%llx", what, bits);
+	for (bit = 0; bit < 24; bit++) {
+		const char *name = vgpu_proto_feature_name(bit);
+
+		if (bits & BIT_ULL(bit))
+			seq_printf(m, " %s", name ? name : "?");
+	}
+	seq_putc(m, '\n');
+}
+
+static void vgpu_debugfs_queue(struct seq_file *m, struct vgpu_vq *q)
+{
+	struct vgpu_vq_state st;
+
+	vgpu_vq_snapshot(q, &st);
+	seq_printf(m, "queue %s: size %u free %u inflight %u dead %d queued %llu completed %llu notifies %llu full_waits %llu full_timeouts %llu flushed %llu\n",
+		   q->name, st.size, st.free, st.inflight, st.dead,
+		   st.stats.queued, st.stats.completed, st.stats.notifies,
+		   st.stats.full_waits, st.stats.full_timeouts,
+		   st.stats.flushed);
+}
+
+static int vgpu_debugfs_info(struct seq_file *m, void *unused)
+{
+	struct drm_info_node *node = m->private;
+	struct drm_device *drm = node->minor->dev;
+	struct vgpu_device *vg = to_vgpu(drm);
+	unsigned int i;
+	int idx;
+
+	if (!drm_dev_enter(drm, &idx))
+		return -ENODEV;
+
+	vgpu_debugfs_features(m, "offered", vg->features_offered);
+	vgpu_debugfs_features(m, "negotiated", vg->vdev->features);
+	seq_printf(m, "version_1: %s\n",
+		   virtio_has_feature(vg->vdev, VIRTIO_F_VERSION_1) ? "yes" : "no");
+	seq_printf(m, "virgl: %s\n", vg->has_virgl ? "yes" : "no");
+	seq_printf(m, "edid: %s\n", vg->has_edid ? "yes" : "no");
+	seq_printf(m, "resource_uuid: %s\n", vg->has_resource_uuid ? "yes" : "no");
+	seq_printf(m, "resource_blob: %s\n", vg->has_resource_blob ? "yes" : "no");
+	seq_printf(m, "context_init: %s\n", vg->has_context_init ? "yes" : "no");
+
+	mutex_lock(&vg->state_lock);
+	seq_printf(m, "scanouts: %u\n", vg->num_scanouts);
+	for (i = 0; i < vg->num_scanouts; i++) {
+		const struct vgpu_scanout *s = &vg->scanouts[i];
+
+		seq_printf(m, "scanout %u: enabled %d size %ux%u pos %u,%u flags 0x%x edid %u\n",
+			   i, s->info.enabled, s->info.width, s->info.height,
+			   s->info.x, s->info.y, s->info.flags, s->edid_len);
+	}
+	seq_printf(m, "display_events: %u\n", vg->display_events);
+	mutex_unlock(&vg->state_lock);
+
+	seq_printf(m, "capsets: %u\n", vg->num_capsets);
+	for (i = 0; i < vg->num_capsets; i++) {
+		const struct vgpu_capset *c = &vg->capsets[i];
+
+		seq_printf(m, "capset %u: id %u %s max_version %u max_size %u\n",
+			   i, c->id, vgpu_proto_capset_name(c->id),
+			   c->max_version, c->max_size);
+	}
+
+	vgpu_debugfs_queue(m, &vg->ctrlq);
+	vgpu_debugfs_queue(m, &vg->cursorq);
+	drm_dev_exit(idx);
+	return 0;
+}
+
+static const struct drm_info_list vgpu_debugfs_list[] = {
+	{ "vgpu_info", vgpu_debugfs_info, 0, NULL },
+};
+
+/**
+ * vgpu_debugfs_init - create the debugfs files of a minor
+ * @minor: DRM minor
+ */
+void vgpu_debugfs_init(struct drm_minor *minor)
+{
+	drm_debugfs_create_files(vgpu_debugfs_list,
+				 ARRAY_SIZE(vgpu_debugfs_list),
+				 minor->debugfs_root, minor);
+}

@@ -1,0 +1,275 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * vgpu device feature: what the host offers.
+ *
+ * Reads the config space, asks the host for its displays, EDIDs and
+ * capsets, and refreshes the display state when the host raises a
+ * config-change event. Commands go through the transport with bounded,
+ * interruptible waits; every host error is returned to the caller.
+ */
+#include <linux/slab.h>
+#include <linux/virtio.h>
+#include <linux/virtio_config.h>
+
+#include <drm/drm_managed.h>
+#include <drm/drm_print.h>
+
+#include "vgpu_drv.h"
+
+/**
+ * vgpu_cmd_exec - send one command and wait for its answer
+ * @vg: device
+ * @q: queue to use
+ * @buf: filled request; the caller keeps its reference
+ * @expected: the OK response type
+ * @min_len: smallest valid response length
+ *
+ * Return: 0 with the response in @buf, or a negative errno: the
+ * transport's, -ETIMEDOUT, -ERESTARTSYS, or the host's error response.
+ */
+int vgpu_cmd_exec(struct vgpu_device *vg, struct vgpu_vq *q,
+		  struct vgpu_buf *buf, u32 expected, u32 min_len)
+{
+	u32 type = le32_to_cpu(((struct virtio_gpu_ctrl_hdr *)buf->req)->type);
+	int ret;
+
+	ret = vgpu_vq_submit(q, &buf, 1, vg->cmd_timeout);
+	if (!ret)
+		ret = vgpu_buf_wait(buf, vg->cmd_timeout);
+	if (ret) {
+		drm_dbg_driver(vg->drm, "cmd 0x%04x on %s: transport error %d\n",
+			       type, q->name, ret);
+		return ret;
+	}
+	ret = vgpu_proto_resp_check(buf->resp, buf->used_len, expected, min_len);
+	if (ret)
+		drm_dbg_driver(vg->drm, "cmd 0x%04x: response 0x%04x len %u: %d\n",
+			       type, vgpu_proto_resp_type(buf->resp, buf->used_len),
+			       buf->used_len, ret);
+	return ret;
+}
+
+/**
+ * vgpu_device_read_config - read scanout and capset counts
+ * @vg: device
+ *
+ * Counts above the protocol's or vgpu's limits are clamped with a warning.
+ */
+void vgpu_device_read_config(struct vgpu_device *vg)
+{
+	u32 scanouts, capsets;
+
+	virtio_cread_le(vg->vdev, struct virtio_gpu_config, num_scanouts,
+			&scanouts);
+	virtio_cread_le(vg->vdev, struct virtio_gpu_config, num_capsets,
+			&capsets);
+	if (scanouts > VGPU_MAX_SCANOUTS) {
+		drm_warn(vg->drm, "host reports %u scanouts, using %u\n",
+			 scanouts, VGPU_MAX_SCANOUTS);
+		scanouts = VGPU_MAX_SCANOUTS;
+	}
+	if (capsets > VGPU_MAX_CAPSETS) {
+		drm_warn(vg->drm, "host reports %u capsets, using %u\n",
+			 capsets, VGPU_MAX_CAPSETS);
+		capsets = VGPU_MAX_CAPSETS;
+	}
+	vg->num_scanouts = scanouts;
+	vg->num_capsets = capsets;
+}
+
+static int vgpu_query_display_info(struct vgpu_device *vg)
+{
+	struct vgpu_scanout_info info[VGPU_MAX_SCANOUTS];
+	struct vgpu_buf *buf;
+	unsigned int i;
+	int ret;
+
+	buf = vgpu_buf_alloc(sizeof(struct virtio_gpu_ctrl_hdr),
+			     sizeof(struct virtio_gpu_resp_display_info),
+			     GFP_KERNEL);
+	if (!buf)
+		return -ENOMEM;
+	vgpu_proto_get_display_info(buf->req);
+	ret = vgpu_cmd_exec(vg, &vg->ctrlq, buf, VIRTIO_GPU_RESP_OK_DISPLAY_INFO,
+			    sizeof(struct virtio_gpu_resp_display_info));
+	if (!ret) {
+		vgpu_proto_parse_display_info(buf->resp, vg->num_scanouts, info);
+		mutex_lock(&vg->state_lock);
+		for (i = 0; i < vg->num_scanouts; i++)
+			vg->scanouts[i].info = info[i];
+		mutex_unlock(&vg->state_lock);
+	}
+	vgpu_buf_put(buf);
+	return ret;
+}
+
+/* One GET_EDID per scanout, sent as one batch. Failures leave no EDID. */
+static void vgpu_query_edids(struct vgpu_device *vg)
+{
+	struct vgpu_buf *bufs[VGPU_MAX_SCANOUTS] = {};
+	unsigned int i, n = vg->num_scanouts;
+	u32 size;
+	int ret;
+
+	for (i = 0; i < n; i++) {
+		bufs[i] = vgpu_buf_alloc(sizeof(struct virtio_gpu_cmd_get_edid),
+					 sizeof(struct virtio_gpu_resp_edid),
+					 GFP_KERNEL);
+		if (!bufs[i])
+			break;
+		vgpu_proto_get_edid(bufs[i]->req, i);
+	}
+	n = i;
+	vgpu_vq_submit(&vg->ctrlq, bufs, n, vg->cmd_timeout);
+
+	for (i = 0; i < n; i++) {
+		struct vgpu_buf *buf = bufs[i];
+
+		ret = vgpu_buf_wait(buf, vg->cmd_timeout);
+		if (!ret)
+			ret = vgpu_proto_resp_check(buf->resp, buf->used_len,
+						    VIRTIO_GPU_RESP_OK_EDID,
+						    offsetof(struct virtio_gpu_resp_edid, edid));
+		if (!ret)
+			ret = vgpu_proto_parse_edid(buf->resp, buf->used_len, &size);
+		mutex_lock(&vg->state_lock);
+		if (ret) {
+			drm_dbg_kms(vg->drm, "scanout %u: no EDID (%d)\n", i, ret);
+			vg->scanouts[i].edid_len = 0;
+		} else {
+			struct virtio_gpu_resp_edid *resp = buf->resp;
+
+			memcpy(vg->scanouts[i].edid, resp->edid, size);
+			vg->scanouts[i].edid_len = size;
+		}
+		mutex_unlock(&vg->state_lock);
+		vgpu_buf_put(buf);
+	}
+	for (i = n; i < vg->num_scanouts; i++) {
+		mutex_lock(&vg->state_lock);
+		vg->scanouts[i].edid_len = 0;
+		mutex_unlock(&vg->state_lock);
+	}
+}
+
+/*
+ * Ask for every capset's info as one batch. Entries with a bad id or size,
+ * or an id seen before, are dropped; the rest are kept in order.
+ */
+static int vgpu_query_capsets(struct vgpu_device *vg)
+{
+	u32 asked = vg->num_capsets;
+	struct vgpu_capset cap;
+	struct vgpu_buf **bufs;
+	u64 seen = 0;
+	unsigned int i, kept = 0;
+	int ret = 0;
+
+	vg->num_capsets = 0;
+	if (!asked)
+		return 0;
+	vg->capsets = drmm_kcalloc(vg->drm, asked, sizeof(*vg->capsets),
+				   GFP_KERNEL);
+	bufs = kcalloc(asked, sizeof(*bufs), GFP_KERNEL);
+	if (!vg->capsets || !bufs) {
+		kfree(bufs);
+		return -ENOMEM;
+	}
+	for (i = 0; i < asked; i++) {
+		bufs[i] = vgpu_buf_alloc(sizeof(struct virtio_gpu_get_capset_info),
+					 sizeof(struct virtio_gpu_resp_capset_info),
+					 GFP_KERNEL);
+		if (!bufs[i]) {
+			ret = -ENOMEM;
+			break;
+		}
+		vgpu_proto_get_capset_info(bufs[i]->req, i);
+	}
+	if (!ret)
+		ret = vgpu_vq_submit(&vg->ctrlq, bufs, asked, vg->cmd_timeout);
+
+	for (i = 0; i < asked && bufs[i]; i++) {
+		struct vgpu_buf *buf = bufs[i];
+		int err;
+
+		err = ret ? ret : vgpu_buf_wait(buf, vg->cmd_timeout);
+		if (!err)
+			err = vgpu_proto_resp_check(buf->resp, buf->used_len,
+						    VIRTIO_GPU_RESP_OK_CAPSET_INFO,
+						    sizeof(struct virtio_gpu_resp_capset_info));
+		if (!err)
+			err = vgpu_proto_parse_capset_info(buf->resp, &cap);
+		if (!err && (seen & BIT_ULL(cap.id)))
+			err = -EEXIST;
+		if (err == -ETIMEDOUT || err == -ERESTARTSYS || err == -ENODEV) {
+			ret = err;
+		} else if (err) {
+			drm_warn(vg->drm, "capset %u rejected (%d)\n", i, err);
+		} else {
+			seen |= BIT_ULL(cap.id);
+			vg->capsets[kept++] = cap;
+		}
+		vgpu_buf_put(buf);
+	}
+	kfree(bufs);
+	vg->num_capsets = kept;
+	return ret;
+}
+
+/**
+ * vgpu_device_query - learn the host's displays, EDIDs and capsets
+ * @vg: device with its queues ready
+ *
+ * Return: 0, or the error that kept the device from answering.
+ */
+int vgpu_device_query(struct vgpu_device *vg)
+{
+	int ret;
+
+	if (vg->num_scanouts) {
+		ret = vgpu_query_display_info(vg);
+		if (ret) {
+			drm_err(vg->drm, "GET_DISPLAY_INFO failed: %d\n", ret);
+			return ret;
+		}
+		if (vg->has_edid)
+			vgpu_query_edids(vg);
+	}
+	if (vg->has_virgl || vg->has_context_init) {
+		ret = vgpu_query_capsets(vg);
+		if (ret) {
+			drm_err(vg->drm, "GET_CAPSET_INFO failed: %d\n", ret);
+			return ret;
+		}
+	} else {
+		vg->num_capsets = 0;
+	}
+	return 0;
+}
+
+/**
+ * vgpu_device_config_work - handle a config-change interrupt
+ * @work: &vgpu_device.config_work
+ *
+ * Acknowledges the events it read; a display event refreshes the
+ * display info and EDIDs.
+ */
+void vgpu_device_config_work(struct work_struct *work)
+{
+	struct vgpu_device *vg = container_of(work, struct vgpu_device,
+					      config_work);
+	u32 events;
+
+	virtio_cread_le(vg->vdev, struct virtio_gpu_config, events_read,
+			&events);
+	if (events & VIRTIO_GPU_EVENT_DISPLAY) {
+		mutex_lock(&vg->state_lock);
+		vg->display_events++;
+		mutex_unlock(&vg->state_lock);
+		if (vg->num_scanouts && !vgpu_query_display_info(vg) &&
+		    vg->has_edid)
+			vgpu_query_edids(vg);
+	}
+	virtio_cwrite_le(vg->vdev, struct virtio_gpu_config, events_clear,
+			 &events);
+}

@@ -1,0 +1,218 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * vgpu: virtio-gpu DRM driver - virtio binding and DRM device.
+ *
+ * Probe order: DRM device (parent: the PCI function, so libdrm and Mesa
+ * find it by its bus), features, config space, virtqueues, device ready,
+ * host queries with bounded waits, then registration. Remove undoes it in
+ * reverse: unplug (no new ioctls), stop the config worker, stop the
+ * queues, reset the device, give back every buffer, delete the queues.
+ */
+#include <linux/jiffies.h>
+#include <linux/module.h>
+#include <linux/string_helpers.h>
+#include <linux/virtio.h>
+#include <linux/virtio_config.h>
+#include <linux/virtio_ids.h>
+
+#include <drm/drm_drv.h>
+#include <drm/drm_file.h>
+#include <drm/drm_gem.h>
+#include <drm/drm_ioctl.h>
+#include <drm/drm_managed.h>
+#include <drm/drm_print.h>
+
+#include "vgpu_compat.h"
+#include "vgpu_drv.h"
+
+#define VGPU_VERSION "0.1.0"
+
+static unsigned int cmd_timeout_ms = 10000;
+module_param(cmd_timeout_ms, uint, 0444);
+MODULE_PARM_DESC(cmd_timeout_ms,
+		 "Longest wait for the device to answer or free ring space, in ms (default 10000)");
+
+DEFINE_DRM_GEM_FOPS(vgpu_fops);
+
+static const struct drm_driver vgpu_drm_driver = {
+	.driver_features = DRIVER_GEM | DRIVER_RENDER,
+	.fops = &vgpu_fops,
+	.debugfs_init = vgpu_debugfs_init,
+	.name = VGPU_DRIVER_NAME,
+	.desc = VGPU_DRIVER_DESC,
+	VGPU_DRM_DRIVER_DATE("20261121")
+	.major = VGPU_DRIVER_MAJOR,
+	.minor = VGPU_DRIVER_MINOR,
+	.patchlevel = VGPU_DRIVER_PATCHLEVEL,
+};
+
+static void vgpu_ctrlq_done(struct virtqueue *vq)
+{
+	struct vgpu_device *vg = vq->vdev->priv;
+
+	vgpu_vq_reclaim(&vg->ctrlq);
+}
+
+static void vgpu_cursorq_done(struct virtqueue *vq)
+{
+	struct vgpu_device *vg = vq->vdev->priv;
+
+	vgpu_vq_reclaim(&vg->cursorq);
+}
+
+static int vgpu_vqs_init(struct vgpu_device *vg)
+{
+	static const char * const names[] = { "control", "cursor" };
+	vq_callback_t *cbs[] = { vgpu_ctrlq_done, vgpu_cursorq_done };
+	struct virtqueue *vqs[2];
+	int ret;
+
+	ret = vgpu_find_vqs(vg->vdev, 2, vqs, cbs, names);
+	if (ret) {
+		drm_err(vg->drm, "cannot set up virtqueues: %d\n", ret);
+		return ret;
+	}
+	vgpu_vq_init(&vg->ctrlq, names[0], vqs[0]);
+	vgpu_vq_init(&vg->cursorq, names[1], vqs[1]);
+	return 0;
+}
+
+static void vgpu_vqs_fini(struct vgpu_device *vg)
+{
+	vgpu_vq_stop(&vg->ctrlq);
+	vgpu_vq_stop(&vg->cursorq);
+	virtio_reset_device(vg->vdev);
+	vgpu_vq_flush(&vg->ctrlq);
+	vgpu_vq_flush(&vg->cursorq);
+	vg->vdev->config->del_vqs(vg->vdev);
+}
+
+static void vgpu_read_features(struct vgpu_device *vg)
+{
+	struct virtio_device *vdev = vg->vdev;
+
+	vg->features_offered = vdev->config->get_features(vdev);
+	vg->has_virgl = virtio_has_feature(vdev, VIRTIO_GPU_F_VIRGL);
+	vg->has_edid = virtio_has_feature(vdev, VIRTIO_GPU_F_EDID);
+	vg->has_resource_uuid = virtio_has_feature(vdev, VIRTIO_GPU_F_RESOURCE_UUID);
+	vg->has_resource_blob = virtio_has_feature(vdev, VIRTIO_GPU_F_RESOURCE_BLOB);
+	vg->has_context_init = virtio_has_feature(vdev, VIRTIO_GPU_F_CONTEXT_INIT);
+	drm_dbg_driver(vg->drm, "features offered 0x%llx negotiated 0x%llx\n",
+		       vg->features_offered, vdev->features);
+}
+
+static int vgpu_probe(struct virtio_device *vdev)
+{
+	struct vgpu_device *vg;
+	struct drm_device *drm;
+	int ret;
+
+	if (!virtio_has_feature(vdev, VIRTIO_F_VERSION_1)) {
+		dev_err(&vdev->dev, "device does not offer VIRTIO_F_VERSION_1\n");
+		return -ENODEV;
+	}
+
+	drm = drm_dev_alloc(&vgpu_drm_driver, vdev->dev.parent);
+	if (IS_ERR(drm))
+		return PTR_ERR(drm);
+
+	vg = drmm_kzalloc(drm, sizeof(*vg), GFP_KERNEL);
+	if (!vg) {
+		ret = -ENOMEM;
+		goto err_put;
+	}
+	drm->dev_private = vg;
+	vg->drm = drm;
+	vg->vdev = vdev;
+	vg->cmd_timeout = msecs_to_jiffies(cmd_timeout_ms) ?: 1;
+	INIT_WORK(&vg->config_work, vgpu_device_config_work);
+	ret = drmm_mutex_init(drm, &vg->state_lock);
+	if (ret)
+		goto err_put;
+
+	vgpu_read_features(vg);
+	vgpu_device_read_config(vg);
+	if (vg->num_scanouts) {
+		vg->scanouts = drmm_kcalloc(drm, vg->num_scanouts,
+					    sizeof(*vg->scanouts), GFP_KERNEL);
+		if (!vg->scanouts) {
+			ret = -ENOMEM;
+			goto err_put;
+		}
+	}
+
+	vdev->priv = vg;
+	ret = vgpu_vqs_init(vg);
+	if (ret)
+		goto err_put;
+	virtio_device_ready(vdev);
+
+	ret = vgpu_device_query(vg);
+	if (ret)
+		goto err_vqs;
+
+	ret = drm_dev_register(drm, 0);
+	if (ret)
+		goto err_vqs;
+
+	drm_info(drm, "vgpu %s: %u scanout(s), %u capset(s), virgl %s, edid %s\n",
+		 VGPU_VERSION, vg->num_scanouts, vg->num_capsets,
+		 str_yes_no(vg->has_virgl), str_yes_no(vg->has_edid));
+	return 0;
+
+err_vqs:
+	vgpu_vqs_fini(vg);
+err_put:
+	vdev->priv = NULL;
+	drm_dev_put(drm);
+	return ret;
+}
+
+static void vgpu_remove(struct virtio_device *vdev)
+{
+	struct vgpu_device *vg = vdev->priv;
+	struct drm_device *drm = vg->drm;
+
+	drm_dev_unplug(drm);
+	cancel_work_sync(&vg->config_work);
+	vgpu_vqs_fini(vg);
+	vdev->priv = NULL;
+	drm_dev_put(drm);
+}
+
+static void vgpu_config_changed(struct virtio_device *vdev)
+{
+	struct vgpu_device *vg = vdev->priv;
+
+	schedule_work(&vg->config_work);
+}
+
+static const struct virtio_device_id vgpu_id_table[] = {
+	{ VIRTIO_ID_GPU, VIRTIO_DEV_ANY_ID },
+	{ 0 },
+};
+MODULE_DEVICE_TABLE(virtio, vgpu_id_table);
+
+static const unsigned int vgpu_features[] = {
+	VIRTIO_GPU_F_VIRGL,
+	VIRTIO_GPU_F_EDID,
+	VIRTIO_GPU_F_RESOURCE_UUID,
+	VIRTIO_GPU_F_RESOURCE_BLOB,
+	VIRTIO_GPU_F_CONTEXT_INIT,
+};
+
+static struct virtio_driver vgpu_virtio_driver = {
+	.feature_table = vgpu_features,
+	.feature_table_size = ARRAY_SIZE(vgpu_features),
+	.driver.name = KBUILD_MODNAME,
+	.driver.owner = THIS_MODULE,
+	.id_table = vgpu_id_table,
+	.probe = vgpu_probe,
+	.remove = vgpu_remove,
+	.config_changed = vgpu_config_changed,
+};
+module_virtio_driver(vgpu_virtio_driver);
+
+MODULE_DESCRIPTION("virtio GPU DRM/KMS driver (vgpu)");
+MODULE_LICENSE("GPL");
+MODULE_VERSION(VGPU_VERSION);

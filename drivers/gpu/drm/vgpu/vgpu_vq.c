@@ -1,0 +1,413 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * vgpu transport layer: command buffers on virtqueues.
+ *
+ * Submission: vgpu_vq_queue() places buffers on the ring without telling
+ * the device; vgpu_vq_kick() tells it once for everything queued since the
+ * last kick. vgpu_vq_submit() does both for a batch. When the ring is full
+ * the submitter kicks (so the device can make progress) and sleeps,
+ * interruptibly and for a bounded time, until the device returns buffers.
+ *
+ * Completion: the virtqueue callback calls vgpu_vq_reclaim(), which takes
+ * every returned buffer off the ring, runs its hook, completes it and drops
+ * the ring's reference. Nothing here waits for a workqueue.
+ *
+ * Teardown: vgpu_vq_stop() refuses new buffers and wakes sleepers; after
+ * the device has been reset, vgpu_vq_flush() returns every buffer still on
+ * the ring to its owner with -ENODEV.
+ */
+#include <linux/errno.h>
+#include <linux/jiffies.h>
+#include <linux/kernel.h>
+#include <linux/overflow.h>
+#include <linux/sched.h>
+#include <linux/slab.h>
+#include <linux/virtio.h>
+
+#include "vgpu_vq.h"
+
+/**
+ * vgpu_buf_alloc - allocate a zeroed command buffer
+ * @req_len: request size in bytes (non-zero)
+ * @resp_len: response size in bytes (0 for none)
+ * @gfp: allocation flags
+ *
+ * Return: the buffer holding one reference, or NULL.
+ */
+struct vgpu_buf *vgpu_buf_alloc(u32 req_len, u32 resp_len, gfp_t gfp)
+{
+	size_t req_room = ALIGN((size_t)req_len, 8);
+	struct vgpu_buf *buf;
+
+	if (!req_len)
+		return NULL;
+	buf = kzalloc(struct_size(buf, storage, req_room + resp_len), gfp);
+	if (!buf)
+		return NULL;
+	kref_init(&buf->ref);
+	INIT_LIST_HEAD(&buf->link);
+	init_completion(&buf->done);
+	buf->req = buf->storage;
+	buf->req_len = req_len;
+	if (resp_len) {
+		buf->resp = buf->storage + req_room;
+		buf->resp_len = resp_len;
+	}
+	return buf;
+}
+
+/**
+ * vgpu_buf_get - take a reference
+ * @buf: buffer
+ */
+void vgpu_buf_get(struct vgpu_buf *buf)
+{
+	kref_get(&buf->ref);
+}
+
+static void vgpu_buf_release(struct kref *ref)
+{
+	kfree(container_of(ref, struct vgpu_buf, ref));
+}
+
+/**
+ * vgpu_buf_put - drop a reference; the last one frees the buffer
+ * @buf: buffer, may be NULL
+ */
+void vgpu_buf_put(struct vgpu_buf *buf)
+{
+	if (buf)
+		kref_put(&buf->ref, vgpu_buf_release);
+}
+
+/**
+ * vgpu_buf_set_data - attach an extra payload
+ * @buf: buffer not yet queued
+ * @sgl: terminated scatterlist; must stay valid until @buf completes
+ * @nents: number of entries (0 to detach)
+ * @to_device: the device reads the payload (else it writes it)
+ */
+void vgpu_buf_set_data(struct vgpu_buf *buf, struct scatterlist *sgl,
+		       unsigned int nents, bool to_device)
+{
+	struct scatterlist *sg;
+	unsigned int i;
+	u64 len = 0;
+
+	for_each_sg(sgl, sg, nents, i)
+		len += sg->length;
+	buf->data_len = (u32)min_t(u64, len, U32_MAX - buf->resp_len);
+	buf->data = nents ? sgl : NULL;
+	buf->data_nents = nents;
+	buf->data_to_device = to_device;
+}
+
+/**
+ * vgpu_buf_wait - wait until the device returned a buffer
+ * @buf: a queued buffer the caller holds a reference to
+ * @timeout: longest wait, in jiffies
+ *
+ * Interruptible and bounded. Giving up does not cancel the command: the
+ * ring keeps its reference until the device answers or teardown.
+ *
+ * Return: @buf->status once done, -ETIMEDOUT, or -ERESTARTSYS.
+ */
+int vgpu_buf_wait(struct vgpu_buf *buf, unsigned long timeout)
+{
+	long ret;
+
+	might_sleep();
+	ret = wait_for_completion_interruptible_timeout(&buf->done, timeout);
+	if (ret < 0)
+		return ret;
+	if (!ret)
+		return -ETIMEDOUT;
+	return buf->status;
+}
+
+/**
+ * vgpu_vq_init - bind a queue to its virtqueue
+ * @q: queue
+ * @name: name for reporting
+ * @vq: the virtqueue; its callback must call vgpu_vq_reclaim()
+ */
+void vgpu_vq_init(struct vgpu_vq *q, const char *name, struct virtqueue *vq)
+{
+	q->name = name;
+	q->vq = vq;
+	spin_lock_init(&q->lock);
+	init_waitqueue_head(&q->space);
+	INIT_LIST_HEAD(&q->pending);
+	q->inflight = 0;
+	q->dead = false;
+	q->reclaim_seq = 0;
+	memset(&q->stats, 0, sizeof(q->stats));
+}
+
+/* Hand a buffer back to its owner; drops the ring's reference. */
+static void vgpu_buf_finish(struct vgpu_buf *buf, int status)
+{
+	buf->status = status;
+	if (buf->on_done)
+		buf->on_done(buf);
+	complete_all(&buf->done);
+	vgpu_buf_put(buf);
+}
+
+static bool vgpu_vq_progressed(struct vgpu_vq *q, unsigned int seq)
+{
+	return READ_ONCE(q->reclaim_seq) != seq || READ_ONCE(q->dead);
+}
+
+/**
+ * vgpu_vq_queue - place a buffer on the ring without notifying the device
+ * @q: queue
+ * @buf: buffer; on success the ring takes its own reference
+ * @timeout: longest wait for ring space, in jiffies
+ *
+ * Context: may sleep when the ring is full.
+ *
+ * Return: 0, -ENODEV once the queue is stopped, -ETIMEDOUT when no space
+ * came free in time, -ERESTARTSYS on a signal, or the virtqueue's error.
+ * On failure the buffer is not on the ring and is left untouched.
+ */
+int vgpu_vq_queue(struct vgpu_vq *q, struct vgpu_buf *buf,
+		  unsigned long timeout)
+{
+	unsigned long deadline = jiffies + timeout;
+	struct scatterlist req_sg, resp_sg;
+	struct scatterlist *sgs[3];
+	unsigned int out = 0, in = 0;
+	unsigned long flags;
+	unsigned int seq;
+	long left;
+	int ret;
+
+	sg_init_one(&req_sg, buf->req, buf->req_len);
+	sgs[out++] = &req_sg;
+	if (buf->data_nents && buf->data_to_device)
+		sgs[out++] = buf->data;
+	if (buf->data_nents && !buf->data_to_device)
+		sgs[out + in++] = buf->data;
+	if (buf->resp_len) {
+		sg_init_one(&resp_sg, buf->resp, buf->resp_len);
+		sgs[out + in++] = &resp_sg;
+	}
+
+	for (;;) {
+		spin_lock_irqsave(&q->lock, flags);
+		if (q->dead) {
+			ret = -ENODEV;
+		} else {
+			ret = virtqueue_add_sgs(q->vq, sgs, out, in, buf,
+						GFP_ATOMIC);
+		}
+		if (!ret) {
+			kref_get(&buf->ref);
+			reinit_completion(&buf->done);
+			list_add_tail(&buf->link, &q->pending);
+			q->inflight++;
+			q->stats.queued++;
+		} else if (ret == -ENOSPC) {
+			q->stats.full_waits++;
+		}
+		seq = q->reclaim_seq;
+		spin_unlock_irqrestore(&q->lock, flags);
+
+		if (ret != -ENOSPC)
+			return ret;
+
+		/* The device may be waiting for what we queued: tell it. */
+		vgpu_vq_kick(q);
+		might_sleep();
+		left = (long)(deadline - jiffies);
+		if (left > 0)
+			left = wait_event_interruptible_timeout(q->space,
+								vgpu_vq_progressed(q, seq),
+								left);
+		if (left < 0)
+			return left;
+		if (!left) {
+			spin_lock_irqsave(&q->lock, flags);
+			q->stats.full_timeouts++;
+			spin_unlock_irqrestore(&q->lock, flags);
+			return -ETIMEDOUT;
+		}
+	}
+}
+
+/**
+ * vgpu_vq_kick - notify the device of everything queued since the last kick
+ * @q: queue
+ *
+ * The device may have asked not to be notified; only real notifications
+ * are counted.
+ */
+void vgpu_vq_kick(struct vgpu_vq *q)
+{
+	unsigned long flags;
+	bool notify;
+
+	spin_lock_irqsave(&q->lock, flags);
+	notify = !q->dead && virtqueue_kick_prepare(q->vq);
+	if (notify)
+		q->stats.notifies++;
+	spin_unlock_irqrestore(&q->lock, flags);
+	if (notify)
+		virtqueue_notify(q->vq);
+}
+
+/**
+ * vgpu_vq_submit - queue a batch and notify the device once
+ * @q: queue
+ * @bufs: buffers, in order
+ * @count: number of buffers
+ * @timeout: longest wait for ring space per buffer, in jiffies
+ *
+ * Every buffer of the batch ends up completed: by the device, or at once
+ * with the error that kept it off the ring, so callers can wait on each
+ * buffer and read its status without tracking where the batch stopped.
+ * Buffers after the first failure are not queued.
+ *
+ * Return: 0 if all were queued, else the first error.
+ */
+int vgpu_vq_submit(struct vgpu_vq *q, struct vgpu_buf **bufs,
+		   unsigned int count, unsigned long timeout)
+{
+	unsigned int i;
+	int ret = 0;
+
+	for (i = 0; i < count; i++) {
+		ret = vgpu_vq_queue(q, bufs[i], timeout);
+		if (ret)
+			break;
+	}
+	if (i)
+		vgpu_vq_kick(q);
+	for (; i < count; i++) {
+		/* Not on the ring: complete with the error, keep the caller's ref. */
+		vgpu_buf_get(bufs[i]);
+		vgpu_buf_finish(bufs[i], ret);
+	}
+	return ret;
+}
+
+static unsigned int vgpu_vq_take_used(struct vgpu_vq *q,
+				      struct list_head *done)
+{
+	struct vgpu_buf *buf;
+	unsigned int len, n = 0;
+	u32 room;
+
+	lockdep_assert_held(&q->lock);
+	while ((buf = virtqueue_get_buf(q->vq, &len))) {
+		room = buf->resp_len;
+		if (!buf->data_to_device)
+			room += buf->data_len;
+		buf->used_len = min(len, room);
+		list_move_tail(&buf->link, done);
+		n++;
+	}
+	q->inflight -= n;
+	q->stats.completed += n;
+	return n;
+}
+
+static void vgpu_vq_finish_list(struct list_head *done, int status)
+{
+	struct vgpu_buf *buf, *tmp;
+
+	list_for_each_entry_safe(buf, tmp, done, link) {
+		list_del_init(&buf->link);
+		vgpu_buf_finish(buf, status);
+	}
+}
+
+/**
+ * vgpu_vq_reclaim - take answered buffers off the ring
+ * @q: queue
+ *
+ * Context: the virtqueue callback (hard interrupt) or any context.
+ */
+void vgpu_vq_reclaim(struct vgpu_vq *q)
+{
+	unsigned long flags;
+	LIST_HEAD(done);
+	unsigned int n = 0;
+
+	spin_lock_irqsave(&q->lock, flags);
+	do {
+		virtqueue_disable_cb(q->vq);
+		n += vgpu_vq_take_used(q, &done);
+	} while (!virtqueue_enable_cb(q->vq));
+	if (n)
+		q->reclaim_seq++;
+	spin_unlock_irqrestore(&q->lock, flags);
+
+	vgpu_vq_finish_list(&done, 0);
+	if (n)
+		wake_up_all(&q->space);
+}
+
+/**
+ * vgpu_vq_stop - refuse new buffers and wake every submitter
+ * @q: queue
+ */
+void vgpu_vq_stop(struct vgpu_vq *q)
+{
+	unsigned long flags;
+
+	spin_lock_irqsave(&q->lock, flags);
+	q->dead = true;
+	spin_unlock_irqrestore(&q->lock, flags);
+	wake_up_all(&q->space);
+}
+
+/**
+ * vgpu_vq_flush - give back every buffer after the device was reset
+ * @q: queue
+ *
+ * Buffers the device answered before the reset complete normally; the
+ * rest complete with -ENODEV. Call after the device reset and before the
+ * virtqueue is deleted.
+ */
+void vgpu_vq_flush(struct vgpu_vq *q)
+{
+	struct vgpu_buf *buf;
+	unsigned long flags;
+	LIST_HEAD(answered);
+	LIST_HEAD(orphans);
+
+	spin_lock_irqsave(&q->lock, flags);
+	q->dead = true;
+	vgpu_vq_take_used(q, &answered);
+	while ((buf = virtqueue_detach_unused_buf(q->vq))) {
+		list_move_tail(&buf->link, &orphans);
+		q->inflight--;
+		q->stats.flushed++;
+	}
+	q->reclaim_seq++;
+	spin_unlock_irqrestore(&q->lock, flags);
+
+	vgpu_vq_finish_list(&answered, 0);
+	vgpu_vq_finish_list(&orphans, -ENODEV);
+	wake_up_all(&q->space);
+}
+
+/**
+ * vgpu_vq_snapshot - read a queue's state under its lock
+ * @q: queue
+ * @st: filled in
+ */
+void vgpu_vq_snapshot(struct vgpu_vq *q, struct vgpu_vq_state *st)
+{
+	unsigned long flags;
+
+	spin_lock_irqsave(&q->lock, flags);
+	st->dead = q->dead;
+	st->size = (q->vq && !q->dead) ? virtqueue_get_vring_size(q->vq) : 0;
+	st->free = st->size ? q->vq->num_free : 0;
+	st->inflight = q->inflight;
+	st->stats = q->stats;
+	spin_unlock_irqrestore(&q->lock, flags);
+}

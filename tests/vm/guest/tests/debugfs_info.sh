@@ -1,0 +1,58 @@
+# SPDX-License-Identifier: GPL-2.0
+# The driver's debugfs matches the QEMU device options of the profile.
+. /run/payload/lib.sh
+
+if [ "$DRIVER" = virtio_gpu ]; then
+	f=/sys/kernel/debug/dri/0/virtio-gpu-features
+	[ -r $f ] || fail "$f missing"
+	cat $f
+	[ "$(debugfs_value $f scanouts)" = "$EXPECT_SCANOUTS" ] || fail "scanouts != $EXPECT_SCANOUTS"
+	[ "$(debugfs_value $f virgl)" = "$EXPECT_VIRGL" ] || fail "virgl != $EXPECT_VIRGL"
+	[ "$(debugfs_value $f edid)" = "$EXPECT_EDID" ] || fail "edid != $EXPECT_EDID"
+	exit 0
+fi
+
+f=/sys/kernel/debug/dri/0/vgpu_info
+[ -r $f ] || fail "$f missing"
+[ -r /sys/kernel/debug/dri/128/vgpu_info ] || fail "render node has no vgpu_info"
+cat $f
+v() { debugfs_value $f "$1"; }
+[ "$(v version_1)" = yes ] || fail "VIRTIO_F_VERSION_1 not negotiated"
+[ "$(v scanouts)" = "$EXPECT_SCANOUTS" ] || fail "scanouts '$(v scanouts)' != $EXPECT_SCANOUTS"
+[ "$(v virgl)" = "$EXPECT_VIRGL" ] || fail "virgl '$(v virgl)' != $EXPECT_VIRGL"
+[ "$(v edid)" = "$EXPECT_EDID" ] || fail "edid '$(v edid)' != $EXPECT_EDID"
+
+# Every negotiated feature was offered.
+off=$(v "features offered" | cut -d' ' -f1)
+neg=$(v "features negotiated" | cut -d' ' -f1)
+[ $((neg & ~off)) -eq 0 ] || fail "negotiated $neg not a subset of offered $off"
+
+# Head 0 is enabled with a real size; an EDID exactly when EDID is on.
+s0=$(v "scanout 0")
+set -- $s0
+[ "$2" = 1 ] || fail "scanout 0 not enabled: $s0"
+w=${4%x*}
+h=${4#*x}
+[ "$w" -gt 0 ] && [ "$h" -gt 0 ] || fail "scanout 0 has no size: $s0"
+edid_len=${10}
+if [ "$EXPECT_EDID" = yes ]; then
+	[ "$edid_len" -ge 128 ] || fail "scanout 0 has no EDID: $s0"
+else
+	[ "$edid_len" = 0 ] || fail "scanout 0 has an EDID without the feature: $s0"
+fi
+
+caps=$(v capsets)
+if [ "$EXPECT_VIRGL" = yes ]; then
+	[ "$caps" -ge 1 ] || fail "virgl without capsets"
+	grep -q "^capset 0: id [12] virgl" $f || fail "first capset is not virgl"
+else
+	[ "$caps" = 0 ] || fail "capsets without virgl: $caps"
+fi
+
+for q in control cursor; do
+	set -- $(v "queue $q")
+	[ "$2" -gt 0 ] || fail "queue $q has no ring"
+	[ "$6" = 0 ] || fail "queue $q has $6 buffers in flight when idle"
+	[ "$8" = 0 ] || fail "queue $q is dead"
+done
+exit 0

@@ -1,0 +1,317 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0
+"""Boot a QEMU (TCG) guest with a GPU profile, run guest tests, report.
+
+The guest reports on its second serial port, one line per event:
+  RESULT <test> pass|fail|skip [reason]
+  SCREENSHOT <name>       the host saves a screendump as <name>.png
+  DONE
+The first serial port is the guest console; a WARN, BUG, Oops, lockdep,
+KASAN, kmemleak or refcount splat in it fails the run (test
+"kernel_log_clean"). A guest that does not finish in time is killed and
+counted failed, and its last console lines are printed.
+
+Every test prints as "PASS|FAIL|SKIP <driver>/<profile>/<test>" and the run
+ends with "N passed, N failed, N skipped".
+"""
+import argparse
+import os
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+TOP = os.path.abspath(os.path.join(HERE, "..", ".."))
+
+# name -> (QEMU device arguments, expected scanouts, virgl, needs a GL display)
+PROFILES = {
+    "2d": (["-device", "virtio-gpu-pci{edid}"], 1, False, False),
+    "vga": (["-device", "virtio-vga{edid}"], 1, False, False),
+    "multihead": (["-device", "virtio-gpu-pci,max_outputs=4{edid}"], 4, False, False),
+    "virgl": (["-device", "virtio-gpu-gl-pci{edid}"], 1, True, True),
+}
+
+DEFAULT_TESTS = "module_load drm_version drm_bus debugfs_info load_unload only_one_driver"
+
+SPLAT = re.compile(
+    r"(WARNING: |BUG: |BUG kmalloc|Oops|general protection fault|"
+    r"Kernel panic|possible circular locking|possible recursive locking|"
+    r"lockdep|KASAN|kmemleak: .*new suspected|refcount_t: |"
+    r"UBSAN|list_add corruption|list_del corruption|INFO: task .* blocked)")
+
+
+def log(msg):
+    print(f"[vgpu-rig] {msg}", file=sys.stderr, flush=True)
+
+
+def run(cmd, **kw):
+    return subprocess.run(cmd, check=True, **kw)
+
+
+def sh_out(cmd):
+    return subprocess.run(cmd, check=True, capture_output=True, text=True,
+                          shell=True).stdout.strip()
+
+
+class Xvfb:
+    """A private X server for QEMU's GTK display with GL."""
+
+    def __init__(self):
+        self.proc = None
+        self.display = None
+
+    def start(self):
+        for n in range(90, 140):
+            if os.path.exists(f"/tmp/.X11-unix/X{n}") or os.path.exists(f"/tmp/.X{n}-lock"):
+                continue
+            self.proc = subprocess.Popen(
+                ["Xvfb", f":{n}", "-screen", "0", "1280x1024x24", "-nolisten", "tcp"],
+                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            for _ in range(100):
+                if os.path.exists(f"/tmp/.X11-unix/X{n}"):
+                    self.display = f":{n}"
+                    return self.display
+                if self.proc.poll() is not None:
+                    break
+                time.sleep(0.1)
+            self.stop()
+        raise RuntimeError("cannot start Xvfb")
+
+    def stop(self):
+        if self.proc and self.proc.poll() is None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(5)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+        self.proc = None
+
+
+def monitor(sock_path, command):
+    """Send one HMP command on the monitor socket; return its output."""
+    s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    s.settimeout(10)
+    s.connect(sock_path)
+    data = b""
+    try:
+        while b"(qemu)" not in data:
+            data += s.recv(4096)
+        s.sendall(command.encode() + b"\n")
+        data = b""
+        end = time.time() + 10
+        while data.count(b"(qemu)") < 1 and time.time() < end:
+            chunk = s.recv(4096)
+            if not chunk:
+                break
+            data += chunk
+    except socket.timeout:
+        pass
+    finally:
+        s.close()
+    return data.decode(errors="replace")
+
+
+def screendump(sock_path, png):
+    """Save the guest display as PNG (QEMU writes PPM; convert if needed)."""
+    ppm = png[:-4] + ".ppm"
+    out = monitor(sock_path, f"screendump {png} -f png")
+    if os.path.exists(png) and os.path.getsize(png) > 0:
+        return True
+    log(f"screendump -f png: {out.strip()[-200:]!r}; falling back to PPM")
+    monitor(sock_path, f"screendump {ppm}")
+    for _ in range(50):
+        if os.path.exists(ppm) and os.path.getsize(ppm) > 0:
+            break
+        time.sleep(0.1)
+    if not os.path.exists(ppm):
+        return False
+    subprocess.run(["convert", ppm, png], check=False)
+    os.unlink(ppm)
+    return os.path.exists(png)
+
+
+def build_payload(args, image, work):
+    """A small ext4 disk with the module, test programs and the test list."""
+    pay = os.path.join(work, "payload")
+    os.makedirs(os.path.join(pay, "bin"))
+    os.makedirs(os.path.join(pay, "tests"))
+    kver = open(os.path.join(image, "kver")).read().strip()
+    run(["make", "-s", "-C", os.path.join(HERE, "guest"),
+         f"OUT={os.path.join(pay, 'bin')}"])
+    for d in [os.path.join(HERE, "guest", "tests")] + args.test_dir:
+        for f in sorted(os.listdir(d)):
+            if f.endswith(".sh"):
+                shutil.copy(os.path.join(d, f), os.path.join(pay, "tests", f))
+    shutil.copy(os.path.join(HERE, "guest", "guest-main.sh"), pay)
+    shutil.copy(os.path.join(HERE, "guest", "lib.sh"), pay)
+    if args.driver == "vgpu":
+        ko = args.module or os.path.join(TOP, "drivers/gpu/drm/vgpu/vgpu.ko")
+        if not os.path.exists(ko):
+            raise RuntimeError(f"{ko} not built (make KVER={kver})")
+        shutil.copy(ko, os.path.join(pay, "vgpu.ko"))
+    _, scanouts, virgl, _ = PROFILES[args.profile]
+    with open(os.path.join(pay, "config.env"), "w") as f:
+        f.write(f"DRIVER={args.driver}\nPROFILE={args.profile}\nEDID={args.edid}\n"
+                f"EXPECT_SCANOUTS={scanouts}\nEXPECT_VIRGL={'yes' if virgl else 'no'}\n"
+                f"EXPECT_EDID={'yes' if args.edid == 'on' else 'no'}\n"
+                f"TESTS=\"{args.tests}\"\nLOAD_CYCLES={args.load_cycles}\n")
+    img = os.path.join(work, "payload.img")
+    run(["mke2fs", "-q", "-t", "ext4", "-d", pay, img, "64M"],
+        stdout=subprocess.DEVNULL)
+    return img
+
+
+def qemu_cmd(args, image, payload, work):
+    dev, _, _, gl = PROFILES[args.profile]
+    edid = "" if args.edid == "on" else ",edid=off"
+    dev = [d.format(edid=edid) for d in dev]
+    append = ("root=/dev/vda rw console=ttyS0 init=/sbin/vgpu-init panic=-1 "
+              "loglevel=7 8250.nr_uarts=2 " + args.append)
+    cmd = ["qemu-system-x86_64", "-nodefaults", "-no-reboot", "-accel", "tcg",
+           "-machine", "pc", "-cpu", "max", "-smp", "2", "-m", str(args.memory),
+           "-kernel", os.path.join(image, "vmlinuz"),
+           "-initrd", os.path.join(image, "initrd.img"),
+           "-append", append,
+           "-drive", f"file={os.path.join(image, 'root.img')},if=virtio,format=raw,snapshot=on",
+           "-drive", f"file={payload},if=virtio,format=raw,readonly=on",
+           "-serial", f"file:{os.path.join(work, 'console.log')}",
+           "-serial", f"file:{os.path.join(work, 'results.log')}",
+           "-monitor", f"unix:{os.path.join(work, 'mon.sock')},server=on,wait=off"]
+    cmd += ["-display", "gtk,gl=on" if gl else "none"] + dev
+    return cmd
+
+
+def read_lines(path):
+    try:
+        with open(path, errors="replace") as f:
+            return [ln.rstrip("\r\n").replace("\r", "") for ln in f]
+    except FileNotFoundError:
+        return []
+
+
+def boot(args, image, work):
+    payload = build_payload(args, image, work)
+    cmd = qemu_cmd(args, image, payload, work)
+    env = dict(os.environ)
+    xvfb = None
+    if PROFILES[args.profile][3]:
+        xvfb = Xvfb()
+        env["DISPLAY"] = xvfb.start()
+        env.pop("WAYLAND_DISPLAY", None)
+    log(f"boot {args.driver}/{args.profile} edid={args.edid}: {' '.join(cmd[-3:])}")
+    qlog = open(os.path.join(work, "qemu.log"), "w")
+    start = time.time()
+    proc = subprocess.Popen(cmd, stdout=qlog, stderr=subprocess.STDOUT, env=env,
+                            start_new_session=True)
+    seen, timed_out, shots = 0, False, []
+    try:
+        while True:
+            lines = read_lines(os.path.join(work, "results.log"))
+            for ln in lines[seen:]:
+                if ln.startswith("SCREENSHOT "):
+                    name = ln.split()[1]
+                    png = os.path.join(args.out, f"{name}.png")
+                    if screendump(os.path.join(work, "mon.sock"), png):
+                        shots.append(png)
+            seen = len(lines)
+            if proc.poll() is not None:
+                break
+            if time.time() - start > args.timeout:
+                timed_out = True
+                os.killpg(proc.pid, signal.SIGKILL)
+                proc.wait()
+                break
+            time.sleep(0.5)
+    finally:
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait()
+        if xvfb:
+            xvfb.stop()
+        qlog.close()
+    return time.time() - start, timed_out, shots
+
+
+def report(args, work, elapsed, timed_out):
+    prefix = f"{args.driver}/{args.profile}" + ("" if args.edid == "on" else "-noedid")
+    results = read_lines(os.path.join(work, "results.log"))
+    console = read_lines(os.path.join(work, "console.log"))
+    counts = {"pass": 0, "fail": 0, "skip": 0}
+    done = False
+    for ln in results:
+        m = re.match(r"RESULT (\S+) (pass|fail|skip)\s*(.*)", ln)
+        if m:
+            name, res, why = m.groups()
+            counts[res] += 1
+            print(f"{res.upper():4} {prefix}/{name}" + (f"  ({why})" if why else ""))
+        elif ln == "DONE":
+            done = True
+        elif ln.startswith("LOG "):
+            print(f"     {ln[4:]}")
+    if not done:
+        counts["fail"] += 1
+        why = "timed out" if timed_out else "guest stopped before DONE"
+        print(f"FAIL {prefix}/guest_completed  ({why} after {elapsed:.0f}s)")
+        for ln in console[-40:]:
+            print(f"     | {ln}")
+    splats = [ln for ln in console if SPLAT.search(ln)]
+    if splats:
+        counts["fail"] += 1
+        print(f"FAIL {prefix}/kernel_log_clean  ({len(splats)} splat lines)")
+        for ln in splats[:20]:
+            print(f"     | {ln}")
+    else:
+        counts["pass"] += 1
+        print(f"PASS {prefix}/kernel_log_clean")
+    print(f"[vgpu-rig] {prefix}: guest ran {elapsed:.0f}s", file=sys.stderr)
+    return counts
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--profile", choices=sorted(PROFILES), default="2d")
+    ap.add_argument("--driver", choices=["vgpu", "virtio_gpu"], default="vgpu")
+    ap.add_argument("--edid", choices=["on", "off"], default="on")
+    ap.add_argument("--tests", default=DEFAULT_TESTS)
+    ap.add_argument("--test-dir", action="append", default=[],
+                    help="extra directory of guest test scripts (*.sh)")
+    ap.add_argument("--module", help="vgpu.ko to test (default: the tree's)")
+    ap.add_argument("--image", help="guest image directory (default: build or reuse)")
+    ap.add_argument("--timeout", type=int, default=600)
+    ap.add_argument("--memory", type=int, default=2048)
+    ap.add_argument("--load-cycles", type=int, default=20)
+    ap.add_argument("--append", default="", help="extra kernel command line")
+    ap.add_argument("--out", default=os.path.join(TOP, "out"),
+                    help="where screenshots and logs are kept")
+    ap.add_argument("--keep", action="store_true", help="keep the work directory")
+    args = ap.parse_args()
+
+    os.makedirs(args.out, exist_ok=True)
+    image = args.image or sh_out(f"{HERE}/mkimage.sh | tail -n1")
+    work = tempfile.mkdtemp(prefix="vgpu-vm.")
+    try:
+        elapsed, timed_out, shots = boot(args, image, work)
+        counts = report(args, work, elapsed, timed_out)
+        tag = f"{args.driver}-{args.profile}-edid{args.edid}"
+        for f in ("console.log", "results.log", "qemu.log"):
+            src = os.path.join(work, f)
+            if os.path.exists(src):
+                shutil.copy(src, os.path.join(args.out, f"{tag}.{f}"))
+        for png in shots:
+            print(f"[vgpu-rig] screenshot: {png}", file=sys.stderr)
+    finally:
+        if args.keep:
+            log(f"work directory kept: {work}")
+        else:
+            shutil.rmtree(work, ignore_errors=True)
+    print(f"{counts['pass']} passed, {counts['fail']} failed, {counts['skip']} skipped")
+    return 1 if counts["fail"] else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
