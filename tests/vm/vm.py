@@ -149,6 +149,10 @@ def build_payload(args, image, work):
                 shutil.copy(os.path.join(d, f), os.path.join(pay, "tests", f))
     shutil.copy(os.path.join(HERE, "guest", "guest-main.sh"), pay)
     shutil.copy(os.path.join(HERE, "guest", "lib.sh"), pay)
+    if args.extra:
+        os.makedirs(os.path.join(pay, "extra"))
+        for f in args.extra:
+            shutil.copy(f, os.path.join(pay, "extra"))
     if args.driver == "vgpu":
         ko = args.module or os.path.join(TOP, "drivers/gpu/drm/vgpu/vgpu.ko")
         if not os.path.exists(ko):
@@ -281,6 +285,8 @@ def main():
     ap.add_argument("--test-dir", action="append", default=[],
                     help="extra directory of guest test scripts (*.sh)")
     ap.add_argument("--module", help="vgpu.ko to test (default: the tree's)")
+    ap.add_argument("--extra", action="append", default=[],
+                    help="file to put in the payload's extra/ directory")
     ap.add_argument("--image", help="guest image directory (default: build or reuse)")
     ap.add_argument("--timeout", type=int, default=600)
     ap.add_argument("--memory", type=int, default=2048)

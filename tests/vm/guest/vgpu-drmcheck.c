@@ -100,7 +100,8 @@ int main(int argc, char **argv)
 		check_bus(argv[2], 0, 0);
 		return 0;
 	}
-	fprintf(stderr, "usage: %s version NODE NAME MIN_MINOR | bus NODE VENDOR DEVICE | show NODE\n",
+	fprintf(stderr,
+		"usage: %s version NODE NAME MIN_MINOR | bus NODE VENDOR DEVICE | show NODE\n",
 		argv[0]);
 	return 2;
 }

@@ -152,17 +152,34 @@ static void vgpu_query_edids(struct vgpu_device *vg)
 	}
 }
 
+/* Validate one capset answer; 0 and @cap filled, or why it is rejected. */
+static int vgpu_capset_answer(struct vgpu_buf *buf, u64 seen,
+			      struct vgpu_capset *cap)
+{
+	int err;
+
+	err = vgpu_proto_resp_check(buf->resp, buf->used_len,
+				    VIRTIO_GPU_RESP_OK_CAPSET_INFO,
+				    sizeof(struct virtio_gpu_resp_capset_info));
+	if (!err)
+		err = vgpu_proto_parse_capset_info(buf->resp, cap);
+	if (!err && (seen & BIT_ULL(cap->id)))
+		err = -EEXIST;
+	return err;
+}
+
 /*
- * Ask for every capset's info as one batch. Entries with a bad id or size,
- * or an id seen before, are dropped; the rest are kept in order.
+ * Ask for every capset's info as one batch. A transport failure (no
+ * memory, timeout, signal, dead queue) fails the query; a host error, a
+ * bad id or size, or an id seen before only drops that entry.
  */
 static int vgpu_query_capsets(struct vgpu_device *vg)
 {
 	u32 asked = vg->num_capsets;
 	struct vgpu_capset cap;
 	struct vgpu_buf **bufs;
-	u64 seen = 0;
 	unsigned int i, kept = 0;
+	u64 seen = 0;
 	int ret = 0;
 
 	vg->num_capsets = 0;
@@ -175,44 +192,36 @@ static int vgpu_query_capsets(struct vgpu_device *vg)
 		kfree(bufs);
 		return -ENOMEM;
 	}
-	for (i = 0; i < asked; i++) {
+	for (i = 0; i < asked && !ret; i++) {
 		bufs[i] = vgpu_buf_alloc(sizeof(struct virtio_gpu_get_capset_info),
 					 sizeof(struct virtio_gpu_resp_capset_info),
 					 GFP_KERNEL);
-		if (!bufs[i]) {
+		if (bufs[i])
+			vgpu_proto_get_capset_info(bufs[i]->req, i);
+		else
 			ret = -ENOMEM;
-			break;
-		}
-		vgpu_proto_get_capset_info(bufs[i]->req, i);
 	}
 	if (!ret)
 		ret = vgpu_vq_submit(&vg->ctrlq, bufs, asked, vg->cmd_timeout);
 
 	for (i = 0; i < asked && bufs[i]; i++) {
-		struct vgpu_buf *buf = bufs[i];
 		int err;
 
-		err = ret ? ret : vgpu_buf_wait(buf, vg->cmd_timeout);
-		if (!err)
-			err = vgpu_proto_resp_check(buf->resp, buf->used_len,
-						    VIRTIO_GPU_RESP_OK_CAPSET_INFO,
-						    sizeof(struct virtio_gpu_resp_capset_info));
-		if (!err)
-			err = vgpu_proto_parse_capset_info(buf->resp, &cap);
-		if (!err && (seen & BIT_ULL(cap.id)))
-			err = -EEXIST;
-		if (err == -ETIMEDOUT || err == -ERESTARTSYS || err == -ENODEV) {
-			ret = err;
-		} else if (err) {
-			drm_warn(vg->drm, "capset %u rejected (%d)\n", i, err);
-		} else {
-			seen |= BIT_ULL(cap.id);
-			vg->capsets[kept++] = cap;
+		if (!ret)
+			ret = vgpu_buf_wait(bufs[i], vg->cmd_timeout);
+		if (!ret) {
+			err = vgpu_capset_answer(bufs[i], seen, &cap);
+			if (err) {
+				drm_warn(vg->drm, "capset %u rejected (%d)\n", i, err);
+			} else {
+				seen |= BIT_ULL(cap.id);
+				vg->capsets[kept++] = cap;
+			}
 		}
-		vgpu_buf_put(buf);
+		vgpu_buf_put(bufs[i]);
 	}
 	kfree(bufs);
-	vg->num_capsets = kept;
+	vg->num_capsets = ret ? 0 : kept;
 	return ret;
 }
 

@@ -1,0 +1,23 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+# The rig detects what it must: a kernel splat fails kernel_log_clean and
+# a guest that hangs is killed at the timeout and counted failed, with its
+# last console lines printed. Passes only if the rig reports exactly that.
+set -u
+top=$(cd "$(dirname "$0")/../../.." && pwd)
+. "$top/tests/vm/lib.sh"
+kver=${KVER:-$(vgpu_debian_kver)}
+dir="$top/tests/vm/selftest"
+make -s -C "/lib/modules/$kver/build" M="$dir" modules >/dev/null 2>&1 ||
+	{ echo "FAIL: cannot build the self-test module"; exit 1; }
+out=$(python3 "$top/tests/vm/vm.py" --profile 2d --driver vgpu --tests "splat hang" \
+	--test-dir "$dir" --extra "$dir/vgpu_splat.ko" --timeout 75 ${IMAGE:+--image "$IMAGE"} 2>&1)
+rc=$?
+make -s -C "/lib/modules/$kver/build" M="$dir" clean >/dev/null 2>&1
+echo "$out" | grep -E '^(PASS|FAIL|SKIP|[0-9]+ passed)'
+[ $rc != 0 ] || { echo "FAIL: the rig passed a run with a splat and a hang"; exit 1; }
+echo "$out" | grep -q '^PASS vgpu/2d/splat$' || { echo "FAIL: splat test did not run"; exit 1; }
+echo "$out" | grep -q '^FAIL vgpu/2d/kernel_log_clean' || { echo "FAIL: splat not detected"; exit 1; }
+echo "$out" | grep -q '^FAIL vgpu/2d/guest_completed  (timed out' || { echo "FAIL: hang not detected"; exit 1; }
+echo "$out" | grep -q '^     | .*WARNING: .*vgpu_splat' || { echo "FAIL: splat lines not printed"; exit 1; }
+echo "rig detects splats and hangs"
