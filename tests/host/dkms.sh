@@ -29,3 +29,4 @@ echo "$info" | grep -q "^filename:.*/updates/dkms/vgpu.ko" || fail "not installe
 echo "$info" | grep -qx "alias: *virtio:d00000010v\*" || fail "no virtio:d00000010v* alias"
 echo "$info" | grep -qx "license: *GPL" || fail "license is not GPL"
 echo "$info" | grep -qx "version: *$ver" || fail "version is not $ver"
+echo "dkms: vgpu $ver built and installed for $KVER; alias, license and version verified"

@@ -21,11 +21,16 @@
 #include <drm/drm_ioctl.h>
 #include <drm/drm_managed.h>
 #include <drm/drm_print.h>
+#include <drm/virtgpu_drm.h>
 
 #include "vgpu_compat.h"
 #include "vgpu_drv.h"
 
 #define VGPU_VERSION "0.1.0"
+
+/* The project's uapi header is the one in use, not the kernel's copy. */
+static_assert(sizeof(struct drm_virtgpu_execbuffer) == 64);
+static_assert(sizeof(struct drm_virtgpu_execbuffer_syncobj) == 16);
 
 static unsigned int cmd_timeout_ms = 10000;
 module_param(cmd_timeout_ms, uint, 0444);
