@@ -74,6 +74,7 @@ static int vgpu_debugfs_info(struct seq_file *m, void *unused)
 			   i, s->info.enabled, s->info.width, s->info.height,
 			   s->info.x, s->info.y, s->info.flags, s->edid_len);
 	}
+	seq_printf(m, "events_at_probe: 0x%x\n", vg->events_at_probe);
 	seq_printf(m, "display_events: %u\n", vg->display_events);
 	mutex_unlock(&vg->state_lock);
 

@@ -50,15 +50,19 @@ int vgpu_cmd_exec(struct vgpu_device *vg, struct vgpu_vq *q,
 }
 
 /**
- * vgpu_device_read_config - read scanout and capset counts
+ * vgpu_device_read_config - read scanout and capset counts and events
  * @vg: device
  *
  * Counts above the protocol's or vgpu's limits are clamped with a warning.
+ * Events raised before the driver bound are recorded; vgpu_device_query()
+ * answers and acknowledges them.
  */
 void vgpu_device_read_config(struct vgpu_device *vg)
 {
 	u32 scanouts, capsets;
 
+	virtio_cread_le(vg->vdev, struct virtio_gpu_config, events_read,
+			&vg->events_at_probe);
 	virtio_cread_le(vg->vdev, struct virtio_gpu_config, num_scanouts,
 			&scanouts);
 	virtio_cread_le(vg->vdev, struct virtio_gpu_config, num_capsets,
@@ -253,6 +257,10 @@ int vgpu_device_query(struct vgpu_device *vg)
 	} else {
 		vg->num_capsets = 0;
 	}
+	/* The display state was just read: earlier events are answered. */
+	if (vg->events_at_probe)
+		virtio_cwrite_le(vg->vdev, struct virtio_gpu_config,
+				 events_clear, &vg->events_at_probe);
 	return 0;
 }
 

@@ -73,6 +73,8 @@ struct vgpu_device {
 	struct mutex state_lock;
 	/** @scanouts: @num_scanouts entries. */
 	struct vgpu_scanout *scanouts;
+	/** @events_at_probe: events_read as found at probe. */
+	u32 events_at_probe;
 	/** @display_events: display-change events the device raised. */
 	u32 display_events;
 	/** @config_work: handles config-change interrupts. */
