@@ -3,7 +3,7 @@
 # Install what building vgpu and running its tests needs (Debian bookworm,
 # as root). Quiet and quick when everything is already there.
 set -eu
-PKGS="make gcc perl python3 pkg-config kmod git
+PKGS="make gcc libc6-dev perl python3 pkg-config kmod git
 linux-headers-amd64 linux-source-6.1 sparse dkms
 libdrm-dev debootstrap e2fsprogs
 qemu-system-x86 qemu-system-gui qemu-utils xvfb xauth libgl1-mesa-dri libegl1

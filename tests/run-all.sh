@@ -88,15 +88,19 @@ if [ -n "$image" ] && [ -f drivers/gpu/drm/vgpu/vgpu.ko ]; then
 	IMAGE=$image run_script rig/selftest tests/vm/selftest/run.sh
 	for p in $VGPU_PROFILES; do
 		phase "guest: vgpu $p"
+		n=0
 		while IFS= read -r ln; do
 			case $ln in
 			PASS*|FAIL*|SKIP*)
 				echo "$ln" >>"$results"
 				set -- $ln
-				record "$1" "guest/$2" ;;
+				record "$1" "guest/$2"
+				n=$((n + 1)) ;;
 			*) echo "$ln" ;;
 			esac
 		done < <(guest_run vgpu "$p")
+		# A run that reported nothing is a broken rig, not a pass.
+		[ $n -gt 0 ] || record FAIL "guest/vgpu/$p/harness" "no results"
 	done
 	for p in $VGPU_REF_PROFILES; do
 		phase "guest: in-tree virtio_gpu $p (reference)"

@@ -301,7 +301,13 @@ def main():
     image = args.image or sh_out(f"{HERE}/mkimage.sh | tail -n1")
     work = tempfile.mkdtemp(prefix="vgpu-vm.")
     try:
-        elapsed, timed_out, shots = boot(args, image, work)
+        try:
+            elapsed, timed_out, shots = boot(args, image, work)
+        except (OSError, RuntimeError, subprocess.CalledProcessError) as e:
+            prefix = f"{args.driver}/{args.profile}" + ("" if args.edid == "on" else "-noedid")
+            print(f"FAIL {prefix}/harness  ({e})")
+            print("0 passed, 1 failed, 0 skipped")
+            return 1
         counts = report(args, work, elapsed, timed_out)
         tag = f"{args.driver}-{args.profile}-edid{args.edid}"
         for f in ("console.log", "results.log", "qemu.log"):
