@@ -9,9 +9,12 @@
 #    runs on the in-tree virtio_gpu for comparison (printed side by side,
 #    not counted: they describe the in-tree driver, not vgpu).
 #
+# 4. the debug-kernel run (tests/kunit/run.sh): the test kernel built from
+#    linux-source-6.1, the guest suite on it, and every KUnit case.
+#
 # Environment: VGPU_PROFILES / VGPU_REF_PROFILES override the guest runs
 # ("profile" or "profile:edid=off"); VGPU_REF_PROFILES="" skips the
-# in-tree comparison.
+# in-tree comparison; VGPU_TESTKERNEL=0 skips the debug-kernel run.
 set -u
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top" || exit 1
@@ -102,6 +105,21 @@ if [ -n "$image" ] && [ -f drivers/gpu/drm/vgpu/vgpu.ko ]; then
 		# A run that reported nothing is a broken rig, not a pass.
 		[ $n -gt 0 ] || record FAIL "guest/vgpu/$p/harness" "no results"
 	done
+	if [ "${VGPU_TESTKERNEL:-1}" = 1 ]; then
+		phase "test kernel: guest suite and KUnit (debug kernel)"
+		n=0
+		while IFS= read -r ln; do
+			case $ln in
+			PASS*|FAIL*|SKIP*)
+				set -- $ln
+				record "$1" "guest/$2"
+				n=$((n + 1)) ;;
+			*) echo "$ln" ;;
+			esac
+		done < <(tests/kunit/run.sh ${image:+--image "$image"} 2>&1 |
+			grep -E '^(PASS|FAIL|SKIP|     )')
+		[ $n -gt 0 ] || record FAIL "guest/vgpu/2d-testkernel/harness" "no results"
+	fi
 	for p in $VGPU_REF_PROFILES; do
 		phase "guest: in-tree virtio_gpu $p (reference)"
 		guest_run virtio_gpu "$p" | grep -E '^(PASS|FAIL|SKIP) ' >>"$results"

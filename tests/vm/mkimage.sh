@@ -80,5 +80,7 @@ mke2fs -q -t ext4 -L vgpuroot -d "$stage" "$work/out/root.img" "${size_mb}M"
 touch "$work/out/.complete"
 rm -rf "$out"
 mv "$work/out" "$out"
+# Images of earlier inputs are no longer used by this tree.
+find "$VGPU_CACHE" -maxdepth 1 -name 'rootfs-*' ! -name "rootfs-$key" -exec rm -rf {} +
 vgpu_log "guest image ready: $out (${size_mb} MiB)"
 echo "$out"

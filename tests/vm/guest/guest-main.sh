@@ -9,6 +9,11 @@ stty -F $R raw -echo 2>/dev/null
 report() { echo "$*" >$R; }
 
 kver=$(uname -r)
+# A test kernel brings its own modules on the payload.
+if [ -d $P/modules/lib/modules/$kver ] && [ ! -d /lib/modules/$kver ]; then
+	cp -a $P/modules/lib/modules/$kver /lib/modules/
+	depmod -a $kver
+fi
 echo "vgpu rig: driver $DRIVER profile $PROFILE edid $EDID kernel $kver"
 
 for t in $TESTS; do
@@ -27,4 +32,18 @@ for t in $TESTS; do
 		echo "$out" | tail -n 15 | sed 's/^/LOG   /' >$R
 	fi
 done
+# On a kernel with kmemleak, whatever the tests leaked fails the run.
+if [ -w /sys/kernel/debug/kmemleak ]; then
+	echo scan >/sys/kernel/debug/kmemleak
+	sleep 6
+	echo scan >/sys/kernel/debug/kmemleak
+	leaks=$(grep -c '^unreferenced object' /sys/kernel/debug/kmemleak)
+	if [ "$leaks" = 0 ]; then
+		report "RESULT kmemleak pass"
+	else
+		report "RESULT kmemleak fail $leaks unreferenced objects"
+		head -n 40 /sys/kernel/debug/kmemleak | sed 's/^/LOG   /' >$R
+		head -n 80 /sys/kernel/debug/kmemleak
+	fi
+fi
 report DONE

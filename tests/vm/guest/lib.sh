@@ -57,3 +57,9 @@ gpu_virtio_dev() {
 debugfs_value() {
 	sed -n "s/^$2[[:space:]]*:[[:space:]]*//p" "$1" | head -n1
 }
+
+# report_case NAME pass|fail|skip [WHY]: one more result for the host,
+# for tests that run many cases (KUnit).
+report_case() {
+	echo "RESULT $1 $2${3:+ $3}" >/dev/ttyS1
+}

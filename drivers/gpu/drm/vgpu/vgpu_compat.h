@@ -8,6 +8,9 @@
 #ifndef VGPU_COMPAT_H
 #define VGPU_COMPAT_H
 
+#include <linux/export.h>
+#include <linux/kconfig.h>
+#include <linux/module.h>
 #include <linux/virtio_config.h>
 
 #include "vgpu_compat_gen.h"
@@ -47,5 +50,22 @@ static inline int vgpu_find_vqs(struct virtio_device *vdev, unsigned int n,
 #else
 #define VGPU_DRM_DRIVER_DATE(d)
 #endif
+
+/*
+ * EXPORT_SYMBOL_FOR_VGPU_TESTS - export a symbol to the KUnit test module only:
+ * in the VGPU_KUNIT namespace, and only when the kernel has KUnit.
+ * VGPU_IMPORT_FOR_TESTS() goes in the test module.
+ */
+#ifdef VGPU_HAVE_EXPORT_NS_STRING
+#define VGPU_KUNIT_NS "VGPU_KUNIT"
+#else
+#define VGPU_KUNIT_NS VGPU_KUNIT
+#endif
+#if IS_ENABLED(CONFIG_KUNIT)
+#define EXPORT_SYMBOL_FOR_VGPU_TESTS(sym) EXPORT_SYMBOL_NS_GPL(sym, VGPU_KUNIT_NS)
+#else
+#define EXPORT_SYMBOL_FOR_VGPU_TESTS(sym)
+#endif
+#define VGPU_IMPORT_FOR_TESTS() MODULE_IMPORT_NS(VGPU_KUNIT_NS)
 
 #endif /* VGPU_COMPAT_H */

@@ -89,6 +89,7 @@ static int vgpu_debugfs_info(struct seq_file *m, void *unused)
 
 	vgpu_debugfs_queue(m, &vg->ctrlq);
 	vgpu_debugfs_queue(m, &vg->cursorq);
+	seq_printf(m, "module buffers live: %d\n", vgpu_buf_live_count());
 	drm_dev_exit(idx);
 	return 0;
 }

@@ -32,10 +32,11 @@
 static_assert(sizeof(struct drm_virtgpu_execbuffer) == 64);
 static_assert(sizeof(struct drm_virtgpu_execbuffer_syncobj) == 16);
 
-static unsigned int cmd_timeout_ms = 10000;
-module_param(cmd_timeout_ms, uint, 0444);
+unsigned int vgpu_cmd_timeout_ms = 10000;
+EXPORT_SYMBOL_FOR_VGPU_TESTS(vgpu_cmd_timeout_ms);
+module_param_named(cmd_timeout_ms, vgpu_cmd_timeout_ms, uint, 0644);
 MODULE_PARM_DESC(cmd_timeout_ms,
-		 "Longest wait for the device to answer or free ring space, in ms (default 10000)");
+		 "Longest wait for the device to answer or free ring space, in ms; read at probe (default 10000)");
 
 DEFINE_DRM_GEM_FOPS(vgpu_fops);
 
@@ -129,7 +130,7 @@ static int vgpu_probe(struct virtio_device *vdev)
 	drm->dev_private = vg;
 	vg->drm = drm;
 	vg->vdev = vdev;
-	vg->cmd_timeout = msecs_to_jiffies(cmd_timeout_ms) ?: 1;
+	vg->cmd_timeout = msecs_to_jiffies(READ_ONCE(vgpu_cmd_timeout_ms)) ?: 1;
 	INIT_WORK(&vg->config_work, vgpu_device_config_work);
 	ret = drmm_mutex_init(drm, &vg->state_lock);
 	if (ret)

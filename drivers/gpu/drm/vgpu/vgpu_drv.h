@@ -15,6 +15,9 @@
 
 struct drm_minor;
 
+/* vgpu_drv.c */
+extern unsigned int vgpu_cmd_timeout_ms;
+
 /* vgpu_device.c: host queries and config events */
 void vgpu_device_read_config(struct vgpu_device *vg);
 int vgpu_device_query(struct vgpu_device *vg);

@@ -12,6 +12,7 @@
 #include <linux/stddef.h>
 #include <linux/string.h>
 
+#include "vgpu_compat.h"
 #include "vgpu_proto.h"
 
 /**
@@ -26,6 +27,7 @@ void vgpu_proto_hdr(struct virtio_gpu_ctrl_hdr *hdr, u32 type)
 	memset(hdr, 0, sizeof(*hdr));
 	hdr->type = cpu_to_le32(type);
 }
+EXPORT_SYMBOL_FOR_VGPU_TESTS(vgpu_proto_hdr);
 
 /**
  * vgpu_proto_get_display_info - encode GET_DISPLAY_INFO
@@ -35,6 +37,7 @@ void vgpu_proto_get_display_info(struct virtio_gpu_ctrl_hdr *req)
 {
 	vgpu_proto_hdr(req, VIRTIO_GPU_CMD_GET_DISPLAY_INFO);
 }
+EXPORT_SYMBOL_FOR_VGPU_TESTS(vgpu_proto_get_display_info);
 
 /**
  * vgpu_proto_get_edid - encode GET_EDID
@@ -47,6 +50,7 @@ void vgpu_proto_get_edid(struct virtio_gpu_cmd_get_edid *req, u32 scanout)
 	vgpu_proto_hdr(&req->hdr, VIRTIO_GPU_CMD_GET_EDID);
 	req->scanout = cpu_to_le32(scanout);
 }
+EXPORT_SYMBOL_FOR_VGPU_TESTS(vgpu_proto_get_edid);
 
 /**
  * vgpu_proto_get_capset_info - encode GET_CAPSET_INFO
@@ -60,6 +64,375 @@ void vgpu_proto_get_capset_info(struct virtio_gpu_get_capset_info *req,
 	vgpu_proto_hdr(&req->hdr, VIRTIO_GPU_CMD_GET_CAPSET_INFO);
 	req->capset_index = cpu_to_le32(index);
 }
+EXPORT_SYMBOL_FOR_VGPU_TESTS(vgpu_proto_get_capset_info);
+
+/**
+ * vgpu_proto_hdr_ctx - address a command to a context
+ * @hdr: header already filled by vgpu_proto_hdr()
+ * @ctx_id: context id
+ */
+void vgpu_proto_hdr_ctx(struct virtio_gpu_ctrl_hdr *hdr, u32 ctx_id)
+{
+	hdr->ctx_id = cpu_to_le32(ctx_id);
+}
+EXPORT_SYMBOL_FOR_VGPU_TESTS(vgpu_proto_hdr_ctx);
+
+/**
+ * vgpu_proto_hdr_fence - ask the host to signal a fence on completion
+ * @hdr: header already filled by vgpu_proto_hdr()
+ * @fence_id: fence id
+ * @use_ring: the fence belongs to ring @ring_idx of the context
+ * @ring_idx: ring index (only with @use_ring)
+ */
+void vgpu_proto_hdr_fence(struct virtio_gpu_ctrl_hdr *hdr, u64 fence_id,
+			  bool use_ring, u8 ring_idx)
+{
+	u32 flags = VIRTIO_GPU_FLAG_FENCE;
+
+	if (use_ring) {
+		flags |= VIRTIO_GPU_FLAG_INFO_RING_IDX;
+		hdr->ring_idx = ring_idx;
+	}
+	hdr->flags = cpu_to_le32(flags);
+	hdr->fence_id = cpu_to_le64(fence_id);
+}
+EXPORT_SYMBOL_FOR_VGPU_TESTS(vgpu_proto_hdr_fence);
+
+/**
+ * vgpu_proto_get_capset - encode GET_CAPSET
+ * @req: request
+ * @id: capset id
+ * @version: capset version
+ */
+void vgpu_proto_get_capset(struct virtio_gpu_get_capset *req, u32 id,
+			   u32 version)
+{
+	memset(req, 0, sizeof(*req));
+	vgpu_proto_hdr(&req->hdr, VIRTIO_GPU_CMD_GET_CAPSET);
+	req->capset_id = cpu_to_le32(id);
+	req->capset_version = cpu_to_le32(version);
+}
+EXPORT_SYMBOL_FOR_VGPU_TESTS(vgpu_proto_get_capset);
+
+/**
+ * vgpu_proto_resource_create_2d - encode RESOURCE_CREATE_2D
+ * @req: request
+ * @res_id: resource id
+ * @format: VIRTIO_GPU_FORMAT_*
+ * @width: width in pixels
+ * @height: height in pixels
+ */
+void vgpu_proto_resource_create_2d(struct virtio_gpu_resource_create_2d *req,
+				   u32 res_id, u32 format, u32 width, u32 height)
+{
+	memset(req, 0, sizeof(*req));
+	vgpu_proto_hdr(&req->hdr, VIRTIO_GPU_CMD_RESOURCE_CREATE_2D);
+	req->resource_id = cpu_to_le32(res_id);
+	req->format = cpu_to_le32(format);
+	req->width = cpu_to_le32(width);
+	req->height = cpu_to_le32(height);
+}
+EXPORT_SYMBOL_FOR_VGPU_TESTS(vgpu_proto_resource_create_2d);
+
+/**
+ * vgpu_proto_resource_unref - encode RESOURCE_UNREF
+ * @req: request
+ * @res_id: resource id
+ */
+void vgpu_proto_resource_unref(struct virtio_gpu_resource_unref *req,
+			       u32 res_id)
+{
+	memset(req, 0, sizeof(*req));
+	vgpu_proto_hdr(&req->hdr, VIRTIO_GPU_CMD_RESOURCE_UNREF);
+	req->resource_id = cpu_to_le32(res_id);
+}
+EXPORT_SYMBOL_FOR_VGPU_TESTS(vgpu_proto_resource_unref);
+
+/**
+ * vgpu_proto_attach_backing - encode RESOURCE_ATTACH_BACKING
+ * @req: request; @nr_entries &struct virtio_gpu_mem_entry follow it
+ * @res_id: resource id
+ * @nr_entries: number of memory entries
+ */
+void vgpu_proto_attach_backing(struct virtio_gpu_resource_attach_backing *req,
+			       u32 res_id, u32 nr_entries)
+{
+	memset(req, 0, sizeof(*req));
+	vgpu_proto_hdr(&req->hdr, VIRTIO_GPU_CMD_RESOURCE_ATTACH_BACKING);
+	req->resource_id = cpu_to_le32(res_id);
+	req->nr_entries = cpu_to_le32(nr_entries);
+}
+EXPORT_SYMBOL_FOR_VGPU_TESTS(vgpu_proto_attach_backing);
+
+/**
+ * vgpu_proto_mem_entry - encode one guest memory entry
+ * @e: entry
+ * @addr: device address of the range
+ * @len: length in bytes
+ */
+void vgpu_proto_mem_entry(struct virtio_gpu_mem_entry *e, u64 addr, u32 len)
+{
+	e->addr = cpu_to_le64(addr);
+	e->length = cpu_to_le32(len);
+	e->padding = 0;
+}
+EXPORT_SYMBOL_FOR_VGPU_TESTS(vgpu_proto_mem_entry);
+
+/**
+ * vgpu_proto_detach_backing - encode RESOURCE_DETACH_BACKING
+ * @req: request
+ * @res_id: resource id
+ */
+void vgpu_proto_detach_backing(struct virtio_gpu_resource_detach_backing *req,
+			       u32 res_id)
+{
+	memset(req, 0, sizeof(*req));
+	vgpu_proto_hdr(&req->hdr, VIRTIO_GPU_CMD_RESOURCE_DETACH_BACKING);
+	req->resource_id = cpu_to_le32(res_id);
+}
+EXPORT_SYMBOL_FOR_VGPU_TESTS(vgpu_proto_detach_backing);
+
+static void vgpu_proto_rect(struct virtio_gpu_rect *out,
+			    const struct vgpu_rect *r)
+{
+	out->x = cpu_to_le32(r->x);
+	out->y = cpu_to_le32(r->y);
+	out->width = cpu_to_le32(r->width);
+	out->height = cpu_to_le32(r->height);
+}
+
+/**
+ * vgpu_proto_set_scanout - encode SET_SCANOUT
+ * @req: request
+ * @scanout: scanout index
+ * @res_id: resource to show, 0 to disable the scanout
+ * @r: the part of the resource shown
+ */
+void vgpu_proto_set_scanout(struct virtio_gpu_set_scanout *req, u32 scanout,
+			    u32 res_id, const struct vgpu_rect *r)
+{
+	memset(req, 0, sizeof(*req));
+	vgpu_proto_hdr(&req->hdr, VIRTIO_GPU_CMD_SET_SCANOUT);
+	vgpu_proto_rect(&req->r, r);
+	req->scanout_id = cpu_to_le32(scanout);
+	req->resource_id = cpu_to_le32(res_id);
+}
+EXPORT_SYMBOL_FOR_VGPU_TESTS(vgpu_proto_set_scanout);
+
+/**
+ * vgpu_proto_resource_flush - encode RESOURCE_FLUSH
+ * @req: request
+ * @res_id: resource id
+ * @r: area to show again
+ */
+void vgpu_proto_resource_flush(struct virtio_gpu_resource_flush *req,
+			       u32 res_id, const struct vgpu_rect *r)
+{
+	memset(req, 0, sizeof(*req));
+	vgpu_proto_hdr(&req->hdr, VIRTIO_GPU_CMD_RESOURCE_FLUSH);
+	vgpu_proto_rect(&req->r, r);
+	req->resource_id = cpu_to_le32(res_id);
+}
+EXPORT_SYMBOL_FOR_VGPU_TESTS(vgpu_proto_resource_flush);
+
+/**
+ * vgpu_proto_transfer_to_host_2d - encode TRANSFER_TO_HOST_2D
+ * @req: request
+ * @res_id: resource id
+ * @offset: byte offset of the area in the backing
+ * @r: area to copy from the backing to the host resource
+ */
+void vgpu_proto_transfer_to_host_2d(struct virtio_gpu_transfer_to_host_2d *req,
+				    u32 res_id, u64 offset,
+				    const struct vgpu_rect *r)
+{
+	memset(req, 0, sizeof(*req));
+	vgpu_proto_hdr(&req->hdr, VIRTIO_GPU_CMD_TRANSFER_TO_HOST_2D);
+	vgpu_proto_rect(&req->r, r);
+	req->offset = cpu_to_le64(offset);
+	req->resource_id = cpu_to_le32(res_id);
+}
+EXPORT_SYMBOL_FOR_VGPU_TESTS(vgpu_proto_transfer_to_host_2d);
+
+/**
+ * vgpu_proto_update_cursor - encode UPDATE_CURSOR
+ * @req: request
+ * @scanout: scanout index
+ * @x: position
+ * @y: position
+ * @res_id: cursor image resource, 0 to hide the cursor
+ * @hot_x: hotspot
+ * @hot_y: hotspot
+ */
+void vgpu_proto_update_cursor(struct virtio_gpu_update_cursor *req,
+			      u32 scanout, u32 x, u32 y, u32 res_id,
+			      u32 hot_x, u32 hot_y)
+{
+	memset(req, 0, sizeof(*req));
+	vgpu_proto_hdr(&req->hdr, VIRTIO_GPU_CMD_UPDATE_CURSOR);
+	req->pos.scanout_id = cpu_to_le32(scanout);
+	req->pos.x = cpu_to_le32(x);
+	req->pos.y = cpu_to_le32(y);
+	req->resource_id = cpu_to_le32(res_id);
+	req->hot_x = cpu_to_le32(hot_x);
+	req->hot_y = cpu_to_le32(hot_y);
+}
+EXPORT_SYMBOL_FOR_VGPU_TESTS(vgpu_proto_update_cursor);
+
+/**
+ * vgpu_proto_move_cursor - encode MOVE_CURSOR
+ * @req: request
+ * @scanout: scanout index
+ * @x: position
+ * @y: position
+ */
+void vgpu_proto_move_cursor(struct virtio_gpu_update_cursor *req,
+			    u32 scanout, u32 x, u32 y)
+{
+	memset(req, 0, sizeof(*req));
+	vgpu_proto_hdr(&req->hdr, VIRTIO_GPU_CMD_MOVE_CURSOR);
+	req->pos.scanout_id = cpu_to_le32(scanout);
+	req->pos.x = cpu_to_le32(x);
+	req->pos.y = cpu_to_le32(y);
+}
+EXPORT_SYMBOL_FOR_VGPU_TESTS(vgpu_proto_move_cursor);
+
+/**
+ * vgpu_proto_ctx_create - encode CTX_CREATE
+ * @req: request
+ * @ctx_id: context id
+ * @context_init: capset id in the low 8 bits (0 for the default), with
+ *	VIRTIO_GPU_F_CONTEXT_INIT
+ * @name: debug name, NUL-terminated; truncated to 63 bytes
+ */
+void vgpu_proto_ctx_create(struct virtio_gpu_ctx_create *req, u32 ctx_id,
+			   u32 context_init, const char *name)
+{
+	size_t n = strnlen(name, sizeof(req->debug_name) - 1);
+
+	memset(req, 0, sizeof(*req));
+	vgpu_proto_hdr(&req->hdr, VIRTIO_GPU_CMD_CTX_CREATE);
+	vgpu_proto_hdr_ctx(&req->hdr, ctx_id);
+	req->context_init = cpu_to_le32(context_init);
+	req->nlen = cpu_to_le32(n);
+	memcpy(req->debug_name, name, n);
+}
+EXPORT_SYMBOL_FOR_VGPU_TESTS(vgpu_proto_ctx_create);
+
+/**
+ * vgpu_proto_ctx_destroy - encode CTX_DESTROY
+ * @req: request
+ * @ctx_id: context id
+ */
+void vgpu_proto_ctx_destroy(struct virtio_gpu_ctx_destroy *req, u32 ctx_id)
+{
+	memset(req, 0, sizeof(*req));
+	vgpu_proto_hdr(&req->hdr, VIRTIO_GPU_CMD_CTX_DESTROY);
+	vgpu_proto_hdr_ctx(&req->hdr, ctx_id);
+}
+EXPORT_SYMBOL_FOR_VGPU_TESTS(vgpu_proto_ctx_destroy);
+
+/**
+ * vgpu_proto_ctx_resource - encode CTX_ATTACH_RESOURCE or CTX_DETACH_RESOURCE
+ * @req: request
+ * @attach: attach (else detach)
+ * @ctx_id: context id
+ * @res_id: resource id
+ */
+void vgpu_proto_ctx_resource(struct virtio_gpu_ctx_resource *req, bool attach,
+			     u32 ctx_id, u32 res_id)
+{
+	memset(req, 0, sizeof(*req));
+	vgpu_proto_hdr(&req->hdr, attach ? VIRTIO_GPU_CMD_CTX_ATTACH_RESOURCE :
+					   VIRTIO_GPU_CMD_CTX_DETACH_RESOURCE);
+	vgpu_proto_hdr_ctx(&req->hdr, ctx_id);
+	req->resource_id = cpu_to_le32(res_id);
+}
+EXPORT_SYMBOL_FOR_VGPU_TESTS(vgpu_proto_ctx_resource);
+
+/**
+ * vgpu_proto_submit_3d - encode SUBMIT_3D
+ * @req: request; @size bytes of command stream follow it
+ * @ctx_id: context id
+ * @size: bytes of command stream
+ */
+void vgpu_proto_submit_3d(struct virtio_gpu_cmd_submit *req, u32 ctx_id,
+			  u32 size)
+{
+	memset(req, 0, sizeof(*req));
+	vgpu_proto_hdr(&req->hdr, VIRTIO_GPU_CMD_SUBMIT_3D);
+	vgpu_proto_hdr_ctx(&req->hdr, ctx_id);
+	req->size = cpu_to_le32(size);
+}
+EXPORT_SYMBOL_FOR_VGPU_TESTS(vgpu_proto_submit_3d);
+
+/**
+ * vgpu_proto_resource_create_blob - encode RESOURCE_CREATE_BLOB
+ * @req: request; @d->nr_entries memory entries follow it
+ * @d: what to create
+ */
+void vgpu_proto_resource_create_blob(struct virtio_gpu_resource_create_blob *req,
+				     const struct vgpu_blob_desc *d)
+{
+	memset(req, 0, sizeof(*req));
+	vgpu_proto_hdr(&req->hdr, VIRTIO_GPU_CMD_RESOURCE_CREATE_BLOB);
+	vgpu_proto_hdr_ctx(&req->hdr, d->ctx_id);
+	req->resource_id = cpu_to_le32(d->res_id);
+	req->blob_mem = cpu_to_le32(d->blob_mem);
+	req->blob_flags = cpu_to_le32(d->blob_flags);
+	req->nr_entries = cpu_to_le32(d->nr_entries);
+	req->blob_id = cpu_to_le64(d->blob_id);
+	req->size = cpu_to_le64(d->size);
+}
+EXPORT_SYMBOL_FOR_VGPU_TESTS(vgpu_proto_resource_create_blob);
+
+/**
+ * vgpu_proto_resource_map_blob - encode RESOURCE_MAP_BLOB
+ * @req: request
+ * @ctx_id: context of the blob
+ * @res_id: resource id
+ * @offset: where in the host-visible region to map it
+ */
+void vgpu_proto_resource_map_blob(struct virtio_gpu_resource_map_blob *req,
+				  u32 ctx_id, u32 res_id, u64 offset)
+{
+	memset(req, 0, sizeof(*req));
+	vgpu_proto_hdr(&req->hdr, VIRTIO_GPU_CMD_RESOURCE_MAP_BLOB);
+	vgpu_proto_hdr_ctx(&req->hdr, ctx_id);
+	req->resource_id = cpu_to_le32(res_id);
+	req->offset = cpu_to_le64(offset);
+}
+EXPORT_SYMBOL_FOR_VGPU_TESTS(vgpu_proto_resource_map_blob);
+
+/**
+ * vgpu_proto_resource_unmap_blob - encode RESOURCE_UNMAP_BLOB
+ * @req: request
+ * @ctx_id: context of the blob
+ * @res_id: resource id
+ */
+void vgpu_proto_resource_unmap_blob(struct virtio_gpu_resource_unmap_blob *req,
+				    u32 ctx_id, u32 res_id)
+{
+	memset(req, 0, sizeof(*req));
+	vgpu_proto_hdr(&req->hdr, VIRTIO_GPU_CMD_RESOURCE_UNMAP_BLOB);
+	vgpu_proto_hdr_ctx(&req->hdr, ctx_id);
+	req->resource_id = cpu_to_le32(res_id);
+}
+EXPORT_SYMBOL_FOR_VGPU_TESTS(vgpu_proto_resource_unmap_blob);
+
+/**
+ * vgpu_proto_assign_uuid - encode RESOURCE_ASSIGN_UUID
+ * @req: request
+ * @res_id: resource id
+ */
+void vgpu_proto_assign_uuid(struct virtio_gpu_resource_assign_uuid *req,
+			    u32 res_id)
+{
+	memset(req, 0, sizeof(*req));
+	vgpu_proto_hdr(&req->hdr, VIRTIO_GPU_CMD_RESOURCE_ASSIGN_UUID);
+	req->resource_id = cpu_to_le32(res_id);
+}
+EXPORT_SYMBOL_FOR_VGPU_TESTS(vgpu_proto_assign_uuid);
 
 /**
  * vgpu_proto_resp_errno - errno for a response type
@@ -85,6 +458,7 @@ int vgpu_proto_resp_errno(u32 type)
 		return -EIO;
 	}
 }
+EXPORT_SYMBOL_FOR_VGPU_TESTS(vgpu_proto_resp_errno);
 
 /**
  * vgpu_proto_resp_type - the type of a response, if it has a header
@@ -101,6 +475,7 @@ u32 vgpu_proto_resp_type(const void *resp, u32 len)
 		return VIRTIO_GPU_UNDEFINED;
 	return le32_to_cpu(hdr->type);
 }
+EXPORT_SYMBOL_FOR_VGPU_TESTS(vgpu_proto_resp_type);
 
 /**
  * vgpu_proto_resp_check - validate a response
@@ -127,6 +502,7 @@ int vgpu_proto_resp_check(const void *resp, u32 len, u32 expected,
 		return -EPROTO;
 	return 0;
 }
+EXPORT_SYMBOL_FOR_VGPU_TESTS(vgpu_proto_resp_check);
 
 /**
  * vgpu_proto_parse_display_info - decode RESP_OK_DISPLAY_INFO
@@ -160,6 +536,7 @@ vgpu_proto_parse_display_info(const struct virtio_gpu_resp_display_info *resp,
 	}
 	return enabled;
 }
+EXPORT_SYMBOL_FOR_VGPU_TESTS(vgpu_proto_parse_display_info);
 
 /**
  * vgpu_proto_parse_capset_info - decode RESP_OK_CAPSET_INFO
@@ -184,6 +561,7 @@ int vgpu_proto_parse_capset_info(const struct virtio_gpu_resp_capset_info *resp,
 	out->max_size = size;
 	return 0;
 }
+EXPORT_SYMBOL_FOR_VGPU_TESTS(vgpu_proto_parse_capset_info);
 
 /**
  * vgpu_proto_parse_edid - decode RESP_OK_EDID
@@ -212,6 +590,7 @@ int vgpu_proto_parse_edid(const struct virtio_gpu_resp_edid *resp, u32 len,
 	*edid_size = min(size, blocks * 128);
 	return 0;
 }
+EXPORT_SYMBOL_FOR_VGPU_TESTS(vgpu_proto_parse_edid);
 
 /**
  * vgpu_proto_capset_name - readable name of a capset id
@@ -238,6 +617,7 @@ const char *vgpu_proto_capset_name(u32 id)
 		return "unknown";
 	}
 }
+EXPORT_SYMBOL_FOR_VGPU_TESTS(vgpu_proto_capset_name);
 
 /**
  * vgpu_proto_feature_name - readable name of a device feature bit
@@ -260,3 +640,4 @@ const char *vgpu_proto_feature_name(unsigned int bit)
 		return NULL;
 	return names[bit];
 }
+EXPORT_SYMBOL_FOR_VGPU_TESTS(vgpu_proto_feature_name);

@@ -48,11 +48,83 @@ struct vgpu_capset {
 	u32 max_size;
 };
 
+/**
+ * struct vgpu_rect - a rectangle in pixels
+ * @x: left
+ * @y: top
+ * @width: width
+ * @height: height
+ */
+struct vgpu_rect {
+	u32 x, y, width, height;
+};
+
+/**
+ * struct vgpu_blob_desc - what a RESOURCE_CREATE_BLOB asks for
+ * @res_id: resource id
+ * @ctx_id: context of a host3d blob, 0 otherwise
+ * @blob_mem: VIRTIO_GPU_BLOB_MEM_*
+ * @blob_flags: VIRTIO_GPU_BLOB_FLAG_*
+ * @blob_id: host-side id (host3d only)
+ * @size: bytes
+ * @nr_entries: guest memory entries that follow the command
+ */
+struct vgpu_blob_desc {
+	u32 res_id;
+	u32 ctx_id;
+	u32 blob_mem;
+	u32 blob_flags;
+	u64 blob_id;
+	u64 size;
+	u32 nr_entries;
+};
+
 void vgpu_proto_hdr(struct virtio_gpu_ctrl_hdr *hdr, u32 type);
+void vgpu_proto_hdr_ctx(struct virtio_gpu_ctrl_hdr *hdr, u32 ctx_id);
+void vgpu_proto_hdr_fence(struct virtio_gpu_ctrl_hdr *hdr, u64 fence_id,
+			  bool use_ring, u8 ring_idx);
 void vgpu_proto_get_display_info(struct virtio_gpu_ctrl_hdr *req);
 void vgpu_proto_get_edid(struct virtio_gpu_cmd_get_edid *req, u32 scanout);
 void vgpu_proto_get_capset_info(struct virtio_gpu_get_capset_info *req,
 				u32 index);
+void vgpu_proto_get_capset(struct virtio_gpu_get_capset *req, u32 id,
+			   u32 version);
+void vgpu_proto_resource_create_2d(struct virtio_gpu_resource_create_2d *req,
+				   u32 res_id, u32 format, u32 width, u32 height);
+void vgpu_proto_resource_unref(struct virtio_gpu_resource_unref *req,
+			       u32 res_id);
+void vgpu_proto_attach_backing(struct virtio_gpu_resource_attach_backing *req,
+			       u32 res_id, u32 nr_entries);
+void vgpu_proto_mem_entry(struct virtio_gpu_mem_entry *e, u64 addr, u32 len);
+void vgpu_proto_detach_backing(struct virtio_gpu_resource_detach_backing *req,
+			       u32 res_id);
+void vgpu_proto_set_scanout(struct virtio_gpu_set_scanout *req, u32 scanout,
+			    u32 res_id, const struct vgpu_rect *r);
+void vgpu_proto_resource_flush(struct virtio_gpu_resource_flush *req,
+			       u32 res_id, const struct vgpu_rect *r);
+void vgpu_proto_transfer_to_host_2d(struct virtio_gpu_transfer_to_host_2d *req,
+				    u32 res_id, u64 offset,
+				    const struct vgpu_rect *r);
+void vgpu_proto_update_cursor(struct virtio_gpu_update_cursor *req,
+			      u32 scanout, u32 x, u32 y, u32 res_id,
+			      u32 hot_x, u32 hot_y);
+void vgpu_proto_move_cursor(struct virtio_gpu_update_cursor *req,
+			    u32 scanout, u32 x, u32 y);
+void vgpu_proto_ctx_create(struct virtio_gpu_ctx_create *req, u32 ctx_id,
+			   u32 context_init, const char *name);
+void vgpu_proto_ctx_destroy(struct virtio_gpu_ctx_destroy *req, u32 ctx_id);
+void vgpu_proto_ctx_resource(struct virtio_gpu_ctx_resource *req, bool attach,
+			     u32 ctx_id, u32 res_id);
+void vgpu_proto_submit_3d(struct virtio_gpu_cmd_submit *req, u32 ctx_id,
+			  u32 size);
+void vgpu_proto_resource_create_blob(struct virtio_gpu_resource_create_blob *req,
+				     const struct vgpu_blob_desc *d);
+void vgpu_proto_resource_map_blob(struct virtio_gpu_resource_map_blob *req,
+				  u32 ctx_id, u32 res_id, u64 offset);
+void vgpu_proto_resource_unmap_blob(struct virtio_gpu_resource_unmap_blob *req,
+				    u32 ctx_id, u32 res_id);
+void vgpu_proto_assign_uuid(struct virtio_gpu_resource_assign_uuid *req,
+			    u32 res_id);
 
 int vgpu_proto_resp_errno(u32 type);
 int vgpu_proto_resp_check(const void *resp, u32 len, u32 expected,

@@ -24,7 +24,22 @@
 #include <linux/slab.h>
 #include <linux/virtio.h>
 
+#include "vgpu_compat.h"
 #include "vgpu_vq.h"
+
+/* Buffers allocated and not yet freed, module-wide: leaks show here. */
+static atomic_t vgpu_buf_live = ATOMIC_INIT(0);
+
+/**
+ * vgpu_buf_live_count - buffers allocated and not yet freed
+ *
+ * Return: the count, for debugfs and leak tests.
+ */
+int vgpu_buf_live_count(void)
+{
+	return atomic_read(&vgpu_buf_live);
+}
+EXPORT_SYMBOL_FOR_VGPU_TESTS(vgpu_buf_live_count);
 
 /**
  * vgpu_buf_alloc - allocate a zeroed command buffer
@@ -44,6 +59,7 @@ struct vgpu_buf *vgpu_buf_alloc(u32 req_len, u32 resp_len, gfp_t gfp)
 	buf = kzalloc(struct_size(buf, storage, req_room + resp_len), gfp);
 	if (!buf)
 		return NULL;
+	atomic_inc(&vgpu_buf_live);
 	kref_init(&buf->ref);
 	INIT_LIST_HEAD(&buf->link);
 	init_completion(&buf->done);
@@ -55,6 +71,7 @@ struct vgpu_buf *vgpu_buf_alloc(u32 req_len, u32 resp_len, gfp_t gfp)
 	}
 	return buf;
 }
+EXPORT_SYMBOL_FOR_VGPU_TESTS(vgpu_buf_alloc);
 
 /**
  * vgpu_buf_get - take a reference
@@ -64,10 +81,12 @@ void vgpu_buf_get(struct vgpu_buf *buf)
 {
 	kref_get(&buf->ref);
 }
+EXPORT_SYMBOL_FOR_VGPU_TESTS(vgpu_buf_get);
 
 static void vgpu_buf_release(struct kref *ref)
 {
 	kfree(container_of(ref, struct vgpu_buf, ref));
+	atomic_dec(&vgpu_buf_live);
 }
 
 /**
@@ -79,6 +98,7 @@ void vgpu_buf_put(struct vgpu_buf *buf)
 	if (buf)
 		kref_put(&buf->ref, vgpu_buf_release);
 }
+EXPORT_SYMBOL_FOR_VGPU_TESTS(vgpu_buf_put);
 
 /**
  * vgpu_buf_set_data - attach an extra payload
@@ -101,6 +121,7 @@ void vgpu_buf_set_data(struct vgpu_buf *buf, struct scatterlist *sgl,
 	buf->data_nents = nents;
 	buf->data_to_device = to_device;
 }
+EXPORT_SYMBOL_FOR_VGPU_TESTS(vgpu_buf_set_data);
 
 /**
  * vgpu_buf_wait - wait until the device returned a buffer
@@ -124,6 +145,7 @@ int vgpu_buf_wait(struct vgpu_buf *buf, unsigned long timeout)
 		return -ETIMEDOUT;
 	return buf->status;
 }
+EXPORT_SYMBOL_FOR_VGPU_TESTS(vgpu_buf_wait);
 
 /**
  * vgpu_vq_init - bind a queue to its virtqueue
@@ -139,10 +161,12 @@ void vgpu_vq_init(struct vgpu_vq *q, const char *name, struct virtqueue *vq)
 	init_waitqueue_head(&q->space);
 	INIT_LIST_HEAD(&q->pending);
 	q->inflight = 0;
+	q->unkicked = 0;
 	q->dead = false;
 	q->reclaim_seq = 0;
 	memset(&q->stats, 0, sizeof(q->stats));
 }
+EXPORT_SYMBOL_FOR_VGPU_TESTS(vgpu_vq_init);
 
 /* Hand a buffer back to its owner; drops the ring's reference. */
 static void vgpu_buf_finish(struct vgpu_buf *buf, int status)
@@ -207,6 +231,7 @@ int vgpu_vq_queue(struct vgpu_vq *q, struct vgpu_buf *buf,
 			reinit_completion(&buf->done);
 			list_add_tail(&buf->link, &q->pending);
 			q->inflight++;
+			q->unkicked++;
 			q->stats.queued++;
 		} else if (ret == -ENOSPC) {
 			q->stats.full_waits++;
@@ -235,27 +260,33 @@ int vgpu_vq_queue(struct vgpu_vq *q, struct vgpu_buf *buf,
 		}
 	}
 }
+EXPORT_SYMBOL_FOR_VGPU_TESTS(vgpu_vq_queue);
 
 /**
  * vgpu_vq_kick - notify the device of everything queued since the last kick
  * @q: queue
  *
- * The device may have asked not to be notified; only real notifications
- * are counted.
+ * Nothing new, no notification (without VIRTIO_RING_F_EVENT_IDX the ring
+ * itself would notify again). The device may also have asked not to be
+ * notified; only real notifications are counted.
  */
 void vgpu_vq_kick(struct vgpu_vq *q)
 {
 	unsigned long flags;
-	bool notify;
+	bool notify = false;
 
 	spin_lock_irqsave(&q->lock, flags);
-	notify = !q->dead && virtqueue_kick_prepare(q->vq);
+	if (!q->dead && q->unkicked) {
+		q->unkicked = 0;
+		notify = virtqueue_kick_prepare(q->vq);
+	}
 	if (notify)
 		q->stats.notifies++;
 	spin_unlock_irqrestore(&q->lock, flags);
 	if (notify)
 		virtqueue_notify(q->vq);
 }
+EXPORT_SYMBOL_FOR_VGPU_TESTS(vgpu_vq_kick);
 
 /**
  * vgpu_vq_submit - queue a batch and notify the device once
@@ -291,6 +322,7 @@ int vgpu_vq_submit(struct vgpu_vq *q, struct vgpu_buf **bufs,
 	}
 	return ret;
 }
+EXPORT_SYMBOL_FOR_VGPU_TESTS(vgpu_vq_submit);
 
 static unsigned int vgpu_vq_take_used(struct vgpu_vq *q,
 				      struct list_head *done)
@@ -348,6 +380,7 @@ void vgpu_vq_reclaim(struct vgpu_vq *q)
 	if (n)
 		wake_up_all(&q->space);
 }
+EXPORT_SYMBOL_FOR_VGPU_TESTS(vgpu_vq_reclaim);
 
 /**
  * vgpu_vq_stop - refuse new buffers and wake every submitter
@@ -362,6 +395,7 @@ void vgpu_vq_stop(struct vgpu_vq *q)
 	spin_unlock_irqrestore(&q->lock, flags);
 	wake_up_all(&q->space);
 }
+EXPORT_SYMBOL_FOR_VGPU_TESTS(vgpu_vq_stop);
 
 /**
  * vgpu_vq_flush - give back every buffer after the device was reset
@@ -393,6 +427,7 @@ void vgpu_vq_flush(struct vgpu_vq *q)
 	vgpu_vq_finish_list(&orphans, -ENODEV);
 	wake_up_all(&q->space);
 }
+EXPORT_SYMBOL_FOR_VGPU_TESTS(vgpu_vq_flush);
 
 /**
  * vgpu_vq_snapshot - read a queue's state under its lock
@@ -411,3 +446,4 @@ void vgpu_vq_snapshot(struct vgpu_vq *q, struct vgpu_vq_state *st)
 	st->stats = q->stats;
 	spin_unlock_irqrestore(&q->lock, flags);
 }
+EXPORT_SYMBOL_FOR_VGPU_TESTS(vgpu_vq_snapshot);

@@ -96,7 +96,7 @@ struct vgpu_vq_stats {
  * struct vgpu_vq - one virtqueue and the buffers on it
  *
  * @lock covers every virtqueue operation (add, kick_prepare, get_buf,
- * detach), @pending, @inflight, @dead and @stats. It is taken from the
+ * detach), @pending, @inflight, @unkicked, @dead and @stats. It is taken from the
  * virtqueue interrupt, so always with interrupts disabled.
  */
 struct vgpu_vq {
@@ -112,6 +112,8 @@ struct vgpu_vq {
 	struct list_head pending;
 	/** @inflight: number of entries in @pending. */
 	unsigned int inflight;
+	/** @unkicked: buffers queued since the last kick. */
+	unsigned int unkicked;
 	/** @dead: no new buffers are accepted. */
 	bool dead;
 	/** @reclaim_seq: bumped whenever buffers leave the ring. */
@@ -121,6 +123,7 @@ struct vgpu_vq {
 };
 
 struct vgpu_buf *vgpu_buf_alloc(u32 req_len, u32 resp_len, gfp_t gfp);
+int vgpu_buf_live_count(void);
 void vgpu_buf_get(struct vgpu_buf *buf);
 void vgpu_buf_put(struct vgpu_buf *buf);
 void vgpu_buf_set_data(struct vgpu_buf *buf, struct scatterlist *sgl,

@@ -1,0 +1,32 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# The debug-kernel run: build (or reuse) the test kernel, build vgpu.ko and
+# vgpu_test.ko against it, boot the rig on it, run the guest suite and the
+# KUnit suites, and report every case. Extra arguments go to vm.py.
+set -euo pipefail
+top=$(cd "$(dirname "$0")/../.." && pwd)
+. "$top/tests/vm/lib.sh"
+
+kdir=$("$top/tests/kunit/kernel.sh" | tail -n1)
+[ -f "$kdir/.complete" ] || { echo "FAIL: no test kernel"; exit 1; }
+# Kernels built from earlier configurations are no longer used.
+find "$VGPU_CACHE" -maxdepth 1 -name 'testkernel-*' ! -path "$kdir" -exec rm -rf {} +
+
+# Kbuild writes objects next to the sources: build in a copy of the tree.
+build=$(mktemp -d "${TMPDIR:-/tmp}/vgpu-testkernel.XXXXXX")
+trap 'rm -rf "$build"' EXIT
+(cd "$top" && git ls-files -z --cached --others --exclude-standard |
+	xargs -0 cp --parents -t "$build")
+make -s -C "$build" KDIR="$kdir/build" W=1 >"$build/make.log" 2>&1 ||
+	{ cat "$build/make.log"; echo "FAIL: module build against the test kernel"; exit 1; }
+if grep -E "(warning|error):" "$build/make.log"; then
+	echo "FAIL: warnings building against the test kernel"
+	exit 1
+fi
+
+python3 "$top/tests/vm/vm.py" --kernel-dir "$kdir" \
+	--module "$build/drivers/gpu/drm/vgpu/vgpu.ko" \
+	--extra "$build/tests/kunit/vgpu_test.ko" \
+	--test-dir "$top/tests/kunit/guest" \
+	--tests "module_load drm_version drm_bus debugfs_info load_unload only_one_driver kunit" \
+	"$@"

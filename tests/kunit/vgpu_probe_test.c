@@ -1,0 +1,429 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * KUnit: vgpu probing the fake host through the virtio bus. Each case
+ * configures the host, registers it (the real driver probes), checks what
+ * the driver learned and what the host saw, then unregisters it (the
+ * driver removes) and checks that the device was reset, no command buffer
+ * is left and no command broke the protocol.
+ */
+#include <kunit/test.h>
+#include <linux/device.h>
+#include <linux/jiffies.h>
+#include <linux/virtio_config.h>
+
+#include <drm/drm_drv.h>
+
+#include "vgpu_tests.h"
+#include "vgpu_drv.h"
+#include "vgpu_fake_host.h"
+
+#define ALL_FEATURES (BIT_ULL(VIRTIO_GPU_F_VIRGL) | BIT_ULL(VIRTIO_GPU_F_EDID) | \
+		      BIT_ULL(VIRTIO_GPU_F_RESOURCE_UUID) | \
+		      BIT_ULL(VIRTIO_GPU_F_RESOURCE_BLOB) | \
+		      BIT_ULL(VIRTIO_GPU_F_CONTEXT_INIT))
+#define F_BLOB_ALIGNMENT 5
+
+struct probe_ctx {
+	struct vgpu_fake_host *host;
+	int live_before;
+	unsigned int timeout_before;
+};
+
+static int probe_init(struct kunit *test)
+{
+	struct probe_ctx *ctx = kunit_kzalloc(test, sizeof(*ctx), GFP_KERNEL);
+
+	if (!ctx)
+		return -ENOMEM;
+	ctx->live_before = vgpu_buf_live_count();
+	ctx->timeout_before = vgpu_cmd_timeout_ms;
+	test->priv = ctx;
+	return 0;
+}
+
+static void probe_exit(struct kunit *test)
+{
+	struct probe_ctx *ctx = test->priv;
+
+	vgpu_fake_host_destroy(ctx->host);
+	vgpu_cmd_timeout_ms = ctx->timeout_before;
+}
+
+static struct vgpu_fake_host *new_host(struct kunit *test, u64 features,
+				       unsigned int scanouts)
+{
+	struct probe_ctx *ctx = test->priv;
+
+	ctx->host = vgpu_fake_host_create(features);
+	KUNIT_ASSERT_NOT_NULL(test, ctx->host);
+	vgpu_fake_host_default_display(ctx->host, scanouts);
+	return ctx->host;
+}
+
+/* Register; return the driver's device state, or NULL if it did not bind. */
+static struct vgpu_device *bind(struct kunit *test)
+{
+	struct probe_ctx *ctx = test->priv;
+
+	KUNIT_ASSERT_EQ_MSG(test, vgpu_fake_host_register(ctx->host), 0, "%s",
+			    ctx->host->last_error);
+	if (!ctx->host->vdev.dev.driver)
+		return NULL;
+	return ctx->host->vdev.priv;
+}
+
+static void unbind_and_check(struct kunit *test)
+{
+	struct probe_ctx *ctx = test->priv;
+	struct vgpu_fake_host *host = ctx->host;
+	unsigned int resets = host->resets;
+	bool bound = host->vdev.dev.driver;
+
+	vgpu_fake_host_unregister(host);
+	/* the driver's remove resets the device (a failed probe already did) */
+	if (bound)
+		KUNIT_EXPECT_GT(test, host->resets, resets);
+	KUNIT_EXPECT_EQ_MSG(test, host->protocol_errors, 0u, "%s", host->last_error);
+	KUNIT_EXPECT_EQ_MSG(test, vgpu_buf_live_count(), ctx->live_before,
+			    "command buffers leaked");
+}
+
+static void probe_features(struct kunit *test)
+{
+	struct vgpu_fake_host *host = new_host(test, ALL_FEATURES |
+					       BIT_ULL(F_BLOB_ALIGNMENT), 1);
+	struct vgpu_device *vg;
+
+	vgpu_fake_host_add_capset(host, 1, 1, 308);
+	vg = bind(test);
+	KUNIT_ASSERT_NOT_NULL(test, vg);
+	KUNIT_EXPECT_TRUE(test, vg->has_virgl);
+	KUNIT_EXPECT_TRUE(test, vg->has_edid);
+	KUNIT_EXPECT_TRUE(test, vg->has_resource_uuid);
+	KUNIT_EXPECT_TRUE(test, vg->has_resource_blob);
+	KUNIT_EXPECT_TRUE(test, vg->has_context_init);
+	/* what was offered is recorded, what the driver does not know is not taken */
+	KUNIT_EXPECT_TRUE(test, vg->features_offered & BIT_ULL(F_BLOB_ALIGNMENT));
+	KUNIT_EXPECT_FALSE(test, host->negotiated & BIT_ULL(F_BLOB_ALIGNMENT));
+	KUNIT_EXPECT_EQ(test, host->negotiated & ALL_FEATURES, ALL_FEATURES);
+	KUNIT_EXPECT_TRUE(test, host->negotiated & BIT_ULL(VIRTIO_F_VERSION_1));
+	KUNIT_EXPECT_TRUE(test, host->status & VIRTIO_CONFIG_S_DRIVER_OK);
+	unbind_and_check(test);
+}
+
+static void probe_no_features(struct kunit *test)
+{
+	struct vgpu_fake_host *host = new_host(test, 0, 1);
+	struct vgpu_device *vg;
+
+	vgpu_fake_host_add_capset(host, 1, 1, 308);
+	vg = bind(test);
+	KUNIT_ASSERT_NOT_NULL(test, vg);
+	KUNIT_EXPECT_FALSE(test, vg->has_virgl);
+	KUNIT_EXPECT_FALSE(test, vg->has_edid);
+	KUNIT_EXPECT_FALSE(test, vg->has_context_init);
+	/* no EDID or capset queries without their features */
+	KUNIT_EXPECT_EQ(test, vgpu_fake_host_count(host, VIRTIO_GPU_CMD_GET_EDID), 0u);
+	KUNIT_EXPECT_EQ(test, vgpu_fake_host_count(host, VIRTIO_GPU_CMD_GET_CAPSET_INFO), 0u);
+	KUNIT_EXPECT_EQ(test, vgpu_fake_host_count(host, VIRTIO_GPU_CMD_GET_DISPLAY_INFO), 1u);
+	KUNIT_EXPECT_EQ(test, vg->num_capsets, 0u);
+	unbind_and_check(test);
+}
+
+static void probe_display_and_edid(struct kunit *test)
+{
+	struct vgpu_fake_host *host = new_host(test, BIT_ULL(VIRTIO_GPU_F_EDID), 4);
+	struct vgpu_device *vg;
+
+	host->pmodes[1].enabled = cpu_to_le32(1);
+	host->pmodes[1].r.width = cpu_to_le32(1920);
+	host->pmodes[1].r.height = cpu_to_le32(1080);
+	/* QEMU style: the whole buffer as the size, one extension block */
+	host->edid_size[1] = 1024;
+	host->edid[1][126] = 1;
+	host->edid[1][200] = 0x42;
+	vg = bind(test);
+	KUNIT_ASSERT_NOT_NULL(test, vg);
+	KUNIT_EXPECT_EQ(test, vg->num_scanouts, 4u);
+	KUNIT_EXPECT_TRUE(test, vg->scanouts[0].info.enabled);
+	KUNIT_EXPECT_TRUE(test, vg->scanouts[1].info.enabled);
+	KUNIT_EXPECT_FALSE(test, vg->scanouts[2].info.enabled);
+	KUNIT_EXPECT_EQ(test, vg->scanouts[1].info.width, 1920u);
+	KUNIT_EXPECT_EQ(test, vg->scanouts[1].info.height, 1080u);
+	KUNIT_EXPECT_EQ(test, vg->scanouts[1].info.x, 1024u);
+	KUNIT_EXPECT_EQ(test, vg->scanouts[0].edid_len, 128u);
+	KUNIT_EXPECT_EQ(test, vg->scanouts[1].edid_len, 256u);
+	KUNIT_EXPECT_EQ(test, vg->scanouts[1].edid[200], 0x42);
+	KUNIT_EXPECT_EQ(test, vgpu_fake_host_count(host, VIRTIO_GPU_CMD_GET_EDID), 4u);
+	/* display info, then all four EDIDs in one notification */
+	KUNIT_EXPECT_EQ(test, host->q[0].notifies, 2u);
+	unbind_and_check(test);
+}
+
+static void probe_edid_error_leaves_none(struct kunit *test)
+{
+	struct vgpu_fake_host *host = new_host(test, BIT_ULL(VIRTIO_GPU_F_EDID), 2);
+	struct vgpu_fake_rule rule = {
+		.type = VIRTIO_GPU_CMD_GET_EDID, .fault = VGPU_FAKE_ERROR,
+		.resp_type = VIRTIO_GPU_RESP_ERR_UNSPEC, .count = 1,
+	};
+	struct vgpu_device *vg;
+
+	vgpu_fake_host_add_rule(host, &rule);
+	vg = bind(test);
+	KUNIT_ASSERT_NOT_NULL(test, vg);
+	KUNIT_EXPECT_EQ(test, vg->scanouts[0].edid_len, 0u);
+	KUNIT_EXPECT_EQ(test, vg->scanouts[1].edid_len, 128u);
+	unbind_and_check(test);
+}
+
+/* Answers carrying fence ids nobody asked for (and the same one four
+ * times) are still just answers.
+ */
+static void probe_unknown_and_duplicate_fence_ids(struct kunit *test)
+{
+	struct vgpu_fake_host *host = new_host(test, BIT_ULL(VIRTIO_GPU_F_EDID), 4);
+	struct vgpu_fake_rule rule = {
+		.fault = VGPU_FAKE_FENCE_ID, .fence_id = 0xdeadbeef, .count = -1,
+	};
+	struct vgpu_device *vg;
+
+	vgpu_fake_host_add_rule(host, &rule);
+	vg = bind(test);
+	KUNIT_ASSERT_NOT_NULL(test, vg);
+	KUNIT_EXPECT_EQ(test, vg->num_scanouts, 4u);
+	KUNIT_EXPECT_EQ(test, vg->scanouts[3].edid_len, 128u);
+	unbind_and_check(test);
+}
+
+static void probe_capsets(struct kunit *test)
+{
+	static const u32 ids[] = { 1, 2, 4, 5, 6 };
+	struct vgpu_fake_host *host = new_host(test, BIT_ULL(VIRTIO_GPU_F_VIRGL) |
+					       BIT_ULL(VIRTIO_GPU_F_CONTEXT_INIT), 1);
+	struct vgpu_device *vg;
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(ids); i++)
+		vgpu_fake_host_add_capset(host, ids[i], i, 100 + i);
+	vg = bind(test);
+	KUNIT_ASSERT_NOT_NULL(test, vg);
+	KUNIT_ASSERT_EQ(test, vg->num_capsets, 5u);
+	for (i = 0; i < ARRAY_SIZE(ids); i++) {
+		KUNIT_EXPECT_EQ(test, vg->capsets[i].id, ids[i]);
+		KUNIT_EXPECT_EQ(test, vg->capsets[i].max_version, i);
+		KUNIT_EXPECT_EQ(test, vg->capsets[i].max_size, 100 + i);
+	}
+	/* display info, then five capset queries in one notification */
+	KUNIT_EXPECT_EQ(test, vgpu_fake_host_count(host, VIRTIO_GPU_CMD_GET_CAPSET_INFO), 5u);
+	KUNIT_EXPECT_EQ(test, host->q[0].notifies, 2u);
+	unbind_and_check(test);
+}
+
+static void probe_bad_capsets_dropped(struct kunit *test)
+{
+	struct vgpu_fake_host *host = new_host(test, BIT_ULL(VIRTIO_GPU_F_VIRGL), 1);
+	struct vgpu_device *vg;
+
+	vgpu_fake_host_add_capset(host, 0, 1, 100);		/* id 0 */
+	vgpu_fake_host_add_capset(host, 1, 1, 308);		/* kept */
+	vgpu_fake_host_add_capset(host, 64, 1, 100);		/* id too big */
+	vgpu_fake_host_add_capset(host, 1, 2, 400);		/* duplicate id */
+	vgpu_fake_host_add_capset(host, 2, 2, 0);		/* size 0 */
+	vgpu_fake_host_add_capset(host, 3, 1, 1 << 20);	/* size too big */
+	vgpu_fake_host_add_capset(host, 4, 0, 160);		/* kept */
+	vg = bind(test);
+	KUNIT_ASSERT_NOT_NULL(test, vg);
+	KUNIT_ASSERT_EQ(test, vg->num_capsets, 2u);
+	KUNIT_EXPECT_EQ(test, vg->capsets[0].id, 1u);
+	KUNIT_EXPECT_EQ(test, vg->capsets[0].max_size, 308u);
+	KUNIT_EXPECT_EQ(test, vg->capsets[1].id, 4u);
+	unbind_and_check(test);
+}
+
+static void probe_capset_count_clamped(struct kunit *test)
+{
+	struct vgpu_fake_host *host = new_host(test, BIT_ULL(VIRTIO_GPU_F_VIRGL), 1);
+	struct vgpu_device *vg;
+
+	vgpu_fake_host_add_capset(host, 1, 1, 308);
+	vgpu_fake_host_add_capset(host, 2, 2, 1376);
+	host->num_capsets = 1000;	/* config space lies about the count */
+	vg = bind(test);
+	KUNIT_ASSERT_NOT_NULL(test, vg);
+	/* asked for 64 at most; the host refused the indexes it lacks */
+	KUNIT_EXPECT_EQ(test, vgpu_fake_host_count(host, VIRTIO_GPU_CMD_GET_CAPSET_INFO), 64u);
+	KUNIT_EXPECT_EQ(test, vg->num_capsets, 2u);
+	unbind_and_check(test);
+}
+
+static void probe_scanouts_clamped(struct kunit *test)
+{
+	struct vgpu_fake_host *host = new_host(test, 0, 16);
+	struct vgpu_device *vg;
+
+	host->num_scanouts = 20;
+	vg = bind(test);
+	KUNIT_ASSERT_NOT_NULL(test, vg);
+	KUNIT_EXPECT_EQ(test, vg->num_scanouts, 16u);
+	unbind_and_check(test);
+}
+
+static void probe_zero_scanouts_render_only(struct kunit *test)
+{
+	struct vgpu_fake_host *host = new_host(test, BIT_ULL(VIRTIO_GPU_F_VIRGL) |
+					       BIT_ULL(VIRTIO_GPU_F_EDID), 0);
+	struct vgpu_device *vg;
+
+	vgpu_fake_host_add_capset(host, 2, 2, 1376);
+	vg = bind(test);
+	KUNIT_ASSERT_NOT_NULL(test, vg);
+	KUNIT_EXPECT_EQ(test, vg->num_scanouts, 0u);
+	KUNIT_EXPECT_NULL(test, vg->scanouts);
+	KUNIT_EXPECT_EQ(test, vgpu_fake_host_count(host, VIRTIO_GPU_CMD_GET_DISPLAY_INFO), 0u);
+	KUNIT_EXPECT_EQ(test, vgpu_fake_host_count(host, VIRTIO_GPU_CMD_GET_EDID), 0u);
+	KUNIT_EXPECT_EQ(test, vg->num_capsets, 1u);
+	KUNIT_EXPECT_NOT_NULL(test, vg->drm->render);
+	unbind_and_check(test);
+}
+
+static void expect_probe_fails(struct kunit *test)
+{
+	struct probe_ctx *ctx = test->priv;
+
+	KUNIT_EXPECT_NULL(test, bind(test));
+	KUNIT_EXPECT_NULL(test, ctx->host->vdev.dev.driver);
+	/* the failed probe reset the device and gave back every buffer */
+	KUNIT_EXPECT_GE(test, ctx->host->resets, 2u);
+	KUNIT_EXPECT_EQ(test, vgpu_buf_live_count(), ctx->live_before);
+	unbind_and_check(test);
+}
+
+static void probe_display_info_error_fails(struct kunit *test)
+{
+	struct vgpu_fake_host *host = new_host(test, 0, 1);
+	struct vgpu_fake_rule rule = {
+		.type = VIRTIO_GPU_CMD_GET_DISPLAY_INFO, .fault = VGPU_FAKE_ERROR,
+		.resp_type = VIRTIO_GPU_RESP_ERR_OUT_OF_MEMORY, .count = 1,
+	};
+
+	vgpu_fake_host_add_rule(host, &rule);
+	expect_probe_fails(test);
+}
+
+static void probe_silent_device_times_out(struct kunit *test)
+{
+	struct vgpu_fake_host *host = new_host(test, 0, 1);
+	struct vgpu_fake_rule rule = { .fault = VGPU_FAKE_DROP, .count = -1 };
+	unsigned long start = jiffies;
+
+	vgpu_cmd_timeout_ms = 100;
+	vgpu_fake_host_add_rule(host, &rule);
+	expect_probe_fails(test);
+	KUNIT_EXPECT_LT(test, jiffies - start, 2ul * HZ);
+}
+
+static void probe_capset_timeout_fails(struct kunit *test)
+{
+	struct vgpu_fake_host *host = new_host(test, BIT_ULL(VIRTIO_GPU_F_VIRGL), 1);
+	struct vgpu_fake_rule rule = {
+		.type = VIRTIO_GPU_CMD_GET_CAPSET_INFO, .fault = VGPU_FAKE_DROP,
+		.count = 1,
+	};
+
+	vgpu_cmd_timeout_ms = 100;
+	vgpu_fake_host_add_capset(host, 1, 1, 308);
+	vgpu_fake_host_add_capset(host, 2, 2, 1376);
+	vgpu_fake_host_add_rule(host, &rule);
+	expect_probe_fails(test);
+}
+
+static void probe_truncated_display_info_fails(struct kunit *test)
+{
+	struct vgpu_fake_host *host = new_host(test, 0, 1);
+	struct vgpu_fake_rule rule = {
+		.type = VIRTIO_GPU_CMD_GET_DISPLAY_INFO, .fault = VGPU_FAKE_TRUNCATE,
+		.len = 100, .count = 1,
+	};
+
+	vgpu_fake_host_add_rule(host, &rule);
+	expect_probe_fails(test);
+}
+
+static void probe_display_event(struct kunit *test)
+{
+	struct vgpu_fake_host *host = new_host(test, BIT_ULL(VIRTIO_GPU_F_EDID), 2);
+	struct vgpu_device *vg;
+
+	vg = bind(test);
+	KUNIT_ASSERT_NOT_NULL(test, vg);
+	KUNIT_EXPECT_FALSE(test, vg->scanouts[1].info.enabled);
+	host->pmodes[1].enabled = cpu_to_le32(1);
+	vgpu_fake_host_raise_event(host, VIRTIO_GPU_EVENT_DISPLAY);
+	flush_work(&vg->config_work);
+	KUNIT_EXPECT_EQ(test, vg->display_events, 1u);
+	KUNIT_EXPECT_TRUE(test, vg->scanouts[1].info.enabled);
+	KUNIT_EXPECT_EQ(test, vgpu_fake_host_count(host, VIRTIO_GPU_CMD_GET_DISPLAY_INFO), 2u);
+	KUNIT_EXPECT_EQ(test, vgpu_fake_host_count(host, VIRTIO_GPU_CMD_GET_EDID), 4u);
+	KUNIT_EXPECT_EQ(test, host->events_cleared, (u32)VIRTIO_GPU_EVENT_DISPLAY);
+	KUNIT_EXPECT_EQ(test, host->events_read, 0u);
+	unbind_and_check(test);
+}
+
+static void probe_event_pending_at_probe(struct kunit *test)
+{
+	struct vgpu_fake_host *host = new_host(test, 0, 1);
+	struct vgpu_device *vg;
+
+	host->events_read = VIRTIO_GPU_EVENT_DISPLAY;
+	vg = bind(test);
+	KUNIT_ASSERT_NOT_NULL(test, vg);
+	KUNIT_EXPECT_EQ(test, vg->events_at_probe, (u32)VIRTIO_GPU_EVENT_DISPLAY);
+	KUNIT_EXPECT_EQ(test, host->events_cleared, (u32)VIRTIO_GPU_EVENT_DISPLAY);
+	unbind_and_check(test);
+}
+
+static void probe_drm_device(struct kunit *test)
+{
+	struct vgpu_fake_host *host = new_host(test, 0, 1);
+	struct vgpu_device *vg;
+
+	vg = bind(test);
+	KUNIT_ASSERT_NOT_NULL(test, vg);
+	KUNIT_EXPECT_STREQ(test, vg->drm->driver->name, "virtio_gpu");
+	KUNIT_EXPECT_EQ(test, vg->drm->driver->major, 0);
+	KUNIT_EXPECT_GE(test, vg->drm->driver->minor, 1);
+	/* parented on the transport's device, as the PCI function in a guest */
+	KUNIT_EXPECT_PTR_EQ(test, vg->drm->dev, host->vdev.dev.parent);
+	KUNIT_EXPECT_NOT_NULL(test, vg->drm->primary);
+	KUNIT_EXPECT_NOT_NULL(test, vg->drm->render);
+	unbind_and_check(test);
+}
+
+static struct kunit_case vgpu_probe_cases[] = {
+	KUNIT_CASE(probe_features),
+	KUNIT_CASE(probe_no_features),
+	KUNIT_CASE(probe_display_and_edid),
+	KUNIT_CASE(probe_edid_error_leaves_none),
+	KUNIT_CASE(probe_unknown_and_duplicate_fence_ids),
+	KUNIT_CASE(probe_capsets),
+	KUNIT_CASE(probe_bad_capsets_dropped),
+	KUNIT_CASE(probe_capset_count_clamped),
+	KUNIT_CASE(probe_scanouts_clamped),
+	KUNIT_CASE(probe_zero_scanouts_render_only),
+	KUNIT_CASE(probe_display_info_error_fails),
+	KUNIT_CASE(probe_silent_device_times_out),
+	KUNIT_CASE(probe_capset_timeout_fails),
+	KUNIT_CASE(probe_truncated_display_info_fails),
+	KUNIT_CASE(probe_display_event),
+	KUNIT_CASE(probe_event_pending_at_probe),
+	KUNIT_CASE(probe_drm_device),
+	{}
+};
+
+struct kunit_suite vgpu_probe_suite = {
+	.name = "vgpu_probe",
+	.init = probe_init,
+	.exit = probe_exit,
+	.test_cases = vgpu_probe_cases,
+};

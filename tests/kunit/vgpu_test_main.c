@@ -1,0 +1,17 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * vgpu_test.ko: the KUnit suites of vgpu. They run when the module is
+ * loaded (vgpu.ko must be loaded first); results are KTAP in the kernel
+ * log and in debugfs under kunit/<suite>/results.
+ */
+#include <linux/module.h>
+
+#include "vgpu_compat.h"
+#include "vgpu_tests.h"
+
+kunit_test_suites(&vgpu_proto_suite, &vgpu_vq_suite, &vgpu_vq_full_suite,
+		  &vgpu_fake_host_suite, &vgpu_probe_suite);
+
+MODULE_DESCRIPTION("KUnit tests for vgpu");
+MODULE_LICENSE("GPL");
+VGPU_IMPORT_FOR_TESTS();
