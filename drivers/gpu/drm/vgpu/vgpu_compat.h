@@ -9,9 +9,16 @@
 #define VGPU_COMPAT_H
 
 #include <linux/export.h>
+#include <linux/hrtimer.h>
 #include <linux/kconfig.h>
 #include <linux/module.h>
 #include <linux/virtio_config.h>
+
+#include <drm/drm_connector.h>
+#include <drm/drm_edid.h>
+#include <drm/drm_fb_helper.h>
+#include <drm/drm_framebuffer.h>
+#include <drm/drm_plane.h>
 
 #include "vgpu_compat_gen.h"
 
@@ -67,5 +74,75 @@ static inline int vgpu_find_vqs(struct virtio_device *vdev, unsigned int n,
 #define EXPORT_SYMBOL_FOR_VGPU_TESTS(sym)
 #endif
 #define VGPU_IMPORT_FOR_TESTS() MODULE_IMPORT_NS(VGPU_KUNIT_NS)
+
+/**
+ * vgpu_hrtimer_setup - initialise an hrtimer and set its callback
+ * @t: timer
+ * @fn: callback
+ * @clock: clock id
+ * @mode: timer mode
+ */
+static inline void vgpu_hrtimer_setup(struct hrtimer *t,
+				      enum hrtimer_restart (*fn)(struct hrtimer *),
+				      clockid_t clock, enum hrtimer_mode mode)
+{
+#ifdef VGPU_HAVE_HRTIMER_SETUP
+	hrtimer_setup(t, fn, clock, mode);
+#else
+	hrtimer_init(t, clock, mode);
+	t->function = fn;
+#endif
+}
+
+/**
+ * vgpu_edid_connector_update - update a connector from an EDID, add its modes
+ * @c: connector
+ * @drm_edid: EDID, or NULL to clear
+ *
+ * Return: the number of modes added.
+ */
+static inline int vgpu_edid_connector_update(struct drm_connector *c,
+					     const struct drm_edid *drm_edid)
+{
+#ifdef VGPU_HAVE_EDID_CONNECTOR_ADD_MODES
+	drm_edid_connector_update(c, drm_edid);
+	return drm_edid_connector_add_modes(c);
+#else
+	int n = drm_edid_connector_update(c, drm_edid);
+
+	return n > 0 ? n : 0;
+#endif
+}
+
+/**
+ * vgpu_fbdev_setup - console emulation on the device
+ * @drm: registered DRM device
+ *
+ * A kernel without the generic fbdev emulation gets none.
+ */
+static inline void vgpu_fbdev_setup(struct drm_device *drm)
+{
+#ifdef VGPU_HAVE_FBDEV_GENERIC_SETUP
+	drm_fbdev_generic_setup(drm, 32);
+#endif
+}
+
+/**
+ * vgpu_cursor_hotspot - the hotspot of a cursor plane state
+ * @s: plane state with a framebuffer
+ * @x: set to the hotspot column
+ * @y: set to the hotspot row
+ */
+static inline void vgpu_cursor_hotspot(const struct drm_plane_state *s,
+				       u32 *x, u32 *y)
+{
+#ifdef VGPU_HAVE_PLANE_STATE_HOTSPOT
+	*x = s->hotspot_x;
+	*y = s->hotspot_y;
+#else
+	*x = s->fb->hot_x;
+	*y = s->fb->hot_y;
+#endif
+}
 
 #endif /* VGPU_COMPAT_H */

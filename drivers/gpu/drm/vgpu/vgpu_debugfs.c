@@ -76,7 +76,6 @@ static int vgpu_debugfs_info(struct seq_file *m, void *unused)
 	}
 	seq_printf(m, "events_at_probe: 0x%x\n", vg->events_at_probe);
 	seq_printf(m, "display_events: %u\n", vg->display_events);
-	mutex_unlock(&vg->state_lock);
 
 	seq_printf(m, "capsets: %u\n", vg->num_capsets);
 	for (i = 0; i < vg->num_capsets; i++) {
@@ -85,6 +84,20 @@ static int vgpu_debugfs_info(struct seq_file *m, void *unused)
 		seq_printf(m, "capset %u: id %u %s max_version %u max_size %u\n",
 			   i, c->id, vgpu_proto_capset_name(c->id),
 			   c->max_version, c->max_size);
+	}
+
+	seq_printf(m, "hotplug_events: %u\n", vg->hotplug_events);
+	mutex_unlock(&vg->state_lock);
+	seq_printf(m, "resources_live: %d\n", atomic_read(&vg->res_live));
+	seq_printf(m, "host_errors: %d\n", atomic_read(&vg->host_errors));
+	seq_printf(m, "last_host_error: 0x%04x\n", READ_ONCE(vg->last_host_error));
+	for (i = 0; vg->outputs && i < vg->num_scanouts; i++) {
+		struct vgpu_output *out = &vg->outputs[i];
+
+		seq_printf(m, "output %u: vblanks %lld period_ns %lld cursor_updates %llu cursor_moves %llu\n",
+			   i, (long long)atomic64_read(&out->vblanks),
+			   ktime_to_ns(out->period), out->cursor_updates,
+			   out->cursor_moves);
 	}
 
 	vgpu_debugfs_queue(m, &vg->ctrlq);

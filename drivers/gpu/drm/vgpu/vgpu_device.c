@@ -269,7 +269,7 @@ int vgpu_device_query(struct vgpu_device *vg)
  * @work: &vgpu_device.config_work
  *
  * Acknowledges the events it read; a display event refreshes the
- * display info and EDIDs.
+ * display info and EDIDs, and tells userspace when an output changed.
  */
 void vgpu_device_config_work(struct work_struct *work)
 {
@@ -280,12 +280,22 @@ void vgpu_device_config_work(struct work_struct *work)
 	virtio_cread_le(vg->vdev, struct virtio_gpu_config, events_read,
 			&events);
 	if (events & VIRTIO_GPU_EVENT_DISPLAY) {
+		struct vgpu_scanout *before = NULL;
+
 		mutex_lock(&vg->state_lock);
 		vg->display_events++;
+		if (vg->num_scanouts)
+			before = kmemdup(vg->scanouts,
+					 vg->num_scanouts * sizeof(*before),
+					 GFP_KERNEL);
 		mutex_unlock(&vg->state_lock);
-		if (vg->num_scanouts && !vgpu_query_display_info(vg) &&
-		    vg->has_edid)
-			vgpu_query_edids(vg);
+		if (vg->num_scanouts && !vgpu_query_display_info(vg)) {
+			if (vg->has_edid)
+				vgpu_query_edids(vg);
+			if (before && READ_ONCE(vg->kms_ready))
+				vgpu_kms_display_changed(vg, before);
+		}
+		kfree(before);
 	}
 	virtio_cwrite_le(vg->vdev, struct virtio_gpu_config, events_clear,
 			 &events);

@@ -15,11 +15,14 @@
 #include <linux/virtio_config.h>
 #include <linux/virtio_ids.h>
 
+#include <drm/drm_atomic_helper.h>
 #include <drm/drm_drv.h>
 #include <drm/drm_file.h>
 #include <drm/drm_gem.h>
+#include <drm/drm_gem_shmem_helper.h>
 #include <drm/drm_ioctl.h>
 #include <drm/drm_managed.h>
+#include <drm/drm_prime.h>
 #include <drm/drm_print.h>
 #include <drm/virtgpu_drm.h>
 
@@ -41,8 +44,15 @@ MODULE_PARM_DESC(cmd_timeout_ms,
 DEFINE_DRM_GEM_FOPS(vgpu_fops);
 
 static const struct drm_driver vgpu_drm_driver = {
-	.driver_features = DRIVER_GEM | DRIVER_RENDER,
+	.driver_features = DRIVER_GEM | DRIVER_MODESET | DRIVER_ATOMIC |
+			   DRIVER_RENDER,
 	.fops = &vgpu_fops,
+	.gem_create_object = vgpu_gem_create_object,
+	.dumb_create = vgpu_gem_dumb_create,
+	.prime_handle_to_fd = drm_gem_prime_handle_to_fd,
+	.prime_fd_to_handle = drm_gem_prime_fd_to_handle,
+	.gem_prime_import_sg_table = drm_gem_shmem_prime_import_sg_table,
+	.gem_prime_mmap = drm_gem_prime_mmap,
 	.debugfs_init = vgpu_debugfs_init,
 	.name = VGPU_DRIVER_NAME,
 	.desc = VGPU_DRIVER_DESC,
@@ -107,6 +117,27 @@ static void vgpu_read_features(struct vgpu_device *vg)
 		       vg->features_offered, vdev->features);
 }
 
+static void vgpu_res_fini(struct drm_device *drm, void *arg)
+{
+	struct vgpu_device *vg = arg;
+
+	/* Runs after the mode configuration is gone: no framebuffers left. */
+	destroy_workqueue(vg->wq);
+	drm_WARN_ON(drm, atomic_read(&vg->res_live));
+	ida_destroy(&vg->res_ida);
+}
+
+static int vgpu_res_init(struct vgpu_device *vg)
+{
+	ida_init(&vg->res_ida);
+	vg->wq = alloc_ordered_workqueue("vgpu-res", 0);
+	if (!vg->wq) {
+		ida_destroy(&vg->res_ida);
+		return -ENOMEM;
+	}
+	return drmm_add_action_or_reset(vg->drm, vgpu_res_fini, vg);
+}
+
 static int vgpu_probe(struct virtio_device *vdev)
 {
 	struct vgpu_device *vg;
@@ -136,7 +167,12 @@ static int vgpu_probe(struct virtio_device *vdev)
 	if (ret)
 		goto err_put;
 
+	ret = vgpu_res_init(vg);
+	if (ret)
+		goto err_put;
+
 	vgpu_read_features(vg);
+	vg->use_dma_api = !virtio_has_dma_quirk(vdev);
 	vgpu_device_read_config(vg);
 	if (vg->num_scanouts) {
 		vg->scanouts = drmm_kcalloc(drm, vg->num_scanouts,
@@ -157,9 +193,21 @@ static int vgpu_probe(struct virtio_device *vdev)
 	if (ret)
 		goto err_vqs;
 
+	if (vg->num_scanouts) {
+		ret = vgpu_kms_init(vg);
+		if (ret)
+			goto err_vqs;
+	} else {
+		drm->driver_features &= ~(DRIVER_MODESET | DRIVER_ATOMIC);
+	}
+
 	ret = drm_dev_register(drm, 0);
 	if (ret)
 		goto err_vqs;
+	if (vg->outputs) {
+		WRITE_ONCE(vg->kms_ready, true);
+		vgpu_fbdev_setup(drm);
+	}
 
 	drm_info(drm, "vgpu %s: %u scanout(s), %u capset(s), virgl %s, edid %s\n",
 		 VGPU_VERSION, vg->num_scanouts, vg->num_capsets,
@@ -180,6 +228,8 @@ static void vgpu_remove(struct virtio_device *vdev)
 	struct drm_device *drm = vg->drm;
 
 	drm_dev_unplug(drm);
+	if (vg->outputs)
+		drm_atomic_helper_shutdown(drm);
 	cancel_work_sync(&vg->config_work);
 	vgpu_vqs_fini(vg);
 	vdev->priv = NULL;

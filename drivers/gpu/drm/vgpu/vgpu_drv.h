@@ -13,7 +13,11 @@
 #define VGPU_DRIVER_MINOR	1
 #define VGPU_DRIVER_PATCHLEVEL	0
 
+struct drm_atomic_state;
+struct drm_file;
 struct drm_minor;
+struct drm_mode_create_dumb;
+struct drm_mode_fb_cmd2;
 
 /* vgpu_drv.c */
 extern unsigned int vgpu_cmd_timeout_ms;
@@ -24,6 +28,35 @@ int vgpu_device_query(struct vgpu_device *vg);
 void vgpu_device_config_work(struct work_struct *work);
 int vgpu_cmd_exec(struct vgpu_device *vg, struct vgpu_vq *q,
 		  struct vgpu_buf *buf, u32 expected, u32 min_len);
+
+/* vgpu_resource.c: host resources and fire-and-forget commands */
+struct vgpu_hres *vgpu_hres_get_2d(struct vgpu_device *vg, struct vgpu_bo *bo,
+				   u32 format, u32 width, u32 height);
+void vgpu_hres_put(struct vgpu_hres *hres);
+struct vgpu_buf *vgpu_cmd_alloc(u32 req_len);
+int vgpu_cmd_async(struct vgpu_device *vg, struct vgpu_vq *q,
+		   struct vgpu_buf *buf);
+
+/* vgpu_gem.c */
+struct drm_gem_object *vgpu_gem_create_object(struct drm_device *drm,
+					      size_t size);
+int vgpu_gem_dumb_create(struct drm_file *file, struct drm_device *drm,
+			 struct drm_mode_create_dumb *args);
+
+/* vgpu_fb.c */
+struct drm_framebuffer *vgpu_fb_create(struct drm_device *drm,
+				       struct drm_file *file,
+				       const struct drm_mode_fb_cmd2 *cmd);
+
+/* vgpu_plane.c, vgpu_crtc.c, vgpu_connector.c, vgpu_kms.c */
+int vgpu_planes_init(struct vgpu_output *out);
+void vgpu_scanout_disable(struct vgpu_output *out);
+void vgpu_cursor_cancel(struct vgpu_output *out);
+int vgpu_crtc_init(struct vgpu_output *out);
+int vgpu_connector_init(struct vgpu_output *out);
+int vgpu_kms_init(struct vgpu_device *vg);
+void vgpu_kms_display_changed(struct vgpu_device *vg,
+			      const struct vgpu_scanout *before);
 
 /* vgpu_debugfs.c */
 void vgpu_debugfs_init(struct drm_minor *minor);

@@ -12,6 +12,8 @@
 #include <linux/stddef.h>
 #include <linux/string.h>
 
+#include <drm/drm_fourcc.h>
+
 #include "vgpu_compat.h"
 #include "vgpu_proto.h"
 
@@ -591,6 +593,64 @@ int vgpu_proto_parse_edid(const struct virtio_gpu_resp_edid *resp, u32 len,
 	return 0;
 }
 EXPORT_SYMBOL_FOR_VGPU_TESTS(vgpu_proto_parse_edid);
+
+/*
+ * DRM fourccs name a little-endian word, virtio-gpu formats name bytes in
+ * memory order: XRGB8888 is the bytes B, G, R, X. The map does not depend
+ * on the CPU's byte order.
+ */
+static const struct {
+	u32 fourcc;
+	u32 format;
+} vgpu_proto_formats[] = {
+	{ DRM_FORMAT_XRGB8888, VIRTIO_GPU_FORMAT_B8G8R8X8_UNORM },
+	{ DRM_FORMAT_ARGB8888, VIRTIO_GPU_FORMAT_B8G8R8A8_UNORM },
+	{ DRM_FORMAT_XBGR8888, VIRTIO_GPU_FORMAT_R8G8B8X8_UNORM },
+	{ DRM_FORMAT_ABGR8888, VIRTIO_GPU_FORMAT_R8G8B8A8_UNORM },
+	{ DRM_FORMAT_BGRX8888, VIRTIO_GPU_FORMAT_X8R8G8B8_UNORM },
+	{ DRM_FORMAT_BGRA8888, VIRTIO_GPU_FORMAT_A8R8G8B8_UNORM },
+	{ DRM_FORMAT_RGBX8888, VIRTIO_GPU_FORMAT_X8B8G8R8_UNORM },
+	{ DRM_FORMAT_RGBA8888, VIRTIO_GPU_FORMAT_A8B8G8R8_UNORM },
+};
+
+/**
+ * vgpu_proto_format - virtio-gpu format of a DRM fourcc
+ * @fourcc: DRM_FORMAT_*
+ *
+ * Return: VIRTIO_GPU_FORMAT_*, or 0 for a fourcc the protocol cannot
+ * scan out.
+ */
+u32 vgpu_proto_format(u32 fourcc)
+{
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(vgpu_proto_formats); i++)
+		if (vgpu_proto_formats[i].fourcc == fourcc)
+			return vgpu_proto_formats[i].format;
+	return 0;
+}
+EXPORT_SYMBOL_FOR_VGPU_TESTS(vgpu_proto_format);
+
+/**
+ * vgpu_proto_fourccs - the DRM fourccs vgpu_proto_format() maps
+ * @count: set to the number of entries
+ *
+ * Return: a static array, XRGB8888 first.
+ */
+const u32 *vgpu_proto_fourccs(unsigned int *count)
+{
+	static const u32 fourccs[] = {
+		DRM_FORMAT_XRGB8888, DRM_FORMAT_ARGB8888,
+		DRM_FORMAT_XBGR8888, DRM_FORMAT_ABGR8888,
+		DRM_FORMAT_BGRX8888, DRM_FORMAT_BGRA8888,
+		DRM_FORMAT_RGBX8888, DRM_FORMAT_RGBA8888,
+	};
+
+	static_assert(ARRAY_SIZE(fourccs) == ARRAY_SIZE(vgpu_proto_formats));
+	*count = ARRAY_SIZE(fourccs);
+	return fourccs;
+}
+EXPORT_SYMBOL_FOR_VGPU_TESTS(vgpu_proto_fourccs);
 
 /**
  * vgpu_proto_capset_name - readable name of a capset id

@@ -140,6 +140,9 @@ int vgpu_proto_parse_capset_info(const struct virtio_gpu_resp_capset_info *resp,
 int vgpu_proto_parse_edid(const struct virtio_gpu_resp_edid *resp, u32 len,
 			  u32 *edid_size);
 
+u32 vgpu_proto_format(u32 fourcc);
+const u32 *vgpu_proto_fourccs(unsigned int *count);
+
 const char *vgpu_proto_capset_name(u32 id);
 const char *vgpu_proto_feature_name(unsigned int bit);
 

@@ -4,22 +4,43 @@
  *
  * Locking: @vgpu_device.state_lock covers the host-reported state that the
  * config-change worker refreshes (scanouts, EDIDs, event counters). Each
- * virtqueue has its own lock (see vgpu_vq.h). Everything else is written
- * once at probe before the DRM device is registered and read-only after.
+ * virtqueue has its own lock (see vgpu_vq.h). KMS state is covered by the
+ * DRM modeset locks; what an output shares with interrupt context has its
+ * own spinlock (&vgpu_output.cursor_lock) or is written once per enable
+ * (&vgpu_output.period, &vgpu_output.anchor) while the vblank timer is
+ * stopped. Resource ids come from an IDA, which locks itself. Everything
+ * else is written once at probe before the DRM device is registered and
+ * read-only after.
  */
 #ifndef VGPU_TYPES_H
 #define VGPU_TYPES_H
 
+#include <linux/atomic.h>
+#include <linux/hrtimer.h>
+#include <linux/idr.h>
+#include <linux/kref.h>
 #include <linux/mutex.h>
+#include <linux/spinlock.h>
 #include <linux/types.h>
 #include <linux/workqueue.h>
 
+#include <drm/drm_connector.h>
+#include <drm/drm_crtc.h>
 #include <drm/drm_device.h>
+#include <drm/drm_encoder.h>
+#include <drm/drm_framebuffer.h>
+#include <drm/drm_gem_shmem_helper.h>
+#include <drm/drm_plane.h>
 
 #include "vgpu_proto.h"
 #include "vgpu_vq.h"
 
 struct virtio_device;
+
+/* Largest framebuffer, mode and dumb buffer side, in pixels. */
+#define VGPU_FB_MAX		16384
+/* The host's cursor image is this many pixels square. */
+#define VGPU_CURSOR_SIZE	64
 
 /**
  * struct vgpu_scanout - host-side view of one output
@@ -31,6 +52,132 @@ struct vgpu_scanout {
 	struct vgpu_scanout_info info;
 	u8 edid[VGPU_EDID_MAX];
 	u32 edid_len;
+};
+
+/**
+ * struct vgpu_hres - a resource on the host
+ *
+ * Created with its guest backing attached; released asynchronously: the
+ * RESOURCE_UNREF is queued from a work item, and only once the host has
+ * answered it are the backing pages let go and the id given back for
+ * reuse. It is allocated on its own so that it can outlive its owner.
+ */
+struct vgpu_hres {
+	/** @vg: device. */
+	struct vgpu_device *vg;
+	/** @ref: users (framebuffers); the last one releases the resource. */
+	struct kref ref;
+	/** @id: resource id, from &vgpu_device.res_ida. */
+	u32 id;
+	/** @format: VIRTIO_GPU_FORMAT_* of a 2D resource. */
+	u32 format;
+	/** @width: width in pixels. */
+	u32 width;
+	/** @height: height in pixels. */
+	u32 height;
+	/** @cache: buffer whose &vgpu_bo.hres may point here, or NULL. */
+	struct vgpu_bo *cache;
+	/** @backing: GEM object whose pages the host may read; one reference. */
+	struct drm_gem_object *backing;
+	/** @unref: RESOURCE_UNREF, allocated up front so release cannot fail. */
+	struct vgpu_buf *unref;
+	/** @unref_sent: @unref is on the ring; @work frees on its answer. */
+	bool unref_sent;
+	/** @work: sends @unref, then frees everything. */
+	struct delayed_work work;
+};
+
+/**
+ * struct vgpu_bo - a GEM object
+ *
+ * Framebuffers of the same buffer, format and size share one host
+ * resource: legacy cursor calls make a new framebuffer for every image.
+ */
+struct vgpu_bo {
+	/** @base: shmem GEM object. */
+	struct drm_gem_shmem_object base;
+	/** @lock: covers @hres, and the last put of the resource it points to. */
+	struct mutex lock;
+	/** @hres: the latest 2D resource made on these pages; no reference. */
+	struct vgpu_hres *hres;
+};
+
+/**
+ * struct vgpu_fb - a framebuffer and the host resource it is shown from
+ *
+ * A shmem buffer has no host resource of its own: each framebuffer gets a
+ * 2D resource in its own format, @hres, attached to the buffer's pages.
+ * The resource is pitch / cpp pixels wide, so resource coordinates map to
+ * buffer bytes as y * pitch + x * cpp, and (@x0, @y0) is where the
+ * framebuffer's offset puts its first pixel.
+ */
+struct vgpu_fb {
+	/** @base: DRM framebuffer; must stay first (drm_gem_fb_destroy frees it). */
+	struct drm_framebuffer base;
+	/** @hres: host resource. */
+	struct vgpu_hres *hres;
+	/** @x0: resource column of the framebuffer's first pixel. */
+	u32 x0;
+	/** @y0: resource row of the framebuffer's first pixel. */
+	u32 y0;
+};
+
+/**
+ * struct vgpu_output - one scanout: CRTC, planes, encoder, connector
+ */
+struct vgpu_output {
+	/** @index: scanout id. */
+	unsigned int index;
+	/** @vg: device. */
+	struct vgpu_device *vg;
+	/** @crtc: CRTC. */
+	struct drm_crtc crtc;
+	/** @primary: primary plane. */
+	struct drm_plane primary;
+	/** @cursor: cursor plane. */
+	struct drm_plane cursor;
+	/** @encoder: virtual encoder. */
+	struct drm_encoder encoder;
+	/** @connector: virtual connector. */
+	struct drm_connector connector;
+
+	/** @vblank_timer: emulated vblank interrupt. */
+	struct hrtimer vblank_timer;
+	/** @period: frame duration of the current mode. */
+	ktime_t period;
+	/** @anchor: time of one vblank; every vblank is anchor + k * period. */
+	ktime_t anchor;
+	/** @vblanks: vblank interrupts raised. */
+	atomic64_t vblanks;
+
+	/** @cursor_lock: covers the cursor_* fields below; taken in IRQ context. */
+	spinlock_t cursor_lock;
+	/** @cursor_x: cursor position as last set. */
+	s32 cursor_x;
+	/** @cursor_y: cursor position as last set. */
+	s32 cursor_y;
+	/** @cursor_upload: transfer of the new image; UPDATE_CURSOR waits for it. */
+	struct vgpu_buf *cursor_upload;
+	/** @cursor_fb: framebuffer of the pending update (one reference). */
+	struct drm_framebuffer *cursor_fb;
+	/** @cursor_res: resource of the pending update. */
+	u32 cursor_res;
+	/** @cursor_hot_x: hotspot of the pending update. */
+	u32 cursor_hot_x;
+	/** @cursor_hot_y: hotspot of the pending update. */
+	u32 cursor_hot_y;
+	/** @cursor_ready: the host has answered @cursor_upload. */
+	bool cursor_ready;
+	/** @cursor_hide: an UPDATE_CURSOR without a resource is to be sent. */
+	bool cursor_hide;
+	/** @cursor_move: a MOVE_CURSOR is to be sent. */
+	bool cursor_move;
+	/** @cursor_work: sends the pending update once its upload is done. */
+	struct work_struct cursor_work;
+	/** @cursor_updates: UPDATE_CURSOR commands sent. */
+	u64 cursor_updates;
+	/** @cursor_moves: MOVE_CURSOR commands sent. */
+	u64 cursor_moves;
 };
 
 /**
@@ -79,11 +226,50 @@ struct vgpu_device {
 	u32 display_events;
 	/** @config_work: handles config-change interrupts. */
 	struct work_struct config_work;
+	/** @hotplug_events: uevents sent because the displays changed. */
+	u32 hotplug_events;
+
+	/** @use_dma_api: backing addresses are DMA addresses (else physical). */
+	bool use_dma_api;
+	/** @res_ida: resource ids in use; ids are reused once released. */
+	struct ida res_ida;
+	/** @res_live: host resources created and not yet released. */
+	atomic_t res_live;
+	/** @wq: ordered queue for resource release. */
+	struct workqueue_struct *wq;
+	/** @host_errors: asynchronous commands the host answered with an error. */
+	atomic_t host_errors;
+	/** @last_host_error: type of the latest such answer. */
+	u32 last_host_error;
+	/** @outputs: @num_scanouts outputs, when the device has KMS. */
+	struct vgpu_output *outputs;
+	/** @kms_ready: the display is registered; hotplug events may go out. */
+	bool kms_ready;
 };
 
 static inline struct vgpu_device *to_vgpu(struct drm_device *drm)
 {
 	return drm->dev_private;
+}
+
+static inline struct vgpu_bo *to_vgpu_bo(struct drm_gem_object *obj)
+{
+	return container_of(obj, struct vgpu_bo, base.base);
+}
+
+static inline struct vgpu_fb *to_vgpu_fb(struct drm_framebuffer *fb)
+{
+	return container_of(fb, struct vgpu_fb, base);
+}
+
+static inline struct vgpu_output *crtc_to_output(struct drm_crtc *crtc)
+{
+	return container_of(crtc, struct vgpu_output, crtc);
+}
+
+static inline struct vgpu_output *connector_to_output(struct drm_connector *c)
+{
+	return container_of(c, struct vgpu_output, connector);
 }
 
 #endif /* VGPU_TYPES_H */

@@ -19,10 +19,12 @@
 #include <linux/errno.h>
 #include <linux/jiffies.h>
 #include <linux/kernel.h>
+#include <linux/mm.h>
 #include <linux/overflow.h>
 #include <linux/sched.h>
 #include <linux/slab.h>
 #include <linux/virtio.h>
+#include <linux/vmalloc.h>
 
 #include "vgpu_compat.h"
 #include "vgpu_vq.h"
@@ -85,7 +87,13 @@ EXPORT_SYMBOL_FOR_VGPU_TESTS(vgpu_buf_get);
 
 static void vgpu_buf_release(struct kref *ref)
 {
-	kfree(container_of(ref, struct vgpu_buf, ref));
+	struct vgpu_buf *buf = container_of(ref, struct vgpu_buf, ref);
+
+	if (buf->own_mem) {
+		sg_free_table(&buf->own_sgt);
+		kvfree(buf->own_mem);
+	}
+	kfree(buf);
 	atomic_dec(&vgpu_buf_live);
 }
 
@@ -122,6 +130,50 @@ void vgpu_buf_set_data(struct vgpu_buf *buf, struct scatterlist *sgl,
 	buf->data_to_device = to_device;
 }
 EXPORT_SYMBOL_FOR_VGPU_TESTS(vgpu_buf_set_data);
+
+/**
+ * vgpu_buf_alloc_data - give a buffer a device-readable payload it owns
+ * @buf: buffer not yet queued and without a payload
+ * @len: payload size in bytes (non-zero)
+ * @gfp: allocation flags
+ *
+ * Large payloads (long memory-entry lists) come from vmalloc, one
+ * scatterlist entry per page, so no high-order allocation is needed. The
+ * payload is freed with the buffer, which may happen in interrupt context.
+ *
+ * Return: the zeroed payload, or NULL.
+ */
+void *vgpu_buf_alloc_data(struct vgpu_buf *buf, size_t len, gfp_t gfp)
+{
+	struct scatterlist *sg;
+	unsigned int i, n;
+	void *mem;
+
+	if (!len || len > U32_MAX || buf->data_nents)
+		return NULL;
+	mem = kvzalloc(len, gfp);
+	if (!mem)
+		return NULL;
+	n = is_vmalloc_addr(mem) ? DIV_ROUND_UP(len, PAGE_SIZE) : 1;
+	if (sg_alloc_table(&buf->own_sgt, n, gfp)) {
+		kvfree(mem);
+		return NULL;
+	}
+	if (n == 1 && !is_vmalloc_addr(mem)) {
+		sg_set_buf(buf->own_sgt.sgl, mem, len);
+	} else {
+		for_each_sg(buf->own_sgt.sgl, sg, n, i) {
+			size_t off = (size_t)i * PAGE_SIZE;
+
+			sg_set_page(sg, vmalloc_to_page(mem + off),
+				    min_t(size_t, PAGE_SIZE, len - off), 0);
+		}
+	}
+	buf->own_mem = mem;
+	vgpu_buf_set_data(buf, buf->own_sgt.sgl, n, true);
+	return mem;
+}
+EXPORT_SYMBOL_FOR_VGPU_TESTS(vgpu_buf_alloc_data);
 
 /**
  * vgpu_buf_wait - wait until the device returned a buffer

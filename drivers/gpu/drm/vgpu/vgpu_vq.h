@@ -70,6 +70,10 @@ struct vgpu_buf {
 	vgpu_buf_done_t on_done;
 	/** @priv: owner's cookie for @on_done. */
 	void *priv;
+	/** @own_mem: payload from vgpu_buf_alloc_data(), freed with the buffer. */
+	void *own_mem;
+	/** @own_sgt: scatterlist of @own_mem. */
+	struct sg_table own_sgt;
 	/** @storage: request and response, allocated with the buffer. */
 	u8 storage[] __aligned(8);
 };
@@ -128,6 +132,7 @@ void vgpu_buf_get(struct vgpu_buf *buf);
 void vgpu_buf_put(struct vgpu_buf *buf);
 void vgpu_buf_set_data(struct vgpu_buf *buf, struct scatterlist *sgl,
 		       unsigned int nents, bool to_device);
+void *vgpu_buf_alloc_data(struct vgpu_buf *buf, size_t len, gfp_t gfp);
 int vgpu_buf_wait(struct vgpu_buf *buf, unsigned long timeout);
 
 void vgpu_vq_init(struct vgpu_vq *q, const char *name, struct virtqueue *vq);

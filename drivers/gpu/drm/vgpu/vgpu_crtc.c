@@ -1,0 +1,190 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * vgpu display feature: CRTCs and emulated vblank.
+ *
+ * The host has no vblank, so each CRTC runs an hrtimer at its mode's
+ * refresh rate. Vblanks fall on a fixed grid, anchor + k * period, set when
+ * the CRTC is enabled: timestamps are exact grid points whether they are
+ * taken in the timer or outside it, and the vblank counter advances by the
+ * grid points that passed, also while the timer was off. Page-flip events
+ * are armed in atomic_flush and sent by the next vblank.
+ */
+#include <linux/hrtimer.h>
+#include <linux/math64.h>
+
+#include <drm/drm_atomic.h>
+#include <drm/drm_atomic_helper.h>
+#include <drm/drm_managed.h>
+#include <drm/drm_modeset_helper_vtables.h>
+#include <drm/drm_print.h>
+#include <drm/drm_probe_helper.h>
+#include <drm/drm_vblank.h>
+
+#include "vgpu_compat.h"
+#include "vgpu_drv.h"
+
+/* Used when a mode has no pixel clock: 60 Hz. */
+#define VGPU_DEFAULT_PERIOD_NS	16666667LL
+
+/* The latest grid point at or before @now. */
+static ktime_t vgpu_vblank_last(const struct vgpu_output *out, ktime_t now)
+{
+	s64 period = ktime_to_ns(out->period);
+	s64 since = ktime_to_ns(ktime_sub(now, out->anchor));
+
+	if (since < 0)
+		return out->anchor;
+	return ktime_add_ns(out->anchor, div64_s64(since, period) * period);
+}
+
+static enum hrtimer_restart vgpu_vblank_fire(struct hrtimer *timer)
+{
+	struct vgpu_output *out = container_of(timer, struct vgpu_output,
+					       vblank_timer);
+
+	hrtimer_forward_now(timer, out->period);
+	atomic64_inc(&out->vblanks);
+	drm_crtc_handle_vblank(&out->crtc);
+	return HRTIMER_RESTART;
+}
+
+static int vgpu_crtc_enable_vblank(struct drm_crtc *crtc)
+{
+	struct vgpu_output *out = crtc_to_output(crtc);
+	ktime_t next = ktime_add(vgpu_vblank_last(out, ktime_get()),
+				 out->period);
+
+	hrtimer_start(&out->vblank_timer, next, HRTIMER_MODE_ABS);
+	return 0;
+}
+
+static void vgpu_crtc_disable_vblank(struct drm_crtc *crtc)
+{
+	hrtimer_cancel(&crtc_to_output(crtc)->vblank_timer);
+}
+
+static bool vgpu_crtc_get_vblank_timestamp(struct drm_crtc *crtc,
+					   int *max_error, ktime_t *vblank_time,
+					   bool in_vblank_irq)
+{
+	struct vgpu_output *out = crtc_to_output(crtc);
+
+	*vblank_time = vgpu_vblank_last(out, ktime_get());
+	*max_error = 0;
+	return true;
+}
+
+static const struct drm_crtc_funcs vgpu_crtc_funcs = {
+	.reset = drm_atomic_helper_crtc_reset,
+	.set_config = drm_atomic_helper_set_config,
+	.page_flip = drm_atomic_helper_page_flip,
+	.atomic_duplicate_state = drm_atomic_helper_crtc_duplicate_state,
+	.atomic_destroy_state = drm_atomic_helper_crtc_destroy_state,
+	.enable_vblank = vgpu_crtc_enable_vblank,
+	.disable_vblank = vgpu_crtc_disable_vblank,
+	.get_vblank_timestamp = vgpu_crtc_get_vblank_timestamp,
+};
+
+static int vgpu_crtc_atomic_check(struct drm_crtc *crtc,
+				  struct drm_atomic_state *state)
+{
+	struct drm_crtc_state *cs = drm_atomic_get_new_crtc_state(state, crtc);
+
+	if (!cs->enable)
+		return 0;
+	if (cs->mode.hdisplay > VGPU_FB_MAX || cs->mode.vdisplay > VGPU_FB_MAX) {
+		drm_dbg_kms(crtc->dev, "[CRTC:%d] mode %ux%u too large\n",
+			    crtc->base.id, cs->mode.hdisplay, cs->mode.vdisplay);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+static void vgpu_crtc_atomic_enable(struct drm_crtc *crtc,
+				    struct drm_atomic_state *state)
+{
+	struct vgpu_output *out = crtc_to_output(crtc);
+	const struct drm_display_mode *m = &crtc->state->adjusted_mode;
+	s64 ns = VGPU_DEFAULT_PERIOD_NS;
+
+	if (m->crtc_clock > 0 && m->crtc_htotal > 0 && m->crtc_vtotal > 0)
+		ns = div_s64((s64)m->crtc_htotal * m->crtc_vtotal * 1000000LL,
+			     m->crtc_clock);
+	/* The timer is off while the CRTC is: nothing reads these now. */
+	out->period = ns_to_ktime(max_t(s64, ns, NSEC_PER_MSEC));
+	out->anchor = ktime_get();
+	drm_dbg_kms(crtc->dev, "[CRTC:%d] on, %ux%u, vblank every %lld ns\n",
+		    crtc->base.id, m->hdisplay, m->vdisplay,
+		    ktime_to_ns(out->period));
+	drm_crtc_vblank_on(crtc);
+}
+
+static void vgpu_crtc_atomic_disable(struct drm_crtc *crtc,
+				     struct drm_atomic_state *state)
+{
+	struct vgpu_output *out = crtc_to_output(crtc);
+
+	vgpu_scanout_disable(out);
+	drm_crtc_vblank_off(crtc);
+	vgpu_cursor_cancel(out);
+	/* An event of a commit that turns the CRTC off goes out now. */
+	spin_lock_irq(&crtc->dev->event_lock);
+	if (crtc->state->event && !crtc->state->active) {
+		drm_crtc_send_vblank_event(crtc, crtc->state->event);
+		crtc->state->event = NULL;
+	}
+	spin_unlock_irq(&crtc->dev->event_lock);
+}
+
+static void vgpu_crtc_atomic_flush(struct drm_crtc *crtc,
+				   struct drm_atomic_state *state)
+{
+	struct drm_pending_vblank_event *event = crtc->state->event;
+
+	if (!event)
+		return;
+	crtc->state->event = NULL;
+	spin_lock_irq(&crtc->dev->event_lock);
+	if (crtc->state->active && drm_crtc_vblank_get(crtc) == 0)
+		drm_crtc_arm_vblank_event(crtc, event);
+	else
+		drm_crtc_send_vblank_event(crtc, event);
+	spin_unlock_irq(&crtc->dev->event_lock);
+}
+
+static const struct drm_crtc_helper_funcs vgpu_crtc_helper_funcs = {
+	.atomic_check = vgpu_crtc_atomic_check,
+	.atomic_flush = vgpu_crtc_atomic_flush,
+	.atomic_enable = vgpu_crtc_atomic_enable,
+	.atomic_disable = vgpu_crtc_atomic_disable,
+};
+
+static void vgpu_crtc_fini(struct drm_device *drm, void *arg)
+{
+	struct vgpu_output *out = arg;
+
+	hrtimer_cancel(&out->vblank_timer);
+}
+
+/**
+ * vgpu_crtc_init - create the CRTC of an output
+ * @out: output with its planes created
+ *
+ * Return: 0 or a negative errno.
+ */
+int vgpu_crtc_init(struct vgpu_output *out)
+{
+	struct drm_device *drm = out->vg->drm;
+	int ret;
+
+	vgpu_hrtimer_setup(&out->vblank_timer, vgpu_vblank_fire,
+			   CLOCK_MONOTONIC, HRTIMER_MODE_ABS);
+	out->period = ns_to_ktime(VGPU_DEFAULT_PERIOD_NS);
+	out->anchor = ktime_get();
+	ret = drmm_crtc_init_with_planes(drm, &out->crtc, &out->primary,
+					 &out->cursor, &vgpu_crtc_funcs, NULL);
+	if (ret)
+		return ret;
+	drm_crtc_helper_add(&out->crtc, &vgpu_crtc_helper_funcs);
+	return drmm_add_action_or_reset(drm, vgpu_crtc_fini, out);
+}

@@ -1,0 +1,131 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * vgpu display feature: framebuffers.
+ *
+ * Every framebuffer is shown from a 2D host resource in its own format,
+ * created on the pages of its buffer when the framebuffer is created, so
+ * one buffer can be scanned out as XRGB8888 on one plane and ARGB8888 on
+ * another. Framebuffers of one buffer with the same format and size share
+ * the resource. It is released (asynchronously) with the last of them;
+ * the buffer stays pinned until the host has let it go.
+ */
+#include <linux/slab.h>
+
+#include <drm/drm_damage_helper.h>
+#include <drm/drm_fourcc.h>
+#include <drm/drm_gem_framebuffer_helper.h>
+#include <drm/drm_print.h>
+
+#include "vgpu_drv.h"
+
+static void vgpu_fb_destroy(struct drm_framebuffer *fb)
+{
+	struct vgpu_fb *vfb = to_vgpu_fb(fb);
+
+	vgpu_hres_put(vfb->hres);
+	/* Frees @vfb: the DRM framebuffer is its first member. */
+	drm_gem_fb_destroy(fb);
+}
+
+static const struct drm_framebuffer_funcs vgpu_fb_funcs = {
+	.destroy = vgpu_fb_destroy,
+	.create_handle = drm_gem_fb_create_handle,
+	.dirty = drm_atomic_helper_dirtyfb,
+};
+
+/*
+ * The host reads a resource's backing as rows of width * cpp bytes, so the
+ * resource is pitch / cpp wide and the framebuffer must lie within a row.
+ */
+static int vgpu_fb_geometry(struct drm_device *drm,
+			    const struct drm_mode_fb_cmd2 *cmd, u32 cpp,
+			    u32 *res_w, u32 *res_h, u32 *x0, u32 *y0)
+{
+	u32 pitch = cmd->pitches[0], offset = cmd->offsets[0];
+
+	if (pitch % cpp || offset % cpp) {
+		drm_dbg_kms(drm, "fb: pitch %u / offset %u not a multiple of %u\n",
+			    pitch, offset, cpp);
+		return -EINVAL;
+	}
+	*res_w = pitch / cpp;
+	*x0 = (offset % pitch) / cpp;
+	*y0 = offset / pitch;
+	if (*x0 + cmd->width > *res_w) {
+		drm_dbg_kms(drm, "fb: offset %u + width %u crosses the pitch %u\n",
+			    offset, cmd->width, pitch);
+		return -EINVAL;
+	}
+	*res_h = *y0 + cmd->height;
+	if (*res_w > VGPU_FB_MAX || *res_h > VGPU_FB_MAX) {
+		drm_dbg_kms(drm, "fb: resource %ux%u exceeds %u\n",
+			    *res_w, *res_h, VGPU_FB_MAX);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+/**
+ * vgpu_fb_create - &drm_mode_config_funcs.fb_create
+ * @drm: DRM device
+ * @file: DRM file that owns the handles
+ * @cmd: ADDFB2 arguments
+ *
+ * Return: the framebuffer, or an ERR_PTR: -EINVAL for a format or layout
+ * the device cannot scan out, -ENOENT for a bad handle, or the error that
+ * kept the host resource from being created.
+ */
+struct drm_framebuffer *vgpu_fb_create(struct drm_device *drm,
+				       struct drm_file *file,
+				       const struct drm_mode_fb_cmd2 *cmd)
+{
+	struct vgpu_device *vg = to_vgpu(drm);
+	u32 format = vgpu_proto_format(cmd->pixel_format);
+	u32 res_w, res_h;
+	struct vgpu_hres *hres;
+	struct vgpu_fb *vfb;
+	int ret;
+
+	if (!format) {
+		drm_dbg_kms(drm, "fb: format %p4cc cannot be scanned out\n",
+			    &cmd->pixel_format);
+		return ERR_PTR(-EINVAL);
+	}
+	if (cmd->modifier[0] != DRM_FORMAT_MOD_LINEAR &&
+	    (cmd->flags & DRM_MODE_FB_MODIFIERS)) {
+		drm_dbg_kms(drm, "fb: modifier 0x%llx, only linear\n",
+			    cmd->modifier[0]);
+		return ERR_PTR(-EINVAL);
+	}
+	vfb = kzalloc(sizeof(*vfb), GFP_KERNEL);
+	if (!vfb)
+		return ERR_PTR(-ENOMEM);
+	ret = drm_gem_fb_init_with_funcs(drm, &vfb->base, file, cmd,
+					 &vgpu_fb_funcs);
+	if (ret) {
+		kfree(vfb);
+		return ERR_PTR(ret);
+	}
+	ret = vgpu_fb_geometry(drm, cmd, vfb->base.format->cpp[0], &res_w,
+			       &res_h, &vfb->x0, &vfb->y0);
+	if (ret)
+		goto err_fb;
+	if (vfb->base.obj[0]->import_attach) {
+		drm_dbg_kms(drm, "fb: buffers from other devices cannot be scanned out\n");
+		ret = -EINVAL;
+		goto err_fb;
+	}
+	hres = vgpu_hres_get_2d(vg, to_vgpu_bo(vfb->base.obj[0]), format,
+				res_w, res_h);
+	if (IS_ERR(hres)) {
+		ret = PTR_ERR(hres);
+		goto err_fb;
+	}
+	vfb->hres = hres;
+	return &vfb->base;
+
+err_fb:
+	/* hres is NULL: unregisters and frees the framebuffer. */
+	drm_framebuffer_put(&vfb->base);
+	return ERR_PTR(ret);
+}

@@ -1,0 +1,132 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * vgpu display feature: mode configuration, commits and hotplug.
+ *
+ * One output (CRTC, primary and cursor plane, encoder, connector) per
+ * scanout, all atomic, with drmm-managed lifetimes: the outputs are
+ * allocated before the mode configuration so they outlive its cleanup.
+ * A commit queues its commands without waiting for the host and notifies
+ * each queue once, after the planes; the only waits are the helpers'
+ * bounded waits for vblanks and flips.
+ */
+#include <linux/string.h>
+
+#include <drm/drm_atomic.h>
+#include <drm/drm_atomic_helper.h>
+#include <drm/drm_gem_framebuffer_helper.h>
+#include <drm/drm_managed.h>
+#include <drm/drm_mode_config.h>
+#include <drm/drm_modeset_helper_vtables.h>
+#include <drm/drm_print.h>
+#include <drm/drm_probe_helper.h>
+#include <drm/drm_vblank.h>
+
+#include "vgpu_drv.h"
+
+static void vgpu_commit_tail(struct drm_atomic_state *state)
+{
+	struct drm_device *drm = state->dev;
+	struct vgpu_device *vg = to_vgpu(drm);
+
+	drm_atomic_helper_commit_modeset_disables(drm, state);
+	drm_atomic_helper_commit_modeset_enables(drm, state);
+	drm_atomic_helper_commit_planes(drm, state, 0);
+	/* One notification per queue for the whole commit. */
+	vgpu_vq_kick(&vg->ctrlq);
+	drm_atomic_helper_commit_hw_done(state);
+	drm_atomic_helper_wait_for_vblanks(drm, state);
+	drm_atomic_helper_cleanup_planes(drm, state);
+}
+
+static const struct drm_mode_config_helper_funcs vgpu_mode_config_helpers = {
+	.atomic_commit_tail = vgpu_commit_tail,
+};
+
+static const struct drm_mode_config_funcs vgpu_mode_config_funcs = {
+	.fb_create = vgpu_fb_create,
+	.atomic_check = drm_atomic_helper_check,
+	.atomic_commit = drm_atomic_helper_commit,
+};
+
+/**
+ * vgpu_kms_init - create the display of a device with scanouts
+ * @vg: device, queried
+ *
+ * Return: 0 or a negative errno.
+ */
+int vgpu_kms_init(struct vgpu_device *vg)
+{
+	struct drm_device *drm = vg->drm;
+	unsigned int i;
+	int ret;
+
+	vg->outputs = drmm_kcalloc(drm, vg->num_scanouts, sizeof(*vg->outputs),
+				   GFP_KERNEL);
+	if (!vg->outputs)
+		return -ENOMEM;
+	ret = drmm_mode_config_init(drm);
+	if (ret)
+		return ret;
+	drm->mode_config.funcs = &vgpu_mode_config_funcs;
+	drm->mode_config.helper_private = &vgpu_mode_config_helpers;
+	drm->mode_config.min_width = 1;
+	drm->mode_config.min_height = 1;
+	drm->mode_config.max_width = VGPU_FB_MAX;
+	drm->mode_config.max_height = VGPU_FB_MAX;
+	drm->mode_config.cursor_width = VGPU_CURSOR_SIZE;
+	drm->mode_config.cursor_height = VGPU_CURSOR_SIZE;
+	drm->mode_config.preferred_depth = 24;
+
+	for (i = 0; i < vg->num_scanouts; i++) {
+		struct vgpu_output *out = &vg->outputs[i];
+
+		out->index = i;
+		out->vg = vg;
+		ret = vgpu_planes_init(out);
+		if (!ret)
+			ret = vgpu_crtc_init(out);
+		if (!ret)
+			ret = vgpu_connector_init(out);
+		if (ret)
+			return ret;
+	}
+	ret = drm_vblank_init(drm, vg->num_scanouts);
+	if (ret)
+		return ret;
+	drm_mode_config_reset(drm);
+	return 0;
+}
+
+/**
+ * vgpu_kms_display_changed - the host's display state was re-read
+ * @vg: device
+ * @before: scanouts as they were before the re-read
+ *
+ * Sends a hotplug uevent only when an output's state, size or EDID changed.
+ */
+void vgpu_kms_display_changed(struct vgpu_device *vg,
+			      const struct vgpu_scanout *before)
+{
+	bool changed = false;
+	unsigned int i;
+
+	if (!vg->outputs)
+		return;
+	mutex_lock(&vg->state_lock);
+	for (i = 0; i < vg->num_scanouts && !changed; i++) {
+		const struct vgpu_scanout *a = &before[i], *b = &vg->scanouts[i];
+
+		changed = a->info.enabled != b->info.enabled ||
+			  a->info.width != b->info.width ||
+			  a->info.height != b->info.height ||
+			  a->edid_len != b->edid_len ||
+			  memcmp(a->edid, b->edid, a->edid_len);
+	}
+	if (changed)
+		vg->hotplug_events++;
+	mutex_unlock(&vg->state_lock);
+	drm_dbg_kms(vg->drm, "display event: %s\n",
+		    changed ? "outputs changed, hotplug" : "nothing changed");
+	if (changed)
+		drm_kms_helper_hotplug_event(vg->drm);
+}

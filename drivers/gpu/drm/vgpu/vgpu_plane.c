@@ -1,0 +1,524 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * vgpu display feature: primary and cursor planes.
+ *
+ * Primary: a new framebuffer, source rectangle or mode is a full update
+ * (TRANSFER_TO_HOST_2D, SET_SCANOUT, RESOURCE_FLUSH); otherwise only the
+ * damage is transferred and flushed, clip by clip up to damage_clips_max
+ * clips, merged into one rectangle beyond. Nothing here waits for the
+ * host: the commit tail notifies the device once for the whole commit.
+ *
+ * Cursor: the host takes a 64x64 ARGB8888 resource. A new image is
+ * uploaded with a transfer on the control queue, and the UPDATE_CURSOR that
+ * shows it goes out on the cursor queue only once the host has answered
+ * the transfer (the two queues are not ordered against each other). All
+ * cursor-queue commands are sent from one work item, so they keep their
+ * order; a move while an update is pending just changes the position the
+ * update will carry. Legacy cursor moves take the async-update path and
+ * never wait for a vblank.
+ */
+#include <linux/module.h>
+#include <linux/workqueue.h>
+
+#include <drm/drm_atomic.h>
+#include <drm/drm_atomic_helper.h>
+#include <drm/drm_damage_helper.h>
+#include <drm/drm_fourcc.h>
+#include <drm/drm_managed.h>
+#include <drm/drm_modeset_helper_vtables.h>
+#include <drm/drm_print.h>
+
+#include "vgpu_compat.h"
+#include "vgpu_drv.h"
+
+static unsigned int vgpu_damage_clips_max = 8;
+module_param_named(damage_clips_max, vgpu_damage_clips_max, uint, 0644);
+MODULE_PARM_DESC(damage_clips_max,
+		 "Damage clips sent one by one; more are merged into one rectangle (default 8)");
+
+static const u64 vgpu_modifiers[] = {
+	DRM_FORMAT_MOD_LINEAR,
+	DRM_FORMAT_MOD_INVALID,
+};
+
+static const u32 vgpu_cursor_formats[] = { DRM_FORMAT_ARGB8888 };
+
+static struct vgpu_output *primary_to_output(struct drm_plane *p)
+{
+	return container_of(p, struct vgpu_output, primary);
+}
+
+static struct vgpu_output *cursor_to_output(struct drm_plane *p)
+{
+	return container_of(p, struct vgpu_output, cursor);
+}
+
+static void vgpu_set_scanout(struct vgpu_output *out, u32 res_id,
+			     const struct vgpu_rect *r)
+{
+	struct vgpu_buf *buf = vgpu_cmd_alloc(sizeof(struct virtio_gpu_set_scanout));
+
+	if (!buf) {
+		drm_dbg_kms(out->vg->drm, "scanout %u: no memory for SET_SCANOUT\n",
+			    out->index);
+		return;
+	}
+	vgpu_proto_set_scanout(buf->req, out->index, res_id, r);
+	vgpu_cmd_async(out->vg, &out->vg->ctrlq, buf);
+}
+
+/**
+ * vgpu_scanout_disable - queue SET_SCANOUT with no resource
+ * @out: output
+ */
+void vgpu_scanout_disable(struct vgpu_output *out)
+{
+	static const struct vgpu_rect none;
+
+	vgpu_set_scanout(out, 0, &none);
+}
+
+/* TRANSFER_TO_HOST_2D then RESOURCE_FLUSH of @r, in resource coordinates. */
+static void vgpu_fb_upload(struct vgpu_device *vg, struct vgpu_fb *vfb,
+			   const struct vgpu_rect *r, bool flush)
+{
+	u64 offset = (u64)r->y * vfb->base.pitches[0] +
+		     (u64)r->x * vfb->base.format->cpp[0];
+	struct vgpu_buf *buf;
+
+	buf = vgpu_cmd_alloc(sizeof(struct virtio_gpu_transfer_to_host_2d));
+	if (buf) {
+		vgpu_proto_transfer_to_host_2d(buf->req, vfb->hres->id, offset, r);
+		vgpu_cmd_async(vg, &vg->ctrlq, buf);
+	}
+	if (!flush)
+		return;
+	buf = vgpu_cmd_alloc(sizeof(struct virtio_gpu_resource_flush));
+	if (buf) {
+		vgpu_proto_resource_flush(buf->req, vfb->hres->id, r);
+		vgpu_cmd_async(vg, &vg->ctrlq, buf);
+	}
+}
+
+static struct vgpu_rect vgpu_fb_rect(const struct vgpu_fb *vfb,
+				     const struct drm_rect *d)
+{
+	return (struct vgpu_rect) {
+		.x = vfb->x0 + d->x1,
+		.y = vfb->y0 + d->y1,
+		.width = drm_rect_width(d),
+		.height = drm_rect_height(d),
+	};
+}
+
+static int vgpu_primary_atomic_check(struct drm_plane *plane,
+				     struct drm_atomic_state *state)
+{
+	struct drm_plane_state *ps = drm_atomic_get_new_plane_state(state, plane);
+	struct drm_crtc_state *cs = NULL;
+
+	if (ps->crtc)
+		cs = drm_atomic_get_new_crtc_state(state, ps->crtc);
+	return drm_atomic_helper_check_plane_state(ps, cs, DRM_PLANE_NO_SCALING,
+						   DRM_PLANE_NO_SCALING,
+						   false, true);
+}
+
+static void vgpu_primary_atomic_update(struct drm_plane *plane,
+				       struct drm_atomic_state *state)
+{
+	struct drm_plane_state *old = drm_atomic_get_old_plane_state(state, plane);
+	struct drm_plane_state *ps = plane->state;
+	struct vgpu_output *out = primary_to_output(plane);
+	struct vgpu_device *vg = out->vg;
+	struct drm_atomic_helper_damage_iter iter;
+	struct drm_crtc_state *cs;
+	struct drm_rect src, d;
+	struct vgpu_rect r;
+	struct vgpu_fb *vfb;
+	bool full;
+
+	if (!ps->crtc || !ps->fb || !ps->visible) {
+		if (old->visible)
+			vgpu_scanout_disable(out);
+		return;
+	}
+	cs = drm_atomic_get_new_crtc_state(state, ps->crtc);
+	vfb = to_vgpu_fb(ps->fb);
+	src = drm_plane_state_src(ps);
+	drm_rect_fp_to_int(&src, &src);
+	full = !old->visible || old->fb != ps->fb ||
+	       drm_atomic_crtc_needs_modeset(cs) ||
+	       !drm_rect_equals(&old->src, &ps->src);
+	if (full) {
+		r = vgpu_fb_rect(vfb, &src);
+		vgpu_fb_upload(vg, vfb, &r, false);
+		vgpu_set_scanout(out, vfb->hres->id, &r);
+		vgpu_fb_upload(vg, vfb, &r, true);
+		return;
+	}
+	if (drm_plane_get_damage_clips_count(ps) > READ_ONCE(vgpu_damage_clips_max)) {
+		if (drm_atomic_helper_damage_merged(old, ps, &d)) {
+			r = vgpu_fb_rect(vfb, &d);
+			vgpu_fb_upload(vg, vfb, &r, true);
+		}
+		return;
+	}
+	drm_atomic_helper_damage_iter_init(&iter, old, ps);
+	drm_atomic_for_each_plane_damage(&iter, &d) {
+		r = vgpu_fb_rect(vfb, &d);
+		vgpu_fb_upload(vg, vfb, &r, true);
+	}
+}
+
+/* Cursor queue: everything is sent from vgpu_cursor_work(), in order. */
+
+static void vgpu_cursor_send(struct vgpu_output *out, bool update, s32 x,
+			     s32 y, u32 res, u32 hot_x, u32 hot_y)
+{
+	struct vgpu_device *vg = out->vg;
+	struct vgpu_buf *buf;
+
+	/* The host writes no answer on the cursor queue. */
+	buf = vgpu_buf_alloc(sizeof(struct virtio_gpu_update_cursor), 0,
+			     GFP_KERNEL);
+	if (!buf)
+		return;
+	if (update)
+		vgpu_proto_update_cursor(buf->req, out->index, x, y, res,
+					 hot_x, hot_y);
+	else
+		vgpu_proto_move_cursor(buf->req, out->index, x, y);
+	if (!vgpu_vq_queue(&vg->cursorq, buf, vg->cmd_timeout)) {
+		vgpu_vq_kick(&vg->cursorq);
+		if (update)
+			out->cursor_updates++;
+		else
+			out->cursor_moves++;
+	}
+	vgpu_buf_put(buf);
+}
+
+static void vgpu_cursor_work(struct work_struct *work)
+{
+	struct vgpu_output *out = container_of(work, struct vgpu_output,
+					       cursor_work);
+	struct drm_framebuffer *fb;
+	struct vgpu_buf *upload;
+	u32 res, hot_x, hot_y;
+	unsigned long flags;
+	s32 x, y;
+
+	for (;;) {
+		fb = NULL;
+		upload = NULL;
+		spin_lock_irqsave(&out->cursor_lock, flags);
+		x = out->cursor_x;
+		y = out->cursor_y;
+		if (out->cursor_fb && out->cursor_ready) {
+			fb = out->cursor_fb;
+			upload = out->cursor_upload;
+			res = out->cursor_res;
+			hot_x = out->cursor_hot_x;
+			hot_y = out->cursor_hot_y;
+			out->cursor_fb = NULL;
+			out->cursor_upload = NULL;
+			out->cursor_ready = false;
+		} else if (out->cursor_fb) {
+			spin_unlock_irqrestore(&out->cursor_lock, flags);
+			return;
+		} else if (out->cursor_hide) {
+			out->cursor_hide = false;
+			res = 0;
+			hot_x = 0;
+			hot_y = 0;
+		} else if (out->cursor_move) {
+			out->cursor_move = false;
+			spin_unlock_irqrestore(&out->cursor_lock, flags);
+			vgpu_cursor_send(out, false, x, y, 0, 0, 0);
+			continue;
+		} else {
+			spin_unlock_irqrestore(&out->cursor_lock, flags);
+			return;
+		}
+		out->cursor_move = false;
+		spin_unlock_irqrestore(&out->cursor_lock, flags);
+
+		vgpu_cursor_send(out, true, x, y, res, hot_x, hot_y);
+		vgpu_buf_put(upload);
+		if (fb)
+			drm_framebuffer_put(fb);
+	}
+}
+
+static void vgpu_cursor_uploaded(struct vgpu_buf *buf)
+{
+	struct vgpu_output *out = buf->priv;
+	unsigned long flags;
+
+	spin_lock_irqsave(&out->cursor_lock, flags);
+	if (out->cursor_upload == buf) {
+		out->cursor_ready = true;
+		queue_work(system_highpri_wq, &out->cursor_work);
+	}
+	spin_unlock_irqrestore(&out->cursor_lock, flags);
+}
+
+/* Drop a pending update; the caller puts what it returns, unlocked. */
+static void vgpu_cursor_take_pending(struct vgpu_output *out,
+				     struct drm_framebuffer **fb,
+				     struct vgpu_buf **upload)
+{
+	lockdep_assert_held(&out->cursor_lock);
+	*fb = out->cursor_fb;
+	*upload = out->cursor_upload;
+	out->cursor_fb = NULL;
+	out->cursor_upload = NULL;
+	out->cursor_ready = false;
+}
+
+static void vgpu_cursor_put_pending(struct drm_framebuffer *fb,
+				    struct vgpu_buf *upload)
+{
+	vgpu_buf_put(upload);
+	if (fb)
+		drm_framebuffer_put(fb);
+}
+
+/**
+ * vgpu_cursor_cancel - forget a pending cursor update
+ * @out: output whose CRTC goes off
+ */
+void vgpu_cursor_cancel(struct vgpu_output *out)
+{
+	struct drm_framebuffer *fb;
+	struct vgpu_buf *upload;
+
+	spin_lock_irq(&out->cursor_lock);
+	vgpu_cursor_take_pending(out, &fb, &upload);
+	out->cursor_move = false;
+	spin_unlock_irq(&out->cursor_lock);
+	vgpu_cursor_put_pending(fb, upload);
+}
+
+static void vgpu_cursor_hide(struct vgpu_output *out)
+{
+	struct drm_framebuffer *fb;
+	struct vgpu_buf *upload;
+
+	spin_lock_irq(&out->cursor_lock);
+	vgpu_cursor_take_pending(out, &fb, &upload);
+	out->cursor_hide = true;
+	spin_unlock_irq(&out->cursor_lock);
+	vgpu_cursor_put_pending(fb, upload);
+	queue_work(system_highpri_wq, &out->cursor_work);
+}
+
+static void vgpu_cursor_move(struct vgpu_output *out, s32 x, s32 y)
+{
+	spin_lock_irq(&out->cursor_lock);
+	out->cursor_x = x;
+	out->cursor_y = y;
+	/* A pending update carries the position. */
+	if (!out->cursor_fb)
+		out->cursor_move = true;
+	spin_unlock_irq(&out->cursor_lock);
+	queue_work(system_highpri_wq, &out->cursor_work);
+}
+
+static void vgpu_cursor_show(struct vgpu_output *out,
+			     const struct drm_plane_state *ps)
+{
+	struct vgpu_fb *vfb = to_vgpu_fb(ps->fb);
+	struct vgpu_rect r = { vfb->x0, vfb->y0, VGPU_CURSOR_SIZE,
+			       VGPU_CURSOR_SIZE };
+	struct drm_framebuffer *old_fb;
+	struct vgpu_buf *buf, *old_upload;
+	u32 hot_x, hot_y;
+
+	buf = vgpu_cmd_alloc(sizeof(struct virtio_gpu_transfer_to_host_2d));
+	if (!buf) {
+		drm_dbg_kms(out->vg->drm, "cursor %u: no memory for the upload\n",
+			    out->index);
+		return;
+	}
+	vgpu_proto_transfer_to_host_2d(buf->req, vfb->hres->id, 0, &r);
+	buf->on_done = vgpu_cursor_uploaded;
+	buf->priv = out;
+	vgpu_cursor_hotspot(ps, &hot_x, &hot_y);
+
+	spin_lock_irq(&out->cursor_lock);
+	vgpu_cursor_take_pending(out, &old_fb, &old_upload);
+	out->cursor_hide = false;
+	out->cursor_move = false;
+	out->cursor_x = ps->crtc_x;
+	out->cursor_y = ps->crtc_y;
+	out->cursor_fb = ps->fb;
+	drm_framebuffer_get(ps->fb);
+	out->cursor_res = vfb->hres->id;
+	out->cursor_hot_x = hot_x;
+	out->cursor_hot_y = hot_y;
+	vgpu_buf_get(buf);
+	out->cursor_upload = buf;
+	spin_unlock_irq(&out->cursor_lock);
+	vgpu_cursor_put_pending(old_fb, old_upload);
+
+	/* Not on the ring: show the image as the host has it. */
+	if (vgpu_cmd_async(out->vg, &out->vg->ctrlq, buf))
+		vgpu_cursor_uploaded(buf);
+}
+
+static int vgpu_cursor_atomic_check(struct drm_plane *plane,
+				    struct drm_atomic_state *state)
+{
+	struct drm_plane_state *ps = drm_atomic_get_new_plane_state(state, plane);
+	struct drm_crtc_state *cs = NULL;
+	struct vgpu_fb *vfb;
+
+	if (ps->crtc)
+		cs = drm_atomic_get_new_crtc_state(state, ps->crtc);
+	if (ps->fb) {
+		vfb = to_vgpu_fb(ps->fb);
+		if (ps->fb->width != VGPU_CURSOR_SIZE ||
+		    ps->fb->height != VGPU_CURSOR_SIZE ||
+		    ps->fb->pitches[0] != VGPU_CURSOR_SIZE * 4 ||
+		    vfb->x0 || vfb->y0) {
+			drm_dbg_atomic(plane->dev, "cursor fb %ux%u pitch %u: must be %ux%u\n",
+				       ps->fb->width, ps->fb->height,
+				       ps->fb->pitches[0], VGPU_CURSOR_SIZE,
+				       VGPU_CURSOR_SIZE);
+			return -EINVAL;
+		}
+	}
+	return drm_atomic_helper_check_plane_state(ps, cs, DRM_PLANE_NO_SCALING,
+						   DRM_PLANE_NO_SCALING,
+						   true, true);
+}
+
+static void vgpu_cursor_atomic_update(struct drm_plane *plane,
+				      struct drm_atomic_state *state)
+{
+	struct drm_plane_state *old = drm_atomic_get_old_plane_state(state, plane);
+	struct drm_plane_state *ps = plane->state;
+	struct vgpu_output *out = cursor_to_output(plane);
+
+	if (!ps->crtc || !ps->fb || !ps->visible) {
+		if (old->visible)
+			vgpu_cursor_hide(out);
+		return;
+	}
+	if (old->visible && old->fb == ps->fb &&
+	    !drm_plane_get_damage_clips_count(ps))
+		vgpu_cursor_move(out, ps->crtc_x, ps->crtc_y);
+	else
+		vgpu_cursor_show(out, ps);
+}
+
+static int vgpu_cursor_atomic_async_check(struct drm_plane *plane,
+					  struct drm_atomic_state *state)
+{
+	struct drm_plane_state *ps = drm_atomic_get_new_plane_state(state, plane);
+	struct drm_crtc_state *cs;
+
+	if (!ps->crtc || !ps->fb || !plane->state ||
+	    plane->state->fb != ps->fb || plane->state->crtc != ps->crtc ||
+	    !plane->state->visible)
+		return -EINVAL;
+	cs = drm_atomic_get_new_crtc_state(state, ps->crtc);
+	if (!cs)
+		cs = ps->crtc->state;
+	return drm_atomic_helper_check_plane_state(ps, cs, DRM_PLANE_NO_SCALING,
+						   DRM_PLANE_NO_SCALING,
+						   true, true);
+}
+
+static void vgpu_cursor_atomic_async_update(struct drm_plane *plane,
+					    struct drm_atomic_state *state)
+{
+	struct drm_plane_state *ps = drm_atomic_get_new_plane_state(state, plane);
+	struct drm_plane_state *cur = plane->state;
+	struct vgpu_output *out = cursor_to_output(plane);
+
+	cur->crtc_x = ps->crtc_x;
+	cur->crtc_y = ps->crtc_y;
+	cur->crtc_w = ps->crtc_w;
+	cur->crtc_h = ps->crtc_h;
+	cur->src_x = ps->src_x;
+	cur->src_y = ps->src_y;
+	cur->src_w = ps->src_w;
+	cur->src_h = ps->src_h;
+	cur->src = ps->src;
+	cur->dst = ps->dst;
+	swap(cur->fb, ps->fb);
+	if (ps->visible) {
+		vgpu_cursor_move(out, cur->crtc_x, cur->crtc_y);
+	} else {
+		cur->visible = false;
+		vgpu_cursor_hide(out);
+	}
+}
+
+static const struct drm_plane_helper_funcs vgpu_primary_helper_funcs = {
+	.atomic_check = vgpu_primary_atomic_check,
+	.atomic_update = vgpu_primary_atomic_update,
+};
+
+static const struct drm_plane_helper_funcs vgpu_cursor_helper_funcs = {
+	.atomic_check = vgpu_cursor_atomic_check,
+	.atomic_update = vgpu_cursor_atomic_update,
+	.atomic_async_check = vgpu_cursor_atomic_async_check,
+	.atomic_async_update = vgpu_cursor_atomic_async_update,
+};
+
+static const struct drm_plane_funcs vgpu_plane_funcs = {
+	.update_plane = drm_atomic_helper_update_plane,
+	.disable_plane = drm_atomic_helper_disable_plane,
+	.destroy = drm_plane_cleanup,
+	.reset = drm_atomic_helper_plane_reset,
+	.atomic_duplicate_state = drm_atomic_helper_plane_duplicate_state,
+	.atomic_destroy_state = drm_atomic_helper_plane_destroy_state,
+};
+
+static void vgpu_planes_fini(struct drm_device *drm, void *arg)
+{
+	struct vgpu_output *out = arg;
+
+	cancel_work_sync(&out->cursor_work);
+	vgpu_cursor_cancel(out);
+}
+
+/**
+ * vgpu_planes_init - create the primary and cursor planes of an output
+ * @out: output
+ *
+ * Return: 0 or a negative errno.
+ */
+int vgpu_planes_init(struct vgpu_output *out)
+{
+	struct drm_device *drm = out->vg->drm;
+	unsigned int nformats;
+	const u32 *formats = vgpu_proto_fourccs(&nformats);
+	u32 crtcs = BIT(out->index);
+	int ret;
+
+	spin_lock_init(&out->cursor_lock);
+	INIT_WORK(&out->cursor_work, vgpu_cursor_work);
+	ret = drm_universal_plane_init(drm, &out->primary, crtcs,
+				       &vgpu_plane_funcs, formats, nformats,
+				       vgpu_modifiers, DRM_PLANE_TYPE_PRIMARY,
+				       NULL);
+	if (ret)
+		return ret;
+	drm_plane_helper_add(&out->primary, &vgpu_primary_helper_funcs);
+	drm_plane_enable_fb_damage_clips(&out->primary);
+
+	ret = drm_universal_plane_init(drm, &out->cursor, crtcs,
+				       &vgpu_plane_funcs, vgpu_cursor_formats,
+				       ARRAY_SIZE(vgpu_cursor_formats),
+				       vgpu_modifiers, DRM_PLANE_TYPE_CURSOR,
+				       NULL);
+	if (ret)
+		return ret;
+	drm_plane_helper_add(&out->cursor, &vgpu_cursor_helper_funcs);
+	return drmm_add_action_or_reset(drm, vgpu_planes_fini, out);
+}

@@ -1,0 +1,342 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * vgpu resources feature: host resources backed by guest pages.
+ *
+ * A resource id comes from an IDA and goes back to it only after the host
+ * has answered RESOURCE_UNREF, so an id is never reused while the host
+ * still knows it. The backing pages stay pinned (one GEM reference) until
+ * the same answer: the host may read them for any transfer queued before.
+ *
+ * Backing addresses: with VIRTIO_F_ACCESS_PLATFORM the device goes through
+ * the platform's DMA translation and gets DMA addresses; without it (the
+ * virtio DMA quirk) the device sees guest physical memory.
+ */
+#include <linux/scatterlist.h>
+#include <linux/slab.h>
+#include <linux/workqueue.h>
+
+#include <drm/drm_gem.h>
+#include <drm/drm_print.h>
+
+#include "vgpu_drv.h"
+
+/* Largest id handed out; keeps ids positive in any signed view. */
+#define VGPU_RES_ID_MAX	(INT_MAX - 1)
+
+static void vgpu_hres_work(struct work_struct *work);
+
+static void vgpu_hres_unref_done(struct vgpu_buf *buf)
+{
+	struct vgpu_hres *hres = buf->priv;
+
+	/* Answered or flushed by teardown: either way the host is done. */
+	queue_delayed_work(hres->vg->wq, &hres->work, 0);
+}
+
+static void vgpu_hres_free(struct vgpu_hres *hres)
+{
+	struct vgpu_device *vg = hres->vg;
+
+	if (hres->backing)
+		drm_gem_object_put(hres->backing);
+	ida_free(&vg->res_ida, hres->id);
+	vgpu_buf_put(hres->unref);
+	atomic_dec(&vg->res_live);
+	kfree(hres);
+}
+
+static void vgpu_hres_work(struct work_struct *work)
+{
+	struct vgpu_hres *hres = container_of(to_delayed_work(work),
+					      struct vgpu_hres, work);
+	struct vgpu_device *vg = hres->vg;
+	int ret;
+
+	if (hres->unref_sent) {
+		vgpu_hres_free(hres);
+		return;
+	}
+	hres->unref_sent = true;
+	ret = vgpu_vq_queue(&vg->ctrlq, hres->unref, vg->cmd_timeout);
+	if (!ret) {
+		vgpu_vq_kick(&vg->ctrlq);
+		return;
+	}
+	if (ret == -ENODEV) {
+		/* The device is gone: nothing on the host to wait for. */
+		vgpu_hres_free(hres);
+		return;
+	}
+	/* Ring full for a whole timeout: try again later, keep the pages. */
+	drm_err_ratelimited(vg->drm, "resource %u: unref not queued (%d), retrying\n",
+			    hres->id, ret);
+	hres->unref_sent = false;
+	queue_delayed_work(vg->wq, &hres->work, vg->cmd_timeout);
+}
+
+static void vgpu_hres_release(struct vgpu_hres *hres)
+{
+	queue_delayed_work(hres->vg->wq, &hres->work, 0);
+}
+
+static void vgpu_hres_last_put(struct kref *ref)
+{
+	vgpu_hres_release(container_of(ref, struct vgpu_hres, ref));
+}
+
+/* Called with the cache's lock held; drops it. */
+static void vgpu_hres_last_put_cached(struct kref *ref)
+{
+	struct vgpu_hres *hres = container_of(ref, struct vgpu_hres, ref);
+	struct vgpu_bo *bo = hres->cache;
+
+	if (bo->hres == hres)
+		bo->hres = NULL;
+	mutex_unlock(&bo->lock);
+	vgpu_hres_release(hres);
+}
+
+/**
+ * vgpu_hres_put - drop a reference to a host resource
+ * @hres: resource, may be NULL
+ *
+ * Never fails and never waits: after the last reference the unref is sent
+ * from a work item, and the id and the backing are freed once the host
+ * has answered.
+ */
+void vgpu_hres_put(struct vgpu_hres *hres)
+{
+	if (!hres)
+		return;
+	if (hres->cache)
+		kref_put_mutex(&hres->ref, vgpu_hres_last_put_cached,
+			       &hres->cache->lock);
+	else
+		kref_put(&hres->ref, vgpu_hres_last_put);
+}
+
+/* Memory entries for @sgt: DMA segments, or physical pages (DMA quirk). */
+static struct vgpu_buf *vgpu_attach_buf(struct vgpu_device *vg, u32 res_id,
+					struct sg_table *sgt)
+{
+	struct virtio_gpu_mem_entry *ents;
+	struct scatterlist *sg;
+	struct vgpu_buf *buf;
+	unsigned int n, i;
+
+	n = vg->use_dma_api ? sgt->nents : sgt->orig_nents;
+	buf = vgpu_buf_alloc(sizeof(struct virtio_gpu_resource_attach_backing),
+			     sizeof(struct virtio_gpu_ctrl_hdr), GFP_KERNEL);
+	if (!buf)
+		return NULL;
+	ents = vgpu_buf_alloc_data(buf, array_size(n, sizeof(*ents)), GFP_KERNEL);
+	if (!ents) {
+		vgpu_buf_put(buf);
+		return NULL;
+	}
+	if (vg->use_dma_api) {
+		for_each_sgtable_dma_sg(sgt, sg, i)
+			vgpu_proto_mem_entry(&ents[i], sg_dma_address(sg),
+					     sg_dma_len(sg));
+	} else {
+		for_each_sgtable_sg(sgt, sg, i)
+			vgpu_proto_mem_entry(&ents[i], sg_phys(sg), sg->length);
+	}
+	vgpu_proto_attach_backing(buf->req, res_id, n);
+	return buf;
+}
+
+/*
+ * vgpu_hres_create_2d - create a 2D resource on the pages of a shmem object
+ * @vg: device
+ * @shmem: backing; pinned, and referenced until the resource is released
+ * @format: VIRTIO_GPU_FORMAT_*
+ * @width: width in pixels
+ * @height: height in pixels
+ *
+ * RESOURCE_CREATE_2D and RESOURCE_ATTACH_BACKING go out as one batch with
+ * one notification; the wait for the answers is bounded and interruptible.
+ *
+ * Return: the resource, or an ERR_PTR: -ENOMEM, a transport error, or the
+ * host's error answer. Nothing is left behind on failure.
+ */
+static struct vgpu_hres *vgpu_hres_create_2d(struct vgpu_device *vg,
+					     struct drm_gem_shmem_object *shmem,
+					     u32 format, u32 width, u32 height)
+{
+	struct vgpu_buf *bufs[2] = {};
+	struct vgpu_hres *hres;
+	struct sg_table *sgt;
+	unsigned int i;
+	int id, ret;
+
+	might_sleep();
+	hres = kzalloc(sizeof(*hres), GFP_KERNEL);
+	if (!hres)
+		return ERR_PTR(-ENOMEM);
+	id = ida_alloc_range(&vg->res_ida, 1, VGPU_RES_ID_MAX, GFP_KERNEL);
+	if (id < 0) {
+		kfree(hres);
+		return ERR_PTR(id);
+	}
+	hres->vg = vg;
+	kref_init(&hres->ref);
+	hres->id = id;
+	hres->format = format;
+	hres->width = width;
+	hres->height = height;
+	INIT_DELAYED_WORK(&hres->work, vgpu_hres_work);
+	atomic_inc(&vg->res_live);
+
+	ret = -ENOMEM;
+	hres->unref = vgpu_buf_alloc(sizeof(struct virtio_gpu_resource_unref),
+				     sizeof(struct virtio_gpu_ctrl_hdr),
+				     GFP_KERNEL);
+	if (!hres->unref)
+		goto err_free;
+	vgpu_proto_resource_unref(hres->unref->req, id);
+	hres->unref->on_done = vgpu_hres_unref_done;
+	hres->unref->priv = hres;
+
+	sgt = drm_gem_shmem_get_pages_sgt(shmem);
+	if (IS_ERR(sgt)) {
+		ret = PTR_ERR(sgt);
+		goto err_free;
+	}
+	bufs[0] = vgpu_buf_alloc(sizeof(struct virtio_gpu_resource_create_2d),
+				 sizeof(struct virtio_gpu_ctrl_hdr), GFP_KERNEL);
+	bufs[1] = vgpu_attach_buf(vg, id, sgt);
+	if (!bufs[0] || !bufs[1])
+		goto err_bufs;
+	vgpu_proto_resource_create_2d(bufs[0]->req, id, format, width, height);
+
+	drm_gem_object_get(&shmem->base);
+	hres->backing = &shmem->base;
+	ret = vgpu_vq_submit(&vg->ctrlq, bufs, 2, vg->cmd_timeout);
+	for (i = 0; i < 2; i++) {
+		int err = vgpu_buf_wait(bufs[i], vg->cmd_timeout);
+
+		if (!err)
+			err = vgpu_proto_resp_check(bufs[i]->resp, bufs[i]->used_len,
+						    VIRTIO_GPU_RESP_OK_NODATA,
+						    sizeof(struct virtio_gpu_ctrl_hdr));
+		if (err && !ret)
+			ret = err;
+	}
+	vgpu_buf_put(bufs[0]);
+	vgpu_buf_put(bufs[1]);
+	if (ret) {
+		drm_dbg_driver(vg->drm, "resource %d %ux%u format %u: create failed %d\n",
+			       id, width, height, format, ret);
+		/* The host may hold it (or its create may still be queued). */
+		vgpu_hres_release(hres);
+		return ERR_PTR(ret);
+	}
+	drm_dbg_driver(vg->drm, "resource %d: %ux%u format %u, %zu bytes backing\n",
+		       id, width, height, format, shmem->base.size);
+	return hres;
+
+err_bufs:
+	vgpu_buf_put(bufs[0]);
+	vgpu_buf_put(bufs[1]);
+err_free:
+	vgpu_buf_put(hres->unref);
+	hres->unref = NULL;
+	ida_free(&vg->res_ida, id);
+	atomic_dec(&vg->res_live);
+	kfree(hres);
+	return ERR_PTR(ret);
+}
+
+/**
+ * vgpu_hres_get_2d - the buffer's 2D resource of this format and size
+ * @vg: device
+ * @bo: buffer
+ * @format: VIRTIO_GPU_FORMAT_*
+ * @width: width in pixels
+ * @height: height in pixels
+ *
+ * Shares the resource made last on @bo when it matches, else makes one.
+ *
+ * Return: a reference to the resource, or an ERR_PTR as for
+ * vgpu_hres_create_2d().
+ */
+struct vgpu_hres *vgpu_hres_get_2d(struct vgpu_device *vg, struct vgpu_bo *bo,
+				   u32 format, u32 width, u32 height)
+{
+	struct vgpu_hres *hres;
+
+	mutex_lock(&bo->lock);
+	hres = bo->hres;
+	if (hres && hres->format == format && hres->width == width &&
+	    hres->height == height) {
+		kref_get(&hres->ref);
+	} else {
+		hres = vgpu_hres_create_2d(vg, &bo->base, format, width, height);
+		if (!IS_ERR(hres)) {
+			hres->cache = bo;
+			bo->hres = hres;
+		}
+	}
+	mutex_unlock(&bo->lock);
+	return hres;
+}
+
+static void vgpu_cmd_async_done(struct vgpu_buf *buf)
+{
+	struct vgpu_device *vg = buf->priv;
+	u32 type;
+
+	if (buf->status)
+		return;
+	if (!vgpu_proto_resp_check(buf->resp, buf->used_len,
+				   VIRTIO_GPU_RESP_OK_NODATA,
+				   sizeof(struct virtio_gpu_ctrl_hdr)))
+		return;
+	type = vgpu_proto_resp_type(buf->resp, buf->used_len);
+	WRITE_ONCE(vg->last_host_error, type);
+	atomic_inc(&vg->host_errors);
+}
+
+/**
+ * vgpu_cmd_async - queue a command whose answer nobody waits for
+ * @vg: device
+ * @q: queue
+ * @buf: filled request with room for a ctrl_hdr answer; the caller's
+ *	 reference is consumed
+ *
+ * The caller kicks the queue once its batch is complete. Unless @buf has
+ * its own answer hook, error answers are counted in
+ * &vgpu_device.host_errors (debugfs).
+ *
+ * Return: 0, or the transport's error (the command was dropped).
+ */
+int vgpu_cmd_async(struct vgpu_device *vg, struct vgpu_vq *q,
+		   struct vgpu_buf *buf)
+{
+	int ret;
+
+	if (!buf->on_done) {
+		buf->on_done = vgpu_cmd_async_done;
+		buf->priv = vg;
+	}
+	ret = vgpu_vq_queue(q, buf, vg->cmd_timeout);
+	if (ret)
+		drm_dbg_driver(vg->drm, "async cmd 0x%04x on %s dropped: %d\n",
+			       le32_to_cpu(((struct virtio_gpu_ctrl_hdr *)buf->req)->type),
+			       q->name, ret);
+	vgpu_buf_put(buf);
+	return ret;
+}
+
+/**
+ * vgpu_cmd_alloc - allocate a command with a ctrl_hdr answer
+ * @req_len: request size
+ *
+ * Return: the buffer or NULL.
+ */
+struct vgpu_buf *vgpu_cmd_alloc(u32 req_len)
+{
+	return vgpu_buf_alloc(req_len, sizeof(struct virtio_gpu_ctrl_hdr),
+			      GFP_KERNEL);
+}
