@@ -130,11 +130,24 @@ if [ -n "$VGPU_REF_PROFILES" ]; then
 	echo
 	echo "Side by side (same guest, same tests):"
 	printf '  %-36s %-6s %s\n' test vgpu virtio_gpu
-	awk '$1 ~ /^(PASS|FAIL|SKIP)$/ { split($2, a, "/"); key = a[2] "/" a[3];
-		drv[a[1], key] = $1; if (!(key in seen)) { seen[key] = 1; order[n++] = key } }
+	# Key: the name without its driver, e.g. 2d/kms/flip_events.
+	awk '$1 ~ /^(PASS|FAIL|SKIP)$/ { d = $2; sub(/\/.*/, "", d);
+		key = substr($2, length(d) + 2); drv[d, key] = $1;
+		if (!(key in seen)) { seen[key] = 1; order[n++] = key } }
 		END { for (i = 0; i < n; i++) { k = order[i];
 			printf "  %-36s %-6s %s\n", k, (("vgpu", k) in drv) ? drv["vgpu", k] : "-",
 			(("virtio_gpu", k) in drv) ? drv["virtio_gpu", k] : "-" } }' "$results"
+	# Whatever the in-tree driver passes, vgpu passes too.
+	behind=$(awk '$1 ~ /^(PASS|FAIL|SKIP)$/ { d = $2; sub(/\/.*/, "", d);
+		key = substr($2, length(d) + 2); drv[d, key] = $1; keys[key] = 1 }
+		END { for (k in keys) if ((("vgpu", k) in drv) &&
+			(("virtio_gpu", k) in drv) && drv["virtio_gpu", k] == "PASS" &&
+			drv["vgpu", k] != "PASS") print k }' "$results")
+	if [ -n "$behind" ]; then
+		record FAIL compare/vgpu_passes_what_in-tree_passes "$(echo $behind)"
+	else
+		record PASS compare/vgpu_passes_what_in-tree_passes
+	fi
 	v=$(grep -c '^PASS vgpu/' "$results")
 	r=$(grep -c '^PASS virtio_gpu/' "$results")
 	echo "  passing: vgpu $v, in-tree virtio_gpu $r"

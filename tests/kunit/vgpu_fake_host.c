@@ -9,6 +9,7 @@
  * addresses are guest physical addresses of kernel memory.
  */
 #include <linux/device.h>
+#include <linux/dma-mapping.h>
 #include <linux/gfp.h>
 #include <linux/io.h>
 #include <linux/mm.h>
@@ -902,6 +903,12 @@ static bool fake_handle_chain(struct vgpu_fake_host *host, unsigned int qi,
 	list_add_tail(&cmd->link, &host->log);
 	host->commands++;
 	cmd = NULL;
+	if (qi == 0 && !host->queries_over && type != VIRTIO_GPU_CMD_GET_DISPLAY_INFO &&
+	    type != VIRTIO_GPU_CMD_GET_EDID && type != VIRTIO_GPU_CMD_GET_CAPSET_INFO &&
+	    type != VIRTIO_GPU_CMD_GET_CAPSET) {
+		host->queries_over = true;
+		host->query_notifies = host->q[0].notifies - 1;
+	}
 
 	if (req_len < sizeof(struct virtio_gpu_ctrl_hdr)) {
 		fake_protocol_error(host, "request shorter than a header", type);
@@ -1277,9 +1284,33 @@ static void fake_vdev_release(struct device *dev)
 	/* The host owns the memory; vgpu_fake_host_destroy() frees it. */
 }
 
+/* A parent that can map DMA, as a PCI function can. */
+struct fake_parent {
+	struct device dev;
+	u64 dma_mask;
+};
+
 static void fake_parent_release(struct device *dev)
 {
-	kfree(dev);
+	kfree(container_of(dev, struct fake_parent, dev));
+}
+
+/**
+ * vgpu_fake_host_query_notifies - notifications the probe's queries took
+ * @host: host
+ *
+ * Return: control-queue notifications before the first command that is
+ * not a query, or all of them when there was none.
+ */
+unsigned int vgpu_fake_host_query_notifies(struct vgpu_fake_host *host)
+{
+	unsigned long flags;
+	unsigned int n;
+
+	spin_lock_irqsave(&host->lock, flags);
+	n = host->queries_over ? host->query_notifies : host->q[0].notifies;
+	spin_unlock_irqrestore(&host->lock, flags);
+	return n;
 }
 
 /**
@@ -1295,6 +1326,7 @@ static void fake_parent_release(struct device *dev)
 int vgpu_fake_host_register(struct vgpu_fake_host *host)
 {
 	static atomic_t serial = ATOMIC_INIT(0);
+	struct fake_parent *fp;
 	struct device *parent;
 	int ret;
 
@@ -1304,10 +1336,14 @@ int vgpu_fake_host_register(struct vgpu_fake_host *host)
 		if (!host->hostmem)
 			return -ENOMEM;
 	}
-	parent = kzalloc(sizeof(*parent), GFP_KERNEL);
-	if (!parent)
+	fp = kzalloc(sizeof(*fp), GFP_KERNEL);
+	if (!fp)
 		return -ENOMEM;
+	parent = &fp->dev;
 	device_initialize(parent);
+	fp->dma_mask = DMA_BIT_MASK(64);
+	parent->dma_mask = &fp->dma_mask;
+	parent->coherent_dma_mask = DMA_BIT_MASK(64);
 	parent->release = fake_parent_release;
 	ret = dev_set_name(parent, "vgpu_fake%d", atomic_inc_return(&serial));
 	if (!ret)

@@ -189,6 +189,15 @@ struct vgpu_fake_host {
 	/** @registered: @vdev is on the virtio bus. */
 	bool registered;
 
+	/**
+	 * @query_notifies: control-queue notifications before the first
+	 * command that is not a GET_* query (the probe's queries, without
+	 * the display set-up that follows); see vgpu_fake_host_query_notifies().
+	 */
+	unsigned int query_notifies;
+	/** @queries_over: a command other than a query has arrived. */
+	bool queries_over;
+
 	/** @features: device feature bits offered. */
 	u64 features;
 	/** @ring_num: descriptors per queue (power of two). */
@@ -274,6 +283,7 @@ void vgpu_fake_host_process(struct vgpu_fake_host *host, unsigned int index);
 unsigned int vgpu_fake_host_release(struct vgpu_fake_host *host,
 				    unsigned int index, bool reverse);
 unsigned int vgpu_fake_host_count(struct vgpu_fake_host *host, u32 type);
+unsigned int vgpu_fake_host_query_notifies(struct vgpu_fake_host *host);
 struct vgpu_fake_res *vgpu_fake_host_res(struct vgpu_fake_host *host, u32 id);
 struct vgpu_fake_ctx *vgpu_fake_host_ctx(struct vgpu_fake_host *host, u32 id);
 void vgpu_fake_host_raise_event(struct vgpu_fake_host *host, u32 events);

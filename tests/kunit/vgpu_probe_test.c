@@ -12,6 +12,7 @@
 #include <linux/virtio_config.h>
 
 #include <drm/drm_drv.h>
+#include <drm/drm_fb_helper.h>
 
 #include "vgpu_tests.h"
 #include "vgpu_drv.h"
@@ -156,7 +157,7 @@ static void probe_display_and_edid(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, vg->scanouts[1].edid[200], 0x42);
 	KUNIT_EXPECT_EQ(test, vgpu_fake_host_count(host, VIRTIO_GPU_CMD_GET_EDID), 4u);
 	/* display info, then all four EDIDs in one notification */
-	KUNIT_EXPECT_EQ(test, host->q[0].notifies, 2u);
+	KUNIT_EXPECT_EQ(test, vgpu_fake_host_query_notifies(host), 2u);
 	unbind_and_check(test);
 }
 
@@ -216,7 +217,7 @@ static void probe_capsets(struct kunit *test)
 	}
 	/* display info, then five capset queries in one notification */
 	KUNIT_EXPECT_EQ(test, vgpu_fake_host_count(host, VIRTIO_GPU_CMD_GET_CAPSET_INFO), 5u);
-	KUNIT_EXPECT_EQ(test, host->q[0].notifies, 2u);
+	KUNIT_EXPECT_EQ(test, vgpu_fake_host_query_notifies(host), 2u);
 	unbind_and_check(test);
 }
 
@@ -367,6 +368,52 @@ static void probe_display_event(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, vgpu_fake_host_count(host, VIRTIO_GPU_CMD_GET_EDID), 4u);
 	KUNIT_EXPECT_EQ(test, host->events_cleared, (u32)VIRTIO_GPU_EVENT_DISPLAY);
 	KUNIT_EXPECT_EQ(test, host->events_read, 0u);
+	/* Head 1 came on: one hotplug uevent. */
+	KUNIT_EXPECT_EQ(test, vg->hotplug_events, 1u);
+	/* The same state again: an event, but no uevent. */
+	vgpu_fake_host_raise_event(host, VIRTIO_GPU_EVENT_DISPLAY);
+	flush_work(&vg->config_work);
+	KUNIT_EXPECT_EQ(test, vg->display_events, 2u);
+	KUNIT_EXPECT_EQ(test, vg->hotplug_events, 1u);
+	/* A new size is a change. */
+	host->pmodes[0].r.width = cpu_to_le32(800);
+	vgpu_fake_host_raise_event(host, VIRTIO_GPU_EVENT_DISPLAY);
+	flush_work(&vg->config_work);
+	KUNIT_EXPECT_EQ(test, vg->hotplug_events, 2u);
+	unbind_and_check(test);
+}
+
+/*
+ * The console's buffer reaches head 0: a 2D resource in XRGB8888
+ * (B8G8R8X8) with its pages attached, shown on scanout 0, transferred and
+ * flushed, and every command answered without error. (Without fbcon the
+ * console is only shown when restored, as on a switch back to it.)
+ */
+static void probe_console_on_head0(struct kunit *test)
+{
+	struct vgpu_fake_host *host = new_host(test, BIT_ULL(VIRTIO_GPU_F_EDID), 2);
+	struct vgpu_fake_res *res;
+	struct vgpu_device *vg;
+
+	vg = bind(test);
+	KUNIT_ASSERT_NOT_NULL(test, vg);
+	KUNIT_ASSERT_NOT_NULL(test, vg->outputs);
+	KUNIT_ASSERT_NOT_NULL(test, vg->drm->fb_helper);
+	KUNIT_ASSERT_EQ(test, drm_fb_helper_restore_fbdev_mode_unlocked(vg->drm->fb_helper), 0);
+	KUNIT_EXPECT_GE(test, vgpu_fake_host_count(host, VIRTIO_GPU_CMD_RESOURCE_CREATE_2D), 1u);
+	KUNIT_EXPECT_GE(test, vgpu_fake_host_count(host, VIRTIO_GPU_CMD_SET_SCANOUT), 1u);
+	KUNIT_ASSERT_NE(test, host->scanout_res[0], 0u);
+	KUNIT_EXPECT_EQ(test, host->scanout_res[1], 0u);
+	res = vgpu_fake_host_res(host, host->scanout_res[0]);
+	KUNIT_ASSERT_NOT_NULL(test, res);
+	KUNIT_EXPECT_EQ(test, res->format, (u32)VIRTIO_GPU_FORMAT_B8G8R8X8_UNORM);
+	KUNIT_EXPECT_GE(test, res->width, 1024u);
+	KUNIT_EXPECT_GE(test, res->height, 768u);
+	KUNIT_EXPECT_GE(test, res->backing_bytes, (u64)res->width * res->height * 4);
+	KUNIT_EXPECT_GE(test, res->transfers, 1u);
+	KUNIT_EXPECT_GE(test, res->flushes, 1u);
+	KUNIT_EXPECT_EQ(test, atomic_read(&vg->host_errors), 0);
+	KUNIT_EXPECT_EQ(test, atomic_read(&vg->res_live), 1);
 	unbind_and_check(test);
 }
 
@@ -416,6 +463,7 @@ static struct kunit_case vgpu_probe_cases[] = {
 	KUNIT_CASE(probe_capset_timeout_fails),
 	KUNIT_CASE(probe_truncated_display_info_fails),
 	KUNIT_CASE(probe_display_event),
+	KUNIT_CASE(probe_console_on_head0),
 	KUNIT_CASE(probe_event_pending_at_probe),
 	KUNIT_CASE(probe_drm_device),
 	{}

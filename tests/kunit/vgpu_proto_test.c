@@ -9,6 +9,8 @@
 #include <linux/errno.h>
 #include <linux/string.h>
 
+#include <drm/drm_fourcc.h>
+
 #include "vgpu_tests.h"
 #include "vgpu_proto.h"
 
@@ -489,6 +491,39 @@ static void proto_parse_edid(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, size, 0xdeadu);
 }
 
+static void proto_formats(struct kunit *test)
+{
+	static const struct { u32 fourcc, format; } map[] = {
+		{ DRM_FORMAT_XRGB8888, VIRTIO_GPU_FORMAT_B8G8R8X8_UNORM },
+		{ DRM_FORMAT_ARGB8888, VIRTIO_GPU_FORMAT_B8G8R8A8_UNORM },
+		{ DRM_FORMAT_XBGR8888, VIRTIO_GPU_FORMAT_R8G8B8X8_UNORM },
+		{ DRM_FORMAT_ABGR8888, VIRTIO_GPU_FORMAT_R8G8B8A8_UNORM },
+		{ DRM_FORMAT_BGRX8888, VIRTIO_GPU_FORMAT_X8R8G8B8_UNORM },
+		{ DRM_FORMAT_BGRA8888, VIRTIO_GPU_FORMAT_A8R8G8B8_UNORM },
+		{ DRM_FORMAT_RGBX8888, VIRTIO_GPU_FORMAT_X8B8G8R8_UNORM },
+		{ DRM_FORMAT_RGBA8888, VIRTIO_GPU_FORMAT_A8B8G8R8_UNORM },
+	};
+	unsigned int i, j, n;
+	const u32 *list = vgpu_proto_fourccs(&n);
+
+	for (i = 0; i < ARRAY_SIZE(map); i++)
+		KUNIT_EXPECT_EQ_MSG(test, vgpu_proto_format(map[i].fourcc),
+				    map[i].format, "fourcc %p4cc", &map[i].fourcc);
+	/* Formats the protocol cannot scan out map to 0. */
+	KUNIT_EXPECT_EQ(test, vgpu_proto_format(DRM_FORMAT_RGB565), 0u);
+	KUNIT_EXPECT_EQ(test, vgpu_proto_format(DRM_FORMAT_XRGB2101010), 0u);
+	KUNIT_EXPECT_EQ(test, vgpu_proto_format(DRM_FORMAT_NV12), 0u);
+	KUNIT_EXPECT_EQ(test, vgpu_proto_format(0), 0u);
+	/* The advertised list is exactly the mapped set, XRGB8888 first. */
+	KUNIT_ASSERT_EQ(test, n, (unsigned int)ARRAY_SIZE(map));
+	KUNIT_EXPECT_EQ(test, list[0], (u32)DRM_FORMAT_XRGB8888);
+	for (i = 0; i < n; i++) {
+		KUNIT_EXPECT_NE(test, vgpu_proto_format(list[i]), 0u);
+		for (j = 0; j < i; j++)
+			KUNIT_EXPECT_NE(test, list[i], list[j]);
+	}
+}
+
 static void proto_names(struct kunit *test)
 {
 	KUNIT_EXPECT_STREQ(test, vgpu_proto_capset_name(1), "virgl");
@@ -524,6 +559,7 @@ static struct kunit_case vgpu_proto_cases[] = {
 	KUNIT_CASE(proto_parse_display_info),
 	KUNIT_CASE(proto_parse_capset_info),
 	KUNIT_CASE(proto_parse_edid),
+	KUNIT_CASE(proto_formats),
 	KUNIT_CASE(proto_names),
 	{}
 };

@@ -8,6 +8,7 @@
 #include <linux/delay.h>
 #include <linux/jiffies.h>
 #include <linux/sched/signal.h>
+#include <linux/scatterlist.h>
 #include <linux/workqueue.h>
 
 #include "vgpu_tests.h"
@@ -530,6 +531,51 @@ static void vq_snapshot(struct kunit *test)
 	vq_teardown(test);
 }
 
+/* A payload the buffer owns reaches the device intact, small or large. */
+static void vq_owned_payload(struct kunit *test)
+{
+	static const size_t sizes[] = { 16, 3 * PAGE_SIZE + 40, 600 * 1024 };
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(sizes); i++) {
+		struct vgpu_buf *buf = vgpu_buf_alloc(8, 0, GFP_KERNEL);
+		struct scatterlist *sg;
+		size_t total = 0, k;
+		u8 *mem;
+		unsigned int j;
+
+		KUNIT_ASSERT_NOT_NULL(test, buf);
+		mem = vgpu_buf_alloc_data(buf, sizes[i], GFP_KERNEL);
+		KUNIT_ASSERT_NOT_NULL(test, mem);
+		for (k = 0; k < sizes[i]; k++)
+			mem[k] = (u8)(k * 7 + i);
+		KUNIT_EXPECT_EQ(test, buf->data_len, (u32)sizes[i]);
+		KUNIT_EXPECT_TRUE(test, buf->data_to_device);
+		/* The scatterlist covers the payload in order, byte for byte. */
+		for_each_sg(buf->data, sg, buf->data_nents, j) {
+			u8 *p = sg_virt(sg);
+
+			for (k = 0; k < sg->length; k++)
+				if (p[k] != (u8)((total + k) * 7 + i))
+					break;
+			KUNIT_EXPECT_EQ(test, k, (size_t)sg->length);
+			total += sg->length;
+		}
+		KUNIT_EXPECT_EQ(test, total, sizes[i]);
+		/* A second payload is refused. */
+		KUNIT_EXPECT_NULL(test, vgpu_buf_alloc_data(buf, 8, GFP_KERNEL));
+		vgpu_buf_put(buf);
+	}
+	{
+		struct vgpu_buf *buf = vgpu_buf_alloc(8, 0, GFP_KERNEL);
+
+		KUNIT_ASSERT_NOT_NULL(test, buf);
+		KUNIT_EXPECT_NULL(test, vgpu_buf_alloc_data(buf, 0, GFP_KERNEL));
+		vgpu_buf_put(buf);
+	}
+	vq_teardown(test);
+}
+
 static void vq_buf_alloc_rules(struct kunit *test)
 {
 	struct vq_ctx *ctx = test->priv;
@@ -565,6 +611,7 @@ static struct kunit_case vgpu_vq_cases[] = {
 	KUNIT_CASE(vq_flush_gives_back_held),
 	KUNIT_CASE(vq_snapshot),
 	KUNIT_CASE(vq_buf_alloc_rules),
+	KUNIT_CASE(vq_owned_payload),
 	{}
 };
 

@@ -5,6 +5,13 @@
 The guest reports on its second serial port, one line per event:
   RESULT <test> pass|fail|skip [reason]
   SCREENSHOT <name>       the host saves a screendump as <name>.png
+  BENCH-MARK <phase>      with --trace: host commands and notifications
+                          from here to the next mark count for <phase>
+  BENCH <phase> k=v ...   a benchmark's guest-side figures
+  CHECKPIXEL <name> <x> <y> <rrggbb>
+                          the host takes a screendump at once and reports
+                          test <name>: pass when that pixel has that colour
+                          (the guest holds the picture for 3 s)
   DONE
 The first serial port is the guest console; a WARN, BUG, Oops, lockdep,
 KASAN, kmemleak or refcount splat in it fails the run (test
@@ -36,7 +43,7 @@ PROFILES = {
     "virgl": (["-device", "virtio-gpu-gl-pci{edid}"], 1, True, True),
 }
 
-DEFAULT_TESTS = "module_load drm_version drm_bus debugfs_info load_unload only_one_driver"
+DEFAULT_TESTS = "module_load drm_version drm_bus debugfs_info load_unload only_one_driver kms"
 
 # Report headers only: banners such as "RCU lockdep checking is enabled"
 # must not match. Lockdep and KASAN reports start with "WARNING: " or
@@ -118,6 +125,88 @@ def monitor(sock_path, command):
     finally:
         s.close()
     return data.decode(errors="replace")
+
+
+def read_ppm_pixel(path, x, y):
+    """(r, g, b) of one pixel of a binary PPM (P6, maxval 255)."""
+    data = open(path, "rb").read()
+    fields, pos = [], 0
+    while len(fields) < 4:
+        while data[pos:pos + 1].isspace():
+            pos += 1
+        if data[pos:pos + 1] == b"#":
+            pos = data.index(b"\n", pos)
+            continue
+        end = pos
+        while not data[end:end + 1].isspace():
+            end += 1
+        fields.append(data[pos:end])
+        pos = end
+    pos += 1
+    w, h = int(fields[1]), int(fields[2])
+    if fields[0] != b"P6" or not (0 <= x < w and 0 <= y < h):
+        return None
+    off = pos + (y * w + x) * 3
+    return tuple(data[off:off + 3])
+
+
+def check_pixel(sock_path, work, name, x, y, want):
+    """RESULT line for a CHECKPIXEL request."""
+    ppm = os.path.join(work, name.replace("/", "_") + ".ppm")
+    monitor(sock_path, f"screendump {ppm}")
+    for _ in range(50):
+        if os.path.exists(ppm) and os.path.getsize(ppm) > 0:
+            break
+        time.sleep(0.1)
+    try:
+        got = read_ppm_pixel(ppm, x, y)
+    except (OSError, ValueError, IndexError):
+        got = None
+    if got is None:
+        return f"RESULT {name} fail no screendump"
+    hexgot = "%02x%02x%02x" % got
+    if hexgot == want.lower():
+        return f"RESULT {name} pass"
+    return f"RESULT {name} fail pixel {x},{y} is {hexgot}, want {want}"
+
+
+TRACE_EVENTS = ["virtio_gpu_cmd_*", "virtio_gpu_update_cursor",
+                "virtio_queue_notify"]
+TRACE_RE = re.compile(r"(\d+)@(\d+)\.(\d+):(\S+)\s*(.*)")
+
+
+def trace_phases(trace, marks):
+    """Count traced host events between BENCH-MARK times, per phase."""
+    phases = {name: {"cmds": 0, "notifies": 0, "events": {}}
+              for name, _ in marks[:-1]}
+    try:
+        f = open(trace, errors="replace")
+    except FileNotFoundError:
+        return phases
+    notifiers = {}
+    with f:
+        for ln in f:
+            m = TRACE_RE.match(ln)
+            if not m:
+                continue
+            t = int(m.group(2)) + int(m.group(3)) / 1e6
+            ev, rest = m.group(4), m.group(5)
+            for (name, start), (_, end) in zip(marks, marks[1:]):
+                if start <= t < end:
+                    ph = phases[name]
+                    if ev == "virtio_queue_notify":
+                        vdev = rest.split()[1] if len(rest.split()) > 1 else "?"
+                        key = (name, vdev)
+                        notifiers[key] = notifiers.get(key, 0) + 1
+                    else:
+                        ph["cmds"] += 1
+                        ph["events"][ev] = ph["events"].get(ev, 0) + 1
+                    break
+    # The GPU is the device that was notified most in a phase.
+    for name in phases:
+        counts = [n for (ph, _), n in notifiers.items() if ph == name]
+        phases[name]["notifies"] = max(counts) if counts else 0
+    return phases
 
 
 def screendump(sock_path, png):
@@ -202,8 +291,22 @@ def qemu_cmd(args, image, payload, work):
            "-serial", f"file:{os.path.join(work, 'console.log')}",
            "-serial", f"file:{os.path.join(work, 'results.log')}",
            "-monitor", f"unix:{os.path.join(work, 'mon.sock')},server=on,wait=off"]
+    if args.trace:
+        cmd += ["-msg", "timestamp=on", "-D", os.path.join(work, "trace.log")]
+        for ev in TRACE_EVENTS:
+            cmd += ["-trace", f"enable={ev}"]
     cmd += ["-display", "gtk,gl=on" if gl else "none"] + dev
     return cmd
+
+
+def read_complete_lines(path):
+    """Lines of a file still being written, without a partial last line."""
+    try:
+        with open(path, errors="replace") as f:
+            data = f.read()
+    except FileNotFoundError:
+        return []
+    return [ln.replace("\r", "") for ln in data.split("\n")[:-1]]
 
 
 def read_lines(path):
@@ -228,16 +331,24 @@ def boot(args, image, work):
     start = time.time()
     proc = subprocess.Popen(cmd, stdout=qlog, stderr=subprocess.STDOUT, env=env,
                             start_new_session=True)
-    seen, timed_out, shots = 0, False, []
+    seen, timed_out, shots, marks = 0, False, [], []
     try:
         while True:
-            lines = read_lines(os.path.join(work, "results.log"))
+            lines = read_complete_lines(os.path.join(work, "results.log"))
             for ln in lines[seen:]:
                 if ln.startswith("SCREENSHOT "):
                     name = ln.split()[1]
                     png = os.path.join(args.out, f"{name}.png")
                     if screendump(os.path.join(work, "mon.sock"), png):
                         shots.append(png)
+                elif ln.startswith("BENCH-MARK "):
+                    marks.append((ln.split()[1], time.time()))
+                elif ln.startswith("CHECKPIXEL "):
+                    _, name, x, y, want = ln.split()[:5]
+                    verdict = check_pixel(os.path.join(work, "mon.sock"), work,
+                                          name, int(x), int(y), want)
+                    with open(os.path.join(work, "host.log"), "a") as f:
+                        f.write(verdict + "\n")
             seen = len(lines)
             if proc.poll() is not None:
                 break
@@ -254,7 +365,26 @@ def boot(args, image, work):
         if xvfb:
             xvfb.stop()
         qlog.close()
+    if args.trace and marks:
+        bench_json(args, work, marks)
     return time.time() - start, timed_out, shots
+
+
+def bench_json(args, work, marks):
+    """Guest figures and host counts of every benchmark phase, as JSON."""
+    import json
+    phases = trace_phases(os.path.join(work, "trace.log"), marks)
+    for ln in read_lines(os.path.join(work, "results.log")):
+        if ln.startswith("BENCH "):
+            parts = ln.split()
+            ph = phases.setdefault(parts[1], {})
+            for kv in parts[2:]:
+                k, _, v = kv.partition("=")
+                ph[k] = int(v) if v.lstrip("-").isdigit() else v
+    path = os.path.join(args.out, f"bench-{args.profile}.json")
+    with open(path, "w") as f:
+        json.dump(phases, f, indent=1, sort_keys=True)
+    log(f"benchmark figures: {path}")
 
 
 def run_prefix(args):
@@ -265,6 +395,7 @@ def run_prefix(args):
 def report(args, work, elapsed, timed_out):
     prefix = run_prefix(args)
     results = read_lines(os.path.join(work, "results.log"))
+    results += read_lines(os.path.join(work, "host.log"))
     console = read_lines(os.path.join(work, "console.log"))
     counts = {"pass": 0, "fail": 0, "skip": 0}
     done = False
@@ -319,6 +450,8 @@ def main():
     ap.add_argument("--out", default=os.path.join(TOP, "out"),
                     help="where screenshots and logs are kept")
     ap.add_argument("--keep", action="store_true", help="keep the work directory")
+    ap.add_argument("--trace", action="store_true",
+                    help="trace the host's GPU commands for BENCH-MARK phases")
     args = ap.parse_args()
 
     os.makedirs(args.out, exist_ok=True)

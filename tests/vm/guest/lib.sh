@@ -31,10 +31,14 @@ wait_gone() {
 	[ ! -e "$1" ]
 }
 
-# Load the driver under test. vgpu.ko is not in the guest's modules.dep
+# Load the driver under test (nothing to do when it is loaded). vgpu.ko is not in the guest's modules.dep
 # (a depmod of the whole tree takes half a minute in TCG): its
 # dependencies, as modinfo lists them, are loaded with modprobe first.
 load_driver() {
+	if [ -d /sys/module/$MOD ]; then
+		wait_for /dev/dri/card0 30 && wait_for /dev/dri/renderD128 10
+		return
+	fi
 	if [ "$MOD" = vgpu ]; then
 		deps=$(modinfo -F depends $P/vgpu.ko | tr , ' ')
 		[ -z "$deps" ] || modprobe -a $deps || return 1

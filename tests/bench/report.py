@@ -1,0 +1,60 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0
+"""Print the display benchmark as a table: each driver's figures per phase,
+and vgpu's ratios to the in-tree virtio_gpu from the same guest run."""
+import json
+import sys
+
+PHASES = ["flip_full", "flip_small", "flip_clips4", "cursor_move"]
+DRIVERS = ["vgpu", "vgpu_merged", "virtio_gpu"]
+
+
+def per_frame(ph):
+    n = max(ph.get("frames", 0), 1)
+    wall = ph.get("wall_us", 0)
+    return {
+        "fps": n * 1e6 / wall if wall else 0.0,
+        "cpu_us": ph.get("cpu_us", 0) / n,
+        "cmds": ph.get("cmds", 0) / n,
+        "notifies": ph.get("notifies", 0) / n,
+    }
+
+
+def ratio(a, b):
+    return f"{a / b:.2f}" if b else "n/a"
+
+
+def main():
+    data = json.load(open(sys.argv[1]))
+    print("| phase | driver | frames/s | guest CPU us/frame | host cmds/frame | notifications/frame |")
+    print("|---|---|---|---|---|---|")
+    rows = {}
+    for phase in PHASES:
+        for drv in DRIVERS:
+            ph = data.get(f"{drv}/{phase}")
+            if not ph or "frames" not in ph:
+                continue
+            f = per_frame(ph)
+            rows[(drv, phase)] = f
+            print(f"| {phase} | {drv} | {f['fps']:.1f} | {f['cpu_us']:.0f} | "
+                  f"{f['cmds']:.2f} | {f['notifies']:.2f} |")
+    print()
+    print("Ratios, vgpu / in-tree virtio_gpu (CPU and notifications: lower is better):")
+    print()
+    print("| phase | frames/s | guest CPU per frame | host cmds per frame | notifications per frame |")
+    print("|---|---|---|---|---|")
+    for phase in PHASES:
+        a, b = rows.get(("vgpu", phase)), rows.get(("virtio_gpu", phase))
+        if not a or not b:
+            continue
+        print(f"| {phase} | {ratio(a['fps'], b['fps'])} | {ratio(a['cpu_us'], b['cpu_us'])} | "
+              f"{ratio(a['cmds'], b['cmds'])} | {ratio(a['notifies'], b['notifies'])} |")
+    a, b = rows.get(("vgpu", "flip_clips4")), rows.get(("vgpu_merged", "flip_clips4"))
+    if a and b:
+        print()
+        print(f"Four damage clips, one by one vs merged (vgpu): CPU {ratio(a['cpu_us'], b['cpu_us'])}, "
+              f"frames/s {ratio(a['fps'], b['fps'])}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,225 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * vgpu_bench: display benchmarks on whichever virtio-gpu driver is bound.
+ *
+ * Usage: vgpu_bench LABEL [frames]
+ *
+ * Phases, each on a 1024x768 XRGB8888 mode of the first output:
+ *   flip_full    page flips between two buffers, each waited for
+ *   flip_small   DIRTYFB with one 64x64 clip on the shown buffer
+ *   flip_clips4  DIRTYFB with four 64x64 clips in the four corners
+ *   cursor_move  legacy cursor moves
+ * For each phase it writes "BENCH-MARK LABEL/phase" to the rig's port,
+ * waits for the rig to note the time (it counts the host's commands and
+ * notifications between marks), runs, and prints
+ *   BENCH LABEL/phase frames=N wall_us=T cpu_us=C
+ * where C is the guest's non-idle CPU time over the phase (all CPUs).
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <drm_fourcc.h>
+#include <xf86drm.h>
+#include <xf86drmMode.h>
+
+static int fd;
+static FILE *rig;
+static const char *label;
+
+struct buf {
+	uint32_t handle, pitch, fb;
+	uint64_t size;
+	void *map;
+};
+
+static int64_t now_us(void)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (int64_t)t.tv_sec * 1000000 + t.tv_nsec / 1000;
+}
+
+/* Non-idle guest CPU time, all CPUs, in microseconds. */
+static int64_t cpu_us(void)
+{
+	unsigned long long v[10] = { 0 }, busy = 0;
+	long hz = sysconf(_SC_CLK_TCK);
+	FILE *f = fopen("/proc/stat", "r");
+
+	if (!f || fscanf(f, "cpu %llu %llu %llu %llu %llu %llu %llu %llu",
+			 &v[0], &v[1], &v[2], &v[3], &v[4], &v[5], &v[6], &v[7]) != 8) {
+		if (f)
+			fclose(f);
+		return 0;
+	}
+	fclose(f);
+	for (int i = 0; i < 8; i++)
+		if (i != 3 && i != 4)	/* idle, iowait */
+			busy += v[i];
+	return (int64_t)(busy * 1000000ULL / (unsigned long long)hz);
+}
+
+static void mark(const char *phase)
+{
+	fprintf(rig, "BENCH-MARK %s/%s\n", label, phase);
+	fflush(rig);
+	sleep(2);
+}
+
+static void report(const char *phase, unsigned int frames, int64_t wall,
+		   int64_t cpu)
+{
+	printf("BENCH %s/%s frames=%u wall_us=%" PRId64 " cpu_us=%" PRId64 "\n",
+	       label, phase, frames, wall, cpu);
+	fprintf(rig, "BENCH %s/%s frames=%u wall_us=%" PRId64 " cpu_us=%" PRId64 "\n",
+		label, phase, frames, wall, cpu);
+	fflush(rig);
+}
+
+static int mkbuf(struct buf *b, uint32_t w, uint32_t h)
+{
+	struct drm_mode_create_dumb c = { .width = w, .height = h, .bpp = 32 };
+	struct drm_mode_map_dumb m = { 0 };
+	uint32_t handles[4] = { 0 }, pitches[4] = { 0 }, offsets[4] = { 0 };
+
+	if (drmIoctl(fd, DRM_IOCTL_MODE_CREATE_DUMB, &c))
+		return -1;
+	b->handle = c.handle;
+	b->pitch = c.pitch;
+	b->size = c.size;
+	m.handle = c.handle;
+	if (drmIoctl(fd, DRM_IOCTL_MODE_MAP_DUMB, &m))
+		return -1;
+	b->map = mmap(NULL, b->size, PROT_READ | PROT_WRITE, MAP_SHARED, fd, m.offset);
+	if (b->map == MAP_FAILED)
+		return -1;
+	memset(b->map, 0x40, b->size);
+	handles[0] = b->handle;
+	pitches[0] = b->pitch;
+	return drmModeAddFB2(fd, w, h, DRM_FORMAT_XRGB8888, handles, pitches,
+			     offsets, &b->fb, 0);
+}
+
+static void on_flip(int f, unsigned int seq, unsigned int sec,
+		    unsigned int usec, void *data)
+{
+	(*(unsigned int *)data)++;
+}
+
+static int wait_flip(unsigned int *done, unsigned int want)
+{
+	drmEventContext ctx = { .version = 2, .page_flip_handler = on_flip };
+	struct pollfd p = { .fd = fd, .events = POLLIN };
+
+	while (*done < want) {
+		if (poll(&p, 1, 2000) <= 0)
+			return -1;
+		drmHandleEvent(fd, &ctx);
+	}
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	unsigned int frames = argc > 2 ? (unsigned int)atoi(argv[2]) : 120;
+	drmModeModeInfo *mode = NULL;
+	drmModeConnector *conn = NULL;
+	drmModeRes *res;
+	struct buf a, b, cur;
+	uint32_t crtc, conn_id;
+	unsigned int done = 0;
+	int64_t w0, c0;
+
+	if (argc < 2)
+		return 2;
+	label = argv[1];
+	rig = fopen("/dev/ttyS1", "w");
+	fd = open("/dev/dri/card0", O_RDWR | O_CLOEXEC);
+	if (!rig || fd < 0)
+		return 1;
+	res = drmModeGetResources(fd);
+	if (!res || !res->count_crtcs || !res->count_connectors)
+		return 1;
+	conn = drmModeGetConnector(fd, res->connectors[0]);
+	for (int i = 0; conn && i < conn->count_modes; i++)
+		if (conn->modes[i].hdisplay == 1024 && conn->modes[i].vdisplay == 768 &&
+		    (!mode || conn->modes[i].vrefresh == 60))
+			mode = &conn->modes[i];
+	if (!mode) {
+		fprintf(stderr, "no 1024x768 mode\n");
+		return 1;
+	}
+	crtc = res->crtcs[0];
+	conn_id = conn->connector_id;
+	if (mkbuf(&a, 1024, 768) || mkbuf(&b, 1024, 768) || mkbuf(&cur, 64, 64))
+		return 1;
+	if (drmModeSetCrtc(fd, crtc, a.fb, 0, 0, &conn_id, 1, mode)) {
+		perror("SetCrtc");
+		return 1;
+	}
+	printf("mode %s %uHz\n", mode->name, mode->vrefresh);
+
+	mark("flip_full");
+	w0 = now_us();
+	c0 = cpu_us();
+	for (unsigned int i = 0; i < frames; i++) {
+		if (drmModePageFlip(fd, crtc, i % 2 ? a.fb : b.fb,
+				    DRM_MODE_PAGE_FLIP_EVENT, &done) ||
+		    wait_flip(&done, i + 1)) {
+			perror("flip");
+			return 1;
+		}
+	}
+	report("flip_full", frames, now_us() - w0, cpu_us() - c0);
+	/* An even number of flips: a is on screen again. */
+
+	for (int phase = 0; phase < 2; phase++) {
+		drmModeClip clips[4] = {
+			{ 100, 100, 164, 164 }, { 860, 100, 924, 164 },
+			{ 100, 600, 164, 664 }, { 860, 600, 924, 664 },
+		};
+		unsigned int n = phase ? 4 : 1;
+		const char *name = phase ? "flip_clips4" : "flip_small";
+
+		mark(name);
+		w0 = now_us();
+		c0 = cpu_us();
+		for (unsigned int i = 0; i < frames; i++) {
+			if (drmModeDirtyFB(fd, a.fb, clips, n)) {
+				perror("DirtyFB");
+				return 1;
+			}
+		}
+		report(name, frames, now_us() - w0, cpu_us() - c0);
+	}
+
+	if (drmModeSetCursor(fd, crtc, cur.handle, 64, 64)) {
+		perror("SetCursor");
+		return 1;
+	}
+	mark("cursor_move");
+	w0 = now_us();
+	c0 = cpu_us();
+	for (unsigned int i = 0; i < frames * 4; i++) {
+		if (drmModeMoveCursor(fd, crtc, (i * 7) % 960, (i * 5) % 700)) {
+			perror("MoveCursor");
+			return 1;
+		}
+	}
+	report("cursor_move", frames * 4, now_us() - w0, cpu_us() - c0);
+	mark("end");
+	drmModeSetCursor(fd, crtc, 0, 0, 0);
+	drmModeFreeConnector(conn);
+	drmModeFreeResources(res);
+	close(fd);
+	return 0;
+}

@@ -1,0 +1,1065 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * vgpu_kms: display tests through libdrm, for vgpu and the in-tree
+ * virtio_gpu alike. Each subtest prints one line:
+ *
+ *   SUBTEST <name> pass|fail|skip [reason]
+ *
+ * Usage: vgpu_kms [-d /dev/dri/cardN] [subtest...]   (default: all)
+ * Exit status: 0 when no subtest failed.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <linux/fb.h>
+#include <poll.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <drm_fourcc.h>
+#include <xf86drm.h>
+#include <xf86drmMode.h>
+
+#define MAX_OUT 16
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+
+struct output {
+	uint32_t crtc_id, conn_id, primary_id, cursor_id;
+	unsigned int pipe;
+	bool connected;
+	drmModeModeInfo mode;
+	bool has_mode;
+};
+
+struct dumb {
+	uint32_t handle, pitch, fb_id, w, h;
+	uint64_t size;
+	void *map;
+};
+
+static int fd = -1;
+static const char *card = "/dev/dri/card0";
+static struct output outs[MAX_OUT];
+static unsigned int nouts;
+static char why[256];
+
+#define FAIL(...) do { snprintf(why, sizeof(why), __VA_ARGS__); return 1; } while (0)
+#define SKIP(...) do { snprintf(why, sizeof(why), __VA_ARGS__); return 77; } while (0)
+#define CHECK(c, ...) do { if (!(c)) FAIL(__VA_ARGS__); } while (0)
+
+static uint32_t prop_id(uint32_t obj, uint32_t type, const char *name)
+{
+	drmModeObjectProperties *props = drmModeObjectGetProperties(fd, obj, type);
+	uint32_t id = 0;
+
+	for (uint32_t i = 0; props && i < props->count_props && !id; i++) {
+		drmModePropertyRes *p = drmModeGetProperty(fd, props->props[i]);
+
+		if (p && !strcmp(p->name, name))
+			id = p->prop_id;
+		drmModeFreeProperty(p);
+	}
+	drmModeFreeObjectProperties(props);
+	return id;
+}
+
+static uint64_t prop_value(uint32_t obj, uint32_t type, const char *name)
+{
+	drmModeObjectProperties *props = drmModeObjectGetProperties(fd, obj, type);
+	uint64_t v = 0;
+
+	for (uint32_t i = 0; props && i < props->count_props; i++) {
+		drmModePropertyRes *p = drmModeGetProperty(fd, props->props[i]);
+
+		if (p && !strcmp(p->name, name))
+			v = props->prop_values[i];
+		drmModeFreeProperty(p);
+	}
+	drmModeFreeObjectProperties(props);
+	return v;
+}
+
+static int dumb_create(struct dumb *d, uint32_t w, uint32_t h)
+{
+	struct drm_mode_create_dumb c = { .width = w, .height = h, .bpp = 32 };
+	struct drm_mode_map_dumb m = { 0 };
+
+	memset(d, 0, sizeof(*d));
+	if (drmIoctl(fd, DRM_IOCTL_MODE_CREATE_DUMB, &c))
+		return -errno;
+	d->handle = c.handle;
+	d->pitch = c.pitch;
+	d->size = c.size;
+	d->w = w;
+	d->h = h;
+	m.handle = c.handle;
+	if (drmIoctl(fd, DRM_IOCTL_MODE_MAP_DUMB, &m))
+		return -errno;
+	d->map = mmap(NULL, d->size, PROT_READ | PROT_WRITE, MAP_SHARED, fd,
+		      m.offset);
+	if (d->map == MAP_FAILED) {
+		d->map = NULL;
+		return -errno;
+	}
+	return 0;
+}
+
+static void dumb_fill(struct dumb *d, uint32_t px)
+{
+	for (uint32_t y = 0; y < d->h; y++) {
+		uint32_t *row = (uint32_t *)((char *)d->map + (size_t)y * d->pitch);
+
+		for (uint32_t x = 0; x < d->w; x++)
+			row[x] = px ^ (x * 0x10101) ^ (y << 8);
+	}
+}
+
+static int dumb_fb(struct dumb *d, uint32_t format)
+{
+	uint32_t handles[4] = { d->handle }, pitches[4] = { d->pitch };
+	uint32_t offsets[4] = { 0 };
+
+	if (drmModeAddFB2(fd, d->w, d->h, format, handles, pitches, offsets,
+			  &d->fb_id, 0))
+		return -errno;
+	return 0;
+}
+
+static void dumb_destroy(struct dumb *d)
+{
+	struct drm_mode_destroy_dumb ds = { .handle = d->handle };
+
+	if (d->fb_id)
+		drmModeRmFB(fd, d->fb_id);
+	if (d->map)
+		munmap(d->map, d->size);
+	if (d->handle)
+		drmIoctl(fd, DRM_IOCTL_MODE_DESTROY_DUMB, &ds);
+	memset(d, 0, sizeof(*d));
+}
+
+static bool plane_is(uint32_t plane, uint64_t type)
+{
+	return prop_value(plane, DRM_MODE_OBJECT_PLANE, "type") == type;
+}
+
+static int setup(void)
+{
+	drmModeRes *res;
+	drmModePlaneRes *pres;
+
+	fd = open(card, O_RDWR | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	drmSetClientCap(fd, DRM_CLIENT_CAP_UNIVERSAL_PLANES, 1);
+	if (drmSetClientCap(fd, DRM_CLIENT_CAP_ATOMIC, 1))
+		return -errno;
+	res = drmModeGetResources(fd);
+	pres = drmModeGetPlaneResources(fd);
+	if (!res || !pres)
+		return -ENODEV;
+	for (int i = 0; i < res->count_connectors && nouts < MAX_OUT; i++) {
+		drmModeConnector *c = drmModeGetConnector(fd, res->connectors[i]);
+		struct output *o = &outs[nouts];
+		drmModeEncoder *e;
+
+		if (!c)
+			continue;
+		e = c->count_encoders ? drmModeGetEncoder(fd, c->encoders[0]) : NULL;
+		if (!e) {
+			drmModeFreeConnector(c);
+			continue;
+		}
+		for (int p = 0; p < res->count_crtcs; p++) {
+			if (e->possible_crtcs & (1u << p)) {
+				o->pipe = p;
+				o->crtc_id = res->crtcs[p];
+				break;
+			}
+		}
+		o->conn_id = c->connector_id;
+		o->connected = c->connection == DRM_MODE_CONNECTED;
+		for (int m = 0; m < c->count_modes; m++) {
+			if (!o->has_mode || (c->modes[m].type & DRM_MODE_TYPE_PREFERRED)) {
+				o->mode = c->modes[m];
+				o->has_mode = true;
+			}
+		}
+		for (uint32_t p = 0; p < pres->count_planes; p++) {
+			drmModePlane *pl = drmModeGetPlane(fd, pres->planes[p]);
+
+			if (pl && (pl->possible_crtcs & (1u << o->pipe))) {
+				if (plane_is(pl->plane_id, DRM_PLANE_TYPE_PRIMARY))
+					o->primary_id = pl->plane_id;
+				else if (plane_is(pl->plane_id, DRM_PLANE_TYPE_CURSOR))
+					o->cursor_id = pl->plane_id;
+			}
+			drmModeFreePlane(pl);
+		}
+		drmModeFreeEncoder(e);
+		drmModeFreeConnector(c);
+		if (o->crtc_id && o->primary_id)
+			nouts++;
+	}
+	/* Outputs without modes (disconnected heads) borrow head 0's. */
+	for (unsigned int i = 1; i < nouts; i++) {
+		if (!outs[i].has_mode && outs[0].has_mode) {
+			outs[i].mode = outs[0].mode;
+			outs[i].has_mode = true;
+		}
+	}
+	drmModeFreePlaneResources(pres);
+	drmModeFreeResources(res);
+	return nouts ? 0 : -ENODEV;
+}
+
+static void add(drmModeAtomicReq *req, uint32_t obj, uint32_t type,
+		const char *name, uint64_t v)
+{
+	drmModeAtomicAddProperty(req, obj, prop_id(obj, type, name), v);
+}
+
+static void add_plane(drmModeAtomicReq *req, uint32_t plane, uint32_t crtc,
+		      uint32_t fb, uint32_t w, uint32_t h)
+{
+	add(req, plane, DRM_MODE_OBJECT_PLANE, "FB_ID", fb);
+	add(req, plane, DRM_MODE_OBJECT_PLANE, "CRTC_ID", fb ? crtc : 0);
+	add(req, plane, DRM_MODE_OBJECT_PLANE, "SRC_X", 0);
+	add(req, plane, DRM_MODE_OBJECT_PLANE, "SRC_Y", 0);
+	add(req, plane, DRM_MODE_OBJECT_PLANE, "SRC_W", (uint64_t)w << 16);
+	add(req, plane, DRM_MODE_OBJECT_PLANE, "SRC_H", (uint64_t)h << 16);
+	add(req, plane, DRM_MODE_OBJECT_PLANE, "CRTC_X", 0);
+	add(req, plane, DRM_MODE_OBJECT_PLANE, "CRTC_Y", 0);
+	add(req, plane, DRM_MODE_OBJECT_PLANE, "CRTC_W", w);
+	add(req, plane, DRM_MODE_OBJECT_PLANE, "CRTC_H", h);
+}
+
+/* Light output @o with framebuffer @fb (the mode's size). */
+static int modeset(struct output *o, uint32_t fb, uint32_t flags)
+{
+	drmModeAtomicReq *req = drmModeAtomicAlloc();
+	uint32_t blob = 0;
+	int ret;
+
+	if (drmModeCreatePropertyBlob(fd, &o->mode, sizeof(o->mode), &blob))
+		return -errno;
+	add(req, o->crtc_id, DRM_MODE_OBJECT_CRTC, "ACTIVE", 1);
+	add(req, o->crtc_id, DRM_MODE_OBJECT_CRTC, "MODE_ID", blob);
+	add(req, o->conn_id, DRM_MODE_OBJECT_CONNECTOR, "CRTC_ID", o->crtc_id);
+	add_plane(req, o->primary_id, o->crtc_id, fb, o->mode.hdisplay,
+		  o->mode.vdisplay);
+	ret = drmModeAtomicCommit(fd, req, flags | DRM_MODE_ATOMIC_ALLOW_MODESET,
+				  NULL) ? -errno : 0;
+	drmModeAtomicFree(req);
+	drmModeDestroyPropertyBlob(fd, blob);
+	return ret;
+}
+
+static int output_off(struct output *o)
+{
+	drmModeAtomicReq *req = drmModeAtomicAlloc();
+	int ret;
+
+	add(req, o->crtc_id, DRM_MODE_OBJECT_CRTC, "ACTIVE", 0);
+	add(req, o->crtc_id, DRM_MODE_OBJECT_CRTC, "MODE_ID", 0);
+	add(req, o->conn_id, DRM_MODE_OBJECT_CONNECTOR, "CRTC_ID", 0);
+	add(req, o->primary_id, DRM_MODE_OBJECT_PLANE, "FB_ID", 0);
+	add(req, o->primary_id, DRM_MODE_OBJECT_PLANE, "CRTC_ID", 0);
+	if (o->cursor_id) {
+		add(req, o->cursor_id, DRM_MODE_OBJECT_PLANE, "FB_ID", 0);
+		add(req, o->cursor_id, DRM_MODE_OBJECT_PLANE, "CRTC_ID", 0);
+	}
+	ret = drmModeAtomicCommit(fd, req, DRM_MODE_ATOMIC_ALLOW_MODESET, NULL) ?
+		-errno : 0;
+	drmModeAtomicFree(req);
+	return ret;
+}
+
+static int64_t period_ns(const drmModeModeInfo *m)
+{
+	if (!m->clock || !m->htotal || !m->vtotal)
+		return 16666667;
+	return (int64_t)m->htotal * m->vtotal * 1000000 / m->clock;
+}
+
+/* Events */
+
+struct ev {
+	unsigned int n;
+	uint32_t seq[256];
+	int64_t ts_ns[256];
+	uint32_t crtc[256];
+	uint64_t seq64;
+	int64_t seq_ns;
+	unsigned int nseq;
+};
+
+static void on_flip(int f, unsigned int seq, unsigned int sec,
+		    unsigned int usec, unsigned int crtc, void *data)
+{
+	struct ev *e = data;
+
+	if (e->n < 256) {
+		e->seq[e->n] = seq;
+		e->ts_ns[e->n] = (int64_t)sec * 1000000000 + (int64_t)usec * 1000;
+		e->crtc[e->n] = crtc;
+	}
+	e->n++;
+}
+
+static void on_vblank(int f, unsigned int seq, unsigned int sec,
+		      unsigned int usec, void *data)
+{
+	on_flip(f, seq, sec, usec, 0, data);
+}
+
+static void on_seq(int f, uint64_t seq, uint64_t ns, uint64_t data)
+{
+	struct ev *e = (struct ev *)(uintptr_t)data;
+
+	e->seq64 = seq;
+	e->seq_ns = ns;
+	e->nseq++;
+}
+
+/* Read events until @e has @want page-flip events; 0 or -ETIMEDOUT. */
+static int wait_events(struct ev *e, unsigned int want, unsigned int nseq,
+		       int timeout_ms)
+{
+	drmEventContext ctx = {
+		.version = 4,
+		.vblank_handler = on_vblank,
+		.page_flip_handler2 = on_flip,
+		.sequence_handler = on_seq,
+	};
+	struct pollfd p = { .fd = fd, .events = POLLIN };
+
+	while (e->n < want || e->nseq < nseq) {
+		if (poll(&p, 1, timeout_ms) <= 0)
+			return -ETIMEDOUT;
+		drmHandleEvent(fd, &ctx);
+	}
+	return 0;
+}
+
+static int64_t now_ns(void)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (int64_t)t.tv_sec * 1000000000 + t.tv_nsec;
+}
+
+/* Subtests */
+
+static int t_dumb_zero(void)
+{
+	static const uint32_t bad[][3] = { { 0, 64, 32 }, { 64, 0, 32 }, { 64, 64, 0 } };
+
+	for (unsigned int i = 0; i < 3; i++) {
+		struct drm_mode_create_dumb c = { .width = bad[i][0],
+			.height = bad[i][1], .bpp = bad[i][2] };
+
+		CHECK(drmIoctl(fd, DRM_IOCTL_MODE_CREATE_DUMB, &c) && errno == EINVAL,
+		      "%ux%u bpp %u: want EINVAL, got %s", bad[i][0], bad[i][1],
+		      bad[i][2], c.handle ? "a buffer" : strerror(errno));
+	}
+	return 0;
+}
+
+static int t_dumb_huge(void)
+{
+	static const uint32_t bad[][3] = {
+		{ 0x40000000, 4, 32 },		/* pitch overflows 32 bits */
+		{ 65536, 65536, 32 },		/* pitch * height overflows */
+		{ 0xffffffff, 0xffffffff, 32 },
+		{ 100000, 100000, 32 },		/* 40 GB */
+	};
+
+	for (unsigned int i = 0; i < 4; i++) {
+		struct drm_mode_create_dumb c = { .width = bad[i][0],
+			.height = bad[i][1], .bpp = bad[i][2] };
+		int ret = drmIoctl(fd, DRM_IOCTL_MODE_CREATE_DUMB, &c);
+
+		if (!ret) {
+			struct drm_mode_destroy_dumb d = { .handle = c.handle };
+
+			drmIoctl(fd, DRM_IOCTL_MODE_DESTROY_DUMB, &d);
+			FAIL("%ux%u: accepted (size %llu)", bad[i][0], bad[i][1],
+			     (unsigned long long)c.size);
+		}
+		CHECK(errno == EINVAL || errno == ENOMEM || errno == E2BIG,
+		      "%ux%u: unexpected error %s", bad[i][0], bad[i][1],
+		      strerror(errno));
+	}
+	return 0;
+}
+
+static int t_dumb_bpp(void)
+{
+	struct drm_mode_create_dumb c = { .width = 64, .height = 64, .bpp = 16 };
+
+	CHECK(drmIoctl(fd, DRM_IOCTL_MODE_CREATE_DUMB, &c) && errno == EINVAL,
+	      "bpp 16: want EINVAL (no 16-bit scanout format)");
+	return 0;
+}
+
+static int t_dumb_map(void)
+{
+	struct drm_mode_destroy_dumb ds;
+	struct drm_mode_map_dumb m = { .handle = 0xdeadbeef };
+	struct dumb d;
+	uint32_t bad = 0;
+	int ret = dumb_create(&d, 300, 200);
+
+	CHECK(!ret, "create 300x200: %s", strerror(-ret));
+	CHECK(d.pitch >= 1200 && d.size >= (uint64_t)d.pitch * 200,
+	      "pitch %u size %llu too small", d.pitch, (unsigned long long)d.size);
+	dumb_fill(&d, 0x123456);
+	for (uint32_t y = 0; y < d.h; y++)
+		for (uint32_t x = 0; x < d.w; x++)
+			if (((uint32_t *)((char *)d.map + y * d.pitch))[x] !=
+			    (0x123456 ^ (x * 0x10101) ^ (y << 8)))
+				bad++;
+	CHECK(!bad, "%u pixels read back wrong", bad);
+	CHECK(drmIoctl(fd, DRM_IOCTL_MODE_MAP_DUMB, &m) && errno == ENOENT,
+	      "map of a bad handle: want ENOENT");
+	ds.handle = d.handle;
+	munmap(d.map, d.size);
+	CHECK(!drmIoctl(fd, DRM_IOCTL_MODE_DESTROY_DUMB, &ds), "destroy failed");
+	CHECK(drmIoctl(fd, DRM_IOCTL_MODE_DESTROY_DUMB, &ds),
+	      "second destroy of the same handle succeeded");
+	return 0;
+}
+
+static bool format_advertised(uint32_t format)
+{
+	for (unsigned int i = 0; i < nouts; i++) {
+		uint32_t planes[2] = { outs[i].primary_id, outs[i].cursor_id };
+
+		for (int k = 0; k < 2; k++) {
+			drmModePlane *p = planes[k] ? drmModeGetPlane(fd, planes[k]) : NULL;
+			bool found = false;
+
+			for (uint32_t f = 0; p && f < p->count_formats; f++)
+				found |= p->formats[f] == format;
+			drmModeFreePlane(p);
+			if (found)
+				return true;
+		}
+	}
+	return false;
+}
+
+static int t_addfb_formats(void)
+{
+	static const uint32_t formats[] = {
+		DRM_FORMAT_XRGB8888, DRM_FORMAT_ARGB8888, DRM_FORMAT_XBGR8888,
+		DRM_FORMAT_ABGR8888, DRM_FORMAT_BGRX8888, DRM_FORMAT_BGRA8888,
+		DRM_FORMAT_RGBX8888, DRM_FORMAT_RGBA8888, DRM_FORMAT_RGB565,
+		DRM_FORMAT_XRGB2101010, DRM_FORMAT_C8, DRM_FORMAT_YUYV,
+	};
+	struct dumb d;
+	int ret = dumb_create(&d, 64, 64);
+
+	CHECK(!ret, "dumb: %s", strerror(-ret));
+	for (unsigned int i = 0; i < ARRAY_SIZE(formats); i++) {
+		bool adv = format_advertised(formats[i]);
+
+		ret = dumb_fb(&d, formats[i]);
+		if (!ret) {
+			drmModeRmFB(fd, d.fb_id);
+			d.fb_id = 0;
+		}
+		if (adv != !ret) {
+			dumb_destroy(&d);
+			FAIL("%.4s: %s but ADDFB2 %s", (char *)&formats[i],
+			     adv ? "advertised" : "not advertised",
+			     ret ? strerror(-ret) : "accepted it");
+		}
+	}
+	dumb_destroy(&d);
+	return 0;
+}
+
+static int t_addfb_bad(void)
+{
+	uint32_t handles[4] = { 0 }, pitches[4] = { 256 }, offsets[4] = { 0 };
+	uint32_t id;
+	struct dumb d;
+	int ret = dumb_create(&d, 64, 64);
+
+	CHECK(!ret, "dumb: %s", strerror(-ret));
+	handles[0] = d.handle + 1000;
+	ret = drmModeAddFB2(fd, 64, 64, DRM_FORMAT_XRGB8888, handles, pitches,
+			    offsets, &id, 0) ? errno : 0;
+	handles[0] = d.handle;
+	if (ret != ENOENT) {
+		dumb_destroy(&d);
+		FAIL("bad handle: want ENOENT, got %s", strerror(ret));
+	}
+	pitches[0] = 128;
+	ret = drmModeAddFB2(fd, 64, 64, DRM_FORMAT_XRGB8888, handles, pitches,
+			    offsets, &id, 0) ? errno : 0;
+	pitches[0] = 256;
+	if (ret != EINVAL) {
+		dumb_destroy(&d);
+		FAIL("pitch below width: want EINVAL, got %s", strerror(ret));
+	}
+	offsets[0] = 256 * 60;
+	ret = drmModeAddFB2(fd, 64, 64, DRM_FORMAT_XRGB8888, handles, pitches,
+			    offsets, &id, 0) ? errno : 0;
+	dumb_destroy(&d);
+	CHECK(ret == EINVAL, "offset past the buffer: want EINVAL, got %s",
+	      strerror(ret));
+	return 0;
+}
+
+static int t_modeset(void)
+{
+	for (unsigned int i = 0; i < nouts; i++) {
+		struct output *o = &outs[i];
+		drmModeCrtc *c;
+		struct dumb d, small;
+		int ret;
+
+		if (!o->has_mode)
+			SKIP("output %u has no mode", i);
+		ret = dumb_create(&d, o->mode.hdisplay, o->mode.vdisplay);
+		CHECK(!ret, "dumb: %s", strerror(-ret));
+		dumb_fill(&d, 0x204080 + i);
+		ret = dumb_fb(&d, DRM_FORMAT_XRGB8888);
+		CHECK(!ret, "addfb: %s", strerror(-ret));
+		ret = modeset(o, d.fb_id, DRM_MODE_ATOMIC_TEST_ONLY);
+		CHECK(!ret, "head %u TEST_ONLY %s: %s", i, o->mode.name, strerror(-ret));
+		ret = modeset(o, d.fb_id, 0);
+		CHECK(!ret, "head %u modeset %s: %s", i, o->mode.name, strerror(-ret));
+		c = drmModeGetCrtc(fd, o->crtc_id);
+		CHECK(c && c->mode_valid && c->width == o->mode.hdisplay &&
+		      c->buffer_id == d.fb_id, "head %u: CRTC does not show the mode", i);
+		drmModeFreeCrtc(c);
+
+		/* No scaling: a framebuffer smaller than the mode fails the check. */
+		ret = dumb_create(&small, 64, 64);
+		CHECK(!ret && !dumb_fb(&small, DRM_FORMAT_XRGB8888), "small fb");
+		ret = modeset(o, small.fb_id, DRM_MODE_ATOMIC_TEST_ONLY);
+		dumb_destroy(&small);
+		CHECK(ret, "head %u: 64x64 fb for %s passed TEST_ONLY", i, o->mode.name);
+		ret = output_off(o);
+		dumb_destroy(&d);
+		CHECK(!ret, "head %u off: %s", i, strerror(-ret));
+	}
+	return 0;
+}
+
+static int t_flip_events(void)
+{
+	struct output *o = &outs[0];
+	const unsigned int n = 30;
+	int64_t period = period_ns(&o->mode), t0;
+	struct dumb a, b;
+	struct ev e = { 0 };
+	int ret;
+
+	CHECK(!dumb_create(&a, o->mode.hdisplay, o->mode.vdisplay) &&
+	      !dumb_create(&b, o->mode.hdisplay, o->mode.vdisplay), "dumb");
+	CHECK(!dumb_fb(&a, DRM_FORMAT_XRGB8888) && !dumb_fb(&b, DRM_FORMAT_XRGB8888),
+	      "addfb");
+	ret = modeset(o, a.fb_id, 0);
+	CHECK(!ret, "modeset: %s", strerror(-ret));
+	t0 = now_ns();
+	for (unsigned int i = 0; i < n; i++) {
+		ret = drmModePageFlip(fd, o->crtc_id, i % 2 ? a.fb_id : b.fb_id,
+				      DRM_MODE_PAGE_FLIP_EVENT, &e);
+		CHECK(!ret, "flip %u: %s", i, strerror(errno));
+		CHECK(!wait_events(&e, i + 1, 0, 1000), "flip %u: no event in 1 s", i);
+	}
+	output_off(o);
+	dumb_destroy(&a);
+	dumb_destroy(&b);
+	CHECK(e.n == n, "%u flips, %u events", n, e.n);
+	for (unsigned int i = 1; i < n; i++) {
+		int64_t dseq = (int64_t)e.seq[i] - e.seq[i - 1];
+		int64_t dt = e.ts_ns[i] - e.ts_ns[i - 1];
+		int64_t err = dt - dseq * period;
+
+		CHECK(dseq >= 1, "event %u: sequence %u after %u", i, e.seq[i], e.seq[i - 1]);
+		CHECK(err < 1000000 && err > -1000000,
+		      "event %u: %lld ns for %lld frames of %lld ns", i,
+		      (long long)dt, (long long)dseq, (long long)period);
+	}
+	CHECK(e.ts_ns[0] >= t0 - period && e.ts_ns[n - 1] <= now_ns(),
+	      "timestamps outside the test's time");
+	printf("flip_events: %u flips in %lld frames\n", n,
+	       (long long)(e.seq[n - 1] - e.seq[0] + 1));
+	return 0;
+}
+
+static unsigned int vbl_pipe_flags(unsigned int pipe)
+{
+	if (pipe == 1)
+		return DRM_VBLANK_SECONDARY;
+	if (pipe > 1)
+		return pipe << DRM_VBLANK_HIGH_CRTC_SHIFT;
+	return 0;
+}
+
+static int t_wait_vblank(void)
+{
+	struct output *o = &outs[0];
+	int64_t period = period_ns(&o->mode);
+	drmVBlank v[3];
+	struct dumb d;
+	int ret;
+
+	CHECK(!dumb_create(&d, o->mode.hdisplay, o->mode.vdisplay) &&
+	      !dumb_fb(&d, DRM_FORMAT_XRGB8888), "fb");
+	ret = modeset(o, d.fb_id, 0);
+	CHECK(!ret, "modeset: %s", strerror(-ret));
+	memset(v, 0, sizeof(v));
+	for (int i = 0; i < 3; i++) {
+		v[i].request.type = (i < 2 ? DRM_VBLANK_RELATIVE : DRM_VBLANK_ABSOLUTE) |
+				    vbl_pipe_flags(o->pipe);
+		v[i].request.sequence = i < 2 ? 1 : v[1].reply.sequence + 3;
+		ret = drmWaitVBlank(fd, &v[i]);
+		if (ret)
+			break;
+	}
+	output_off(o);
+	dumb_destroy(&d);
+	CHECK(!ret, "WAIT_VBLANK: %s", strerror(errno));
+	CHECK(v[1].reply.sequence >= v[0].reply.sequence + 1,
+	      "relative: %u then %u", v[0].reply.sequence, v[1].reply.sequence);
+	CHECK(v[2].reply.sequence == v[1].reply.sequence + 3,
+	      "absolute %u: got %u", v[1].reply.sequence + 3, v[2].reply.sequence);
+	{
+		int64_t t1 = v[1].reply.tval_sec * 1000000000LL + v[1].reply.tval_usec * 1000LL;
+		int64_t t2 = v[2].reply.tval_sec * 1000000000LL + v[2].reply.tval_usec * 1000LL;
+		int64_t err = t2 - t1 - 3 * period;
+
+		CHECK(err < 1000000 && err > -1000000,
+		      "3 frames took %lld ns, period %lld", (long long)(t2 - t1),
+		      (long long)period);
+	}
+	return 0;
+}
+
+static int t_crtc_sequence(void)
+{
+	struct output *o = &outs[0];
+	uint64_t seq = 0, ns = 0, queued = 0;
+	struct ev e = { 0 };
+	struct dumb d;
+	int ret;
+
+	CHECK(!dumb_create(&d, o->mode.hdisplay, o->mode.vdisplay) &&
+	      !dumb_fb(&d, DRM_FORMAT_XRGB8888), "fb");
+	ret = modeset(o, d.fb_id, 0);
+	CHECK(!ret, "modeset: %s", strerror(-ret));
+	ret = drmCrtcGetSequence(fd, o->crtc_id, &seq, &ns);
+	if (!ret)
+		ret = drmCrtcQueueSequence(fd, o->crtc_id, DRM_CRTC_SEQUENCE_RELATIVE,
+					   2, &queued, (uintptr_t)&e);
+	if (!ret)
+		ret = wait_events(&e, 0, 1, 1000);
+	output_off(o);
+	dumb_destroy(&d);
+	CHECK(!ret, "GET/QUEUE_SEQUENCE: %s", strerror(errno));
+	CHECK(queued >= seq + 2 && queued <= seq + 4, "queued %llu for %llu + 2",
+	      (unsigned long long)queued, (unsigned long long)seq);
+	CHECK(e.seq64 == queued, "event sequence %llu, queued %llu",
+	      (unsigned long long)e.seq64, (unsigned long long)queued);
+	CHECK(e.seq_ns > (int64_t)ns, "event time not after the first read");
+	return 0;
+}
+
+static long debugfs_counter(const char *key, unsigned int out)
+{
+	char path[96], line[256], want[64];
+	long v = -1;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/sys/kernel/debug/dri/0/vgpu_info");
+	f = fopen(path, "r");
+	if (!f)
+		return -1;
+	snprintf(want, sizeof(want), "output %u:", out);
+	while (fgets(line, sizeof(line), f)) {
+		char *p;
+
+		if (strncmp(line, want, strlen(want)))
+			continue;
+		p = strstr(line, key);
+		if (p)
+			v = strtol(p + strlen(key) + 1, NULL, 10);
+	}
+	fclose(f);
+	return v;
+}
+
+static int t_cursor(void)
+{
+	struct output *o = &outs[0];
+	long upd0 = debugfs_counter("cursor_updates", 0);
+	long mov0 = debugfs_counter("cursor_moves", 0);
+	struct dumb d, cur, small;
+	int ret;
+
+	CHECK(!dumb_create(&d, o->mode.hdisplay, o->mode.vdisplay) &&
+	      !dumb_fb(&d, DRM_FORMAT_XRGB8888), "fb");
+	ret = modeset(o, d.fb_id, 0);
+	CHECK(!ret, "modeset: %s", strerror(-ret));
+	CHECK(!dumb_create(&cur, 64, 64), "cursor dumb");
+	dumb_fill(&cur, 0xff00ff00);
+	ret = drmModeSetCursor2(fd, o->crtc_id, cur.handle, 64, 64, 7, 9);
+	CHECK(!ret, "SetCursor2: %s", strerror(errno));
+	for (int i = 0; i < 20 && !ret; i++)
+		ret = drmModeMoveCursor(fd, o->crtc_id, 10 * i, 5 * i);
+	CHECK(!ret, "MoveCursor: %s", strerror(errno));
+	ret = drmModeMoveCursor(fd, o->crtc_id, -20, -20);
+	CHECK(!ret, "MoveCursor partly off screen: %s", strerror(errno));
+	ret = drmModeSetCursor(fd, o->crtc_id, cur.handle, 64, 64);
+	CHECK(!ret, "SetCursor again: %s", strerror(errno));
+	CHECK(!dumb_create(&small, 32, 32), "small dumb");
+	ret = drmModeSetCursor(fd, o->crtc_id, small.handle, 32, 32);
+	dumb_destroy(&small);
+	CHECK(ret && errno == EINVAL, "a 32x32 cursor was accepted; the host takes 64x64");
+	ret = drmModeSetCursor(fd, o->crtc_id, 0, 0, 0);
+	CHECK(!ret, "hide cursor: %s", strerror(errno));
+	usleep(200000);
+	output_off(o);
+	dumb_destroy(&cur);
+	dumb_destroy(&d);
+	if (upd0 >= 0) {
+		long upd = debugfs_counter("cursor_updates", 0);
+		long mov = debugfs_counter("cursor_moves", 0);
+
+		/* Set, set again, hide; moves may merge but some reach the host. */
+		CHECK(upd - upd0 >= 3, "%ld cursor updates reached the host", upd - upd0);
+		CHECK(mov - mov0 >= 1, "no cursor move reached the host");
+	}
+	return 0;
+}
+
+static int t_multihead(void)
+{
+	drmModeAtomicReq *req;
+	struct dumb d[MAX_OUT];
+	struct ev e = { 0 };
+	unsigned int seen = 0;
+	int ret = 0;
+
+	if (nouts < 2)
+		SKIP("%u output(s)", nouts);
+	memset(d, 0, sizeof(d));
+	for (unsigned int i = 0; i < nouts && !ret; i++) {
+		ret = dumb_create(&d[i], outs[i].mode.hdisplay, outs[i].mode.vdisplay);
+		if (!ret) {
+			dumb_fill(&d[i], 0x400000 * (i + 1));
+			ret = dumb_fb(&d[i], DRM_FORMAT_XRGB8888);
+		}
+		if (!ret)
+			ret = modeset(&outs[i], d[i].fb_id, 0);
+	}
+	CHECK(!ret, "lighting %u heads: %s", nouts, strerror(-ret));
+	/* One flip on every head, then each head on its own. */
+	for (unsigned int i = 0; i < nouts && !ret; i++)
+		ret = drmModePageFlip(fd, outs[i].crtc_id, d[i].fb_id,
+				      DRM_MODE_PAGE_FLIP_EVENT, &e) ? -errno : 0;
+	if (!ret)
+		ret = wait_events(&e, nouts, 0, 2000);
+	for (unsigned int i = 0; i < e.n && i < 256; i++)
+		for (unsigned int k = 0; k < nouts; k++)
+			if (e.crtc[i] == outs[k].crtc_id)
+				seen |= 1u << k;
+	for (unsigned int i = 0; i < nouts && !ret; i++) {
+		unsigned int before = e.n;
+
+		req = drmModeAtomicAlloc();
+		add(req, outs[i].primary_id, DRM_MODE_OBJECT_PLANE, "FB_ID", d[i].fb_id);
+		ret = drmModeAtomicCommit(fd, req, DRM_MODE_PAGE_FLIP_EVENT |
+					  DRM_MODE_ATOMIC_NONBLOCK, &e) ? -errno : 0;
+		drmModeAtomicFree(req);
+		if (!ret)
+			ret = wait_events(&e, before + 1, 0, 1000);
+		if (!ret && e.crtc[before] != outs[i].crtc_id)
+			ret = -EPROTO;
+	}
+	for (unsigned int i = 0; i < nouts; i++) {
+		output_off(&outs[i]);
+		dumb_destroy(&d[i]);
+	}
+	CHECK(!ret, "flips on %u heads: %s", nouts, strerror(-ret));
+	CHECK(seen == (1u << nouts) - 1, "events came from heads 0x%x of %u", seen, nouts);
+	printf("multihead: %u heads lit and flipped independently\n", nouts);
+	return 0;
+}
+
+static int t_plane_formats(void)
+{
+	struct output *o = &outs[0];
+	drmModePlane *p = drmModeGetPlane(fd, o->primary_id);
+	unsigned int ok = 0;
+	int ret = 0;
+
+	CHECK(p, "primary plane");
+	for (uint32_t f = 0; f < p->count_formats && !ret; f++) {
+		struct dumb d;
+
+		ret = dumb_create(&d, o->mode.hdisplay, o->mode.vdisplay);
+		if (!ret) {
+			dumb_fill(&d, 0x80c040ff);
+			ret = dumb_fb(&d, p->formats[f]);
+		}
+		if (!ret)
+			ret = modeset(o, d.fb_id, 0);
+		if (ret)
+			snprintf(why, sizeof(why), "%.4s: %s", (char *)&p->formats[f],
+				 strerror(-ret));
+		else
+			ok++;
+		dumb_destroy(&d);
+	}
+	output_off(o);
+	drmModeFreePlane(p);
+	if (ret)
+		return 1;
+	printf("plane_formats: %u formats scanned out\n", ok);
+	return 0;
+}
+
+/* The 32-bit word that is R 0xff, G 0x80, B 0x00, opaque, in @format. */
+static bool orange(uint32_t format, uint32_t *px)
+{
+	const uint32_t r = 0xff, g = 0x80, b = 0x00, a = 0xff;
+
+	switch (format) {
+	case DRM_FORMAT_XRGB8888: case DRM_FORMAT_ARGB8888:
+		*px = a << 24 | r << 16 | g << 8 | b; return true;
+	case DRM_FORMAT_XBGR8888: case DRM_FORMAT_ABGR8888:
+		*px = a << 24 | b << 16 | g << 8 | r; return true;
+	case DRM_FORMAT_BGRX8888: case DRM_FORMAT_BGRA8888:
+		*px = b << 24 | g << 16 | r << 8 | a; return true;
+	case DRM_FORMAT_RGBX8888: case DRM_FORMAT_RGBA8888:
+		*px = r << 24 | g << 16 | b << 8 | a; return true;
+	}
+	return false;
+}
+
+/*
+ * Each primary format shows the same colour on the host: the rig takes a
+ * screendump per format (CHECKPIXEL) and reports color_<fourcc>.
+ */
+static int t_format_colors(void)
+{
+	struct output *o = &outs[0];
+	drmModePlane *p;
+	FILE *rig;
+	int ret = 0;
+
+	if (!getenv("VGPU_CHECKPIXEL"))
+		SKIP("the rig checks colours in one profile only");
+	rig = fopen("/dev/ttyS1", "w");
+	p = drmModeGetPlane(fd, o->primary_id);
+	CHECK(rig && p, "rig port or plane");
+	for (uint32_t f = 0; f < p->count_formats && !ret; f++) {
+		uint32_t px, fmt = p->formats[f];
+		struct dumb d;
+
+		if (!orange(fmt, &px))
+			continue;
+		ret = dumb_create(&d, o->mode.hdisplay, o->mode.vdisplay);
+		if (!ret) {
+			for (uint32_t y = 0; y < d.h; y++)
+				for (uint32_t x = 0; x < d.w; x++)
+					((uint32_t *)((char *)d.map + (size_t)y * d.pitch))[x] = px;
+			ret = dumb_fb(&d, fmt);
+		}
+		if (!ret)
+			ret = modeset(o, d.fb_id, 0);
+		if (!ret) {
+			fprintf(rig, "CHECKPIXEL kms/color_%.4s %u %u ff8000\n",
+				(char *)&fmt, o->mode.hdisplay / 2, o->mode.vdisplay / 2);
+			fflush(rig);
+			sleep(3);
+		} else {
+			snprintf(why, sizeof(why), "%.4s: %s", (char *)&fmt, strerror(-ret));
+		}
+		dumb_destroy(&d);
+	}
+	output_off(o);
+	drmModeFreePlane(p);
+	fclose(rig);
+	return ret ? 1 : 0;
+}
+
+static int t_fbdev(void)
+{
+	struct fb_fix_screeninfo fix;
+	struct fb_var_screeninfo var;
+	int f = open("/dev/fb0", O_RDWR);
+
+	CHECK(f >= 0, "/dev/fb0: %s", strerror(errno));
+	CHECK(!ioctl(f, FBIOGET_FSCREENINFO, &fix) && !ioctl(f, FBIOGET_VSCREENINFO, &var),
+	      "fb ioctls: %s", strerror(errno));
+	close(f);
+	CHECK(strstr(fix.id, "virtio_gpu"), "fb0 is %s", fix.id);
+	CHECK(var.bits_per_pixel == 32 && var.xres >= 640 && var.yres >= 400,
+	      "fb0 %ux%u %ubpp", var.xres, var.yres, var.bits_per_pixel);
+	return 0;
+}
+
+static int t_prime_self(void)
+{
+	uint32_t h2 = 0, h3 = 0;
+	int dmabuf = -1, rfd;
+	struct dumb d;
+	int ret;
+
+	CHECK(!dumb_create(&d, 128, 128), "dumb");
+	ret = drmPrimeHandleToFD(fd, d.handle, DRM_CLOEXEC | DRM_RDWR, &dmabuf);
+	CHECK(!ret, "export: %s", strerror(errno));
+	ret = drmPrimeFDToHandle(fd, dmabuf, &h2);
+	CHECK(!ret && h2 == d.handle, "import on the same fd: handle %u, want %u", h2, d.handle);
+	rfd = open("/dev/dri/renderD128", O_RDWR | O_CLOEXEC);
+	CHECK(rfd >= 0, "render node: %s", strerror(errno));
+	ret = drmPrimeFDToHandle(rfd, dmabuf, &h3);
+	CHECK(!ret && h3, "import on the render node: %s", strerror(errno));
+	{
+		struct drm_gem_close c = { .handle = h3 };
+
+		CHECK(!drmIoctl(rfd, DRM_IOCTL_GEM_CLOSE, &c), "close on render node");
+	}
+	close(rfd);
+	close(dmabuf);
+	dumb_destroy(&d);
+	return 0;
+}
+
+static int t_damage(void)
+{
+	struct output *o = &outs[0];
+	uint32_t dmg = prop_id(o->primary_id, DRM_MODE_OBJECT_PLANE, "FB_DAMAGE_CLIPS");
+	struct drm_mode_rect r[20];
+	struct dumb d;
+	int ret = 0;
+
+	if (!dmg)
+		SKIP("no FB_DAMAGE_CLIPS on the primary plane");
+	CHECK(!dumb_create(&d, o->mode.hdisplay, o->mode.vdisplay) &&
+	      !dumb_fb(&d, DRM_FORMAT_XRGB8888), "fb");
+	ret = modeset(o, d.fb_id, 0);
+	CHECK(!ret, "modeset: %s", strerror(-ret));
+	for (unsigned int n = 1; n <= 20 && !ret; n += 19) {
+		drmModeAtomicReq *req = drmModeAtomicAlloc();
+		uint32_t blob;
+
+		for (unsigned int i = 0; i < n; i++)
+			r[i] = (struct drm_mode_rect){ 20 * i, 10 * i, 20 * i + 16, 10 * i + 8 };
+		dumb_fill(&d, 0x777777 * n);
+		ret = drmModeCreatePropertyBlob(fd, r, n * sizeof(r[0]), &blob) ? -errno : 0;
+		if (ret)
+			break;
+		drmModeAtomicAddProperty(req, o->primary_id, dmg, blob);
+		add(req, o->primary_id, DRM_MODE_OBJECT_PLANE, "FB_ID", d.fb_id);
+		ret = drmModeAtomicCommit(fd, req, 0, NULL) ? -errno : 0;
+		drmModeAtomicFree(req);
+		drmModeDestroyPropertyBlob(fd, blob);
+	}
+	if (!ret)
+		ret = drmModeDirtyFB(fd, d.fb_id, NULL, 0) ? -errno : 0;
+	output_off(o);
+	dumb_destroy(&d);
+	CHECK(!ret, "damage commit: %s", strerror(-ret));
+	return 0;
+}
+
+static int t_nonblock(void)
+{
+	struct output *o = &outs[0];
+	struct ev e = { 0 };
+	struct dumb a, b;
+	int r1, r2 = 0, busy = 0;
+
+	CHECK(!dumb_create(&a, o->mode.hdisplay, o->mode.vdisplay) &&
+	      !dumb_create(&b, o->mode.hdisplay, o->mode.vdisplay) &&
+	      !dumb_fb(&a, DRM_FORMAT_XRGB8888) && !dumb_fb(&b, DRM_FORMAT_XRGB8888), "fb");
+	CHECK(!modeset(o, a.fb_id, 0), "modeset");
+	r1 = drmModePageFlip(fd, o->crtc_id, b.fb_id, DRM_MODE_PAGE_FLIP_EVENT, &e);
+	if (!r1) {
+		r2 = drmModePageFlip(fd, o->crtc_id, a.fb_id, DRM_MODE_PAGE_FLIP_EVENT, &e);
+		busy = r2 && errno == EBUSY;
+	}
+	if (!r1)
+		r1 = wait_events(&e, r2 ? 1 : 2, 0, 1000);
+	output_off(o);
+	dumb_destroy(&a);
+	dumb_destroy(&b);
+	CHECK(!r1, "flip: %s", strerror(errno));
+	CHECK(busy || !r2, "second flip: %s (want EBUSY or success)", strerror(errno));
+	return 0;
+}
+
+static const struct {
+	const char *name;
+	int (*fn)(void);
+} tests[] = {
+	{ "dumb_zero", t_dumb_zero },
+	{ "dumb_huge", t_dumb_huge },
+	{ "dumb_bpp", t_dumb_bpp },
+	{ "dumb_map", t_dumb_map },
+	{ "addfb_formats", t_addfb_formats },
+	{ "addfb_bad", t_addfb_bad },
+	{ "modeset", t_modeset },
+	{ "plane_formats", t_plane_formats },
+	{ "format_colors", t_format_colors },
+	{ "flip_events", t_flip_events },
+	{ "wait_vblank", t_wait_vblank },
+	{ "crtc_sequence", t_crtc_sequence },
+	{ "nonblock", t_nonblock },
+	{ "cursor", t_cursor },
+	{ "damage", t_damage },
+	{ "multihead", t_multihead },
+	{ "prime_self", t_prime_self },
+	{ "fbdev", t_fbdev },
+};
+
+int main(int argc, char **argv)
+{
+	int failed = 0, first = 1, ret;
+
+	if (argc > 2 && !strcmp(argv[1], "-d")) {
+		card = argv[2];
+		first = 3;
+	}
+	ret = setup();
+	if (ret) {
+		printf("SUBTEST setup fail %s: %s\n", card, strerror(-ret));
+		return 1;
+	}
+	for (unsigned int i = 0; i < ARRAY_SIZE(tests); i++) {
+		bool want = first >= argc;
+
+		for (int a = first; a < argc; a++)
+			want |= !strcmp(argv[a], tests[i].name);
+		if (!want)
+			continue;
+		why[0] = 0;
+		ret = tests[i].fn();
+		printf("SUBTEST %s %s%s%s\n", tests[i].name,
+		       ret == 0 ? "pass" : ret == 77 ? "skip" : "fail",
+		       why[0] ? " " : "", why);
+		fflush(stdout);
+		failed |= ret != 0 && ret != 77;
+	}
+	close(fd);
+	return failed;
+}
