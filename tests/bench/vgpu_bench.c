@@ -5,6 +5,8 @@
  * Usage: vgpu_bench LABEL [frames]
  *
  * Phases, each on a 1024x768 XRGB8888 mode of the first output:
+ *   idle         5 s of nothing (reported as 300 frames, 60 Hz)
+ *   vblank_wait  WAIT_VBLANK for the next vblank, in a loop
  *   flip_full    page flips between two buffers, each waited for
  *   flip_small   DIRTYFB with one 64x64 clip on the shown buffer
  *   flip_clips4  DIRTYFB with four 64x64 clips in the four corners
@@ -167,6 +169,30 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	printf("mode %s %uHz\n", mode->name, mode->vrefresh);
+
+	/* The cost of an idle guest with the output on, for reference. */
+	mark("idle");
+	w0 = now_us();
+	c0 = cpu_us();
+	sleep(5);
+	report("idle", 300, now_us() - w0, cpu_us() - c0);
+
+	/* Vblank waits alone (the in-tree driver has no vblank: 0 frames). */
+	mark("vblank_wait");
+	w0 = now_us();
+	c0 = cpu_us();
+	{
+		unsigned int n = 0;
+
+		for (; n < frames; n++) {
+			drmVBlank v = { .request.type = DRM_VBLANK_RELATIVE,
+					.request.sequence = 1 };
+
+			if (drmWaitVBlank(fd, &v))
+				break;
+		}
+		report("vblank_wait", n, now_us() - w0, cpu_us() - c0);
+	}
 
 	mark("flip_full");
 	w0 = now_us();

@@ -175,10 +175,37 @@ TRACE_EVENTS = ["virtio_gpu_cmd_*", "virtio_gpu_update_cursor",
 TRACE_RE = re.compile(r"(\d+)@(\d+)\.(\d+):(\S+)\s*(.*)")
 
 
+def qemu_cpu_ticks(pid):
+    """(vCPU threads, other threads) CPU time of a QEMU process, in clock ticks."""
+    vcpu = other = 0
+    try:
+        tasks = os.listdir(f"/proc/{pid}/task")
+    except OSError:
+        return 0, 0
+    for tid in tasks:
+        try:
+            with open(f"/proc/{pid}/task/{tid}/stat") as f:
+                st = f.read()
+        except OSError:
+            continue
+        comm = st[st.index("(") + 1:st.rindex(")")]
+        fields = st[st.rindex(")") + 2:].split()
+        ticks = int(fields[11]) + int(fields[12])   # utime + stime
+        if comm.startswith("CPU "):
+            vcpu += ticks
+        else:
+            other += ticks
+    return vcpu, other
+
+
 def trace_phases(trace, marks):
     """Count traced host events between BENCH-MARK times, per phase."""
-    phases = {name: {"cmds": 0, "notifies": 0, "events": {}}
-              for name, _ in marks[:-1]}
+    hz = os.sysconf("SC_CLK_TCK")
+    phases = {}
+    for (name, _, cpu0), (_, _, cpu1) in zip(marks, marks[1:]):
+        phases[name] = {"cmds": 0, "notifies": 0, "events": {},
+                        "host_vcpu_us": (cpu1[0] - cpu0[0]) * 1000000 // hz,
+                        "host_other_us": (cpu1[1] - cpu0[1]) * 1000000 // hz}
     try:
         f = open(trace, errors="replace")
     except FileNotFoundError:
@@ -191,7 +218,7 @@ def trace_phases(trace, marks):
                 continue
             t = int(m.group(2)) + int(m.group(3)) / 1e6
             ev, rest = m.group(4), m.group(5)
-            for (name, start), (_, end) in zip(marks, marks[1:]):
+            for (name, start, _), (_, end, _) in zip(marks, marks[1:]):
                 if start <= t < end:
                     ph = phases[name]
                     if ev == "virtio_queue_notify":
@@ -292,6 +319,8 @@ def qemu_cmd(args, image, payload, work):
            "-serial", f"file:{os.path.join(work, 'results.log')}",
            "-monitor", f"unix:{os.path.join(work, 'mon.sock')},server=on,wait=off"]
     if args.trace:
+        # debug-threads names the vCPU threads ("CPU 0/TCG") for qemu_cpu_ticks()
+        cmd += ["-name", "vgpu-rig,debug-threads=on"]
         cmd += ["-msg", "timestamp=on", "-D", os.path.join(work, "trace.log")]
         for ev in TRACE_EVENTS:
             cmd += ["-trace", f"enable={ev}"]
@@ -342,7 +371,7 @@ def boot(args, image, work):
                     if screendump(os.path.join(work, "mon.sock"), png):
                         shots.append(png)
                 elif ln.startswith("BENCH-MARK "):
-                    marks.append((ln.split()[1], time.time()))
+                    marks.append((ln.split()[1], time.time(), qemu_cpu_ticks(proc.pid)))
                 elif ln.startswith("CHECKPIXEL "):
                     _, name, x, y, want = ln.split()[:5]
                     verdict = check_pixel(os.path.join(work, "mon.sock"), work,

@@ -1,6 +1,6 @@
 # SPDX-License-Identifier: GPL-2.0
-# Display benchmark, in one guest: vgpu (damage clips sent one by one,
-# then merged), then the in-tree virtio_gpu. Not a pass/fail test: it
+# Display benchmark, in one guest: vgpu (damage clips merged, the
+# default, then sent one by one: vgpu_perclip), then the in-tree virtio_gpu. Not a pass/fail test: it
 # fails only when a run cannot complete.
 . /run/payload/lib.sh
 N=${BENCH_FRAMES:-120}
@@ -12,10 +12,10 @@ bench() { # label
 
 [ "$MOD" = vgpu ] || fail "run with --driver vgpu"
 load_driver || fail "vgpu did not load"
-echo 8 >/sys/module/vgpu/parameters/damage_clips_max
+echo 1 >/sys/module/vgpu/parameters/damage_clips_max
 bench vgpu
-echo 0 >/sys/module/vgpu/parameters/damage_clips_max
-bench vgpu_merged
+echo 8 >/sys/module/vgpu/parameters/damage_clips_max
+bench vgpu_perclip
 rmmod vgpu || fail "rmmod vgpu"
 wait_gone /dev/dri/card0 10 || fail "card0 stayed"
 modprobe virtio_gpu || fail "virtio_gpu did not load"

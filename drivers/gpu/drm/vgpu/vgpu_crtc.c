@@ -144,8 +144,15 @@ static void vgpu_crtc_atomic_flush(struct drm_crtc *crtc,
 	if (!event)
 		return;
 	crtc->state->event = NULL;
+	/*
+	 * A userspace event is sent by the next vblank. A commit nobody asked
+	 * an event for (DIRTYFB, a blocking SETPLANE, the console) completes
+	 * now: the host has its commands, and nothing is gained by holding
+	 * the next commit until a vblank that the host does not have.
+	 */
 	spin_lock_irq(&crtc->dev->event_lock);
-	if (crtc->state->active && drm_crtc_vblank_get(crtc) == 0)
+	if (crtc->state->active && event->base.file_priv &&
+	    drm_crtc_vblank_get(crtc) == 0)
 		drm_crtc_arm_vblank_event(crtc, event);
 	else
 		drm_crtc_send_vblank_event(crtc, event);

@@ -6,8 +6,8 @@
  * scanout, all atomic, with drmm-managed lifetimes: the outputs are
  * allocated before the mode configuration so they outlive its cleanup.
  * A commit queues its commands without waiting for the host and notifies
- * each queue once, after the planes; the only waits are the helpers'
- * bounded waits for vblanks and flips.
+ * each queue once, after the planes; the only wait is the helpers'
+ * bounded wait for the previous commit's vblank (flip_done).
  */
 #include <linux/string.h>
 
@@ -34,7 +34,12 @@ static void vgpu_commit_tail(struct drm_atomic_state *state)
 	/* One notification per queue for the whole commit. */
 	vgpu_vq_kick(&vg->ctrlq);
 	drm_atomic_helper_commit_hw_done(state);
-	drm_atomic_helper_wait_for_vblanks(drm, state);
+	/*
+	 * No wait for a vblank before the old framebuffers go: the host copied
+	 * what it shows at transfer time, and their release is queued behind
+	 * this commit's SET_SCANOUT on the same ordered queue. The next commit
+	 * on a CRTC still waits for this one's vblank (flip_done).
+	 */
 	drm_atomic_helper_cleanup_planes(drm, state);
 }
 
