@@ -263,6 +263,18 @@ static int modeset(struct output *o, uint32_t fb, uint32_t flags)
 	return ret;
 }
 
+/* Light output @o with a new mode-sized XRGB8888 buffer @d. */
+static int light(struct output *o, struct dumb *d)
+{
+	int ret = dumb_create(d, o->mode.hdisplay, o->mode.vdisplay);
+
+	if (!ret)
+		ret = dumb_fb(d, DRM_FORMAT_XRGB8888);
+	if (!ret)
+		ret = modeset(o, d->fb_id, 0);
+	return ret;
+}
+
 static int output_off(struct output *o)
 {
 	drmModeAtomicReq *req = drmModeAtomicAlloc();
@@ -620,10 +632,8 @@ static int t_wait_vblank(void)
 	struct dumb d;
 	int ret;
 
-	CHECK(!dumb_create(&d, o->mode.hdisplay, o->mode.vdisplay) &&
-	      !dumb_fb(&d, DRM_FORMAT_XRGB8888), "fb");
-	ret = modeset(o, d.fb_id, 0);
-	CHECK(!ret, "modeset: %s", strerror(-ret));
+	ret = light(o, &d);
+	CHECK(!ret, "lighting the output: %s", strerror(-ret));
 	memset(v, 0, sizeof(v));
 	for (int i = 0; i < 3; i++) {
 		v[i].request.type = (i < 2 ? DRM_VBLANK_RELATIVE : DRM_VBLANK_ABSOLUTE) |
@@ -660,10 +670,8 @@ static int t_crtc_sequence(void)
 	struct dumb d;
 	int ret;
 
-	CHECK(!dumb_create(&d, o->mode.hdisplay, o->mode.vdisplay) &&
-	      !dumb_fb(&d, DRM_FORMAT_XRGB8888), "fb");
-	ret = modeset(o, d.fb_id, 0);
-	CHECK(!ret, "modeset: %s", strerror(-ret));
+	ret = light(o, &d);
+	CHECK(!ret, "lighting the output: %s", strerror(-ret));
 	ret = drmCrtcGetSequence(fd, o->crtc_id, &seq, &ns);
 	if (!ret)
 		ret = drmCrtcQueueSequence(fd, o->crtc_id, DRM_CRTC_SEQUENCE_RELATIVE,
@@ -713,10 +721,8 @@ static int t_cursor(void)
 	struct dumb d, cur, small;
 	int ret;
 
-	CHECK(!dumb_create(&d, o->mode.hdisplay, o->mode.vdisplay) &&
-	      !dumb_fb(&d, DRM_FORMAT_XRGB8888), "fb");
-	ret = modeset(o, d.fb_id, 0);
-	CHECK(!ret, "modeset: %s", strerror(-ret));
+	ret = light(o, &d);
+	CHECK(!ret, "lighting the output: %s", strerror(-ret));
 	CHECK(!dumb_create(&cur, 64, 64), "cursor dumb");
 	dumb_fill(&cur, 0xff00ff00);
 	ret = drmModeSetCursor2(fd, o->crtc_id, cur.handle, 64, 64, 7, 9);
@@ -954,10 +960,8 @@ static int t_damage(void)
 
 	if (!dmg)
 		SKIP("no FB_DAMAGE_CLIPS on the primary plane");
-	CHECK(!dumb_create(&d, o->mode.hdisplay, o->mode.vdisplay) &&
-	      !dumb_fb(&d, DRM_FORMAT_XRGB8888), "fb");
-	ret = modeset(o, d.fb_id, 0);
-	CHECK(!ret, "modeset: %s", strerror(-ret));
+	ret = light(o, &d);
+	CHECK(!ret, "lighting the output: %s", strerror(-ret));
 	for (unsigned int n = 1; n <= 20 && !ret; n += 19) {
 		drmModeAtomicReq *req = drmModeAtomicAlloc();
 		uint32_t blob;
