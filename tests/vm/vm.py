@@ -43,7 +43,7 @@ PROFILES = {
     "virgl": (["-device", "virtio-gpu-gl-pci{edid}"], 1, True, True),
 }
 
-DEFAULT_TESTS = "module_load drm_version drm_bus debugfs_info load_unload only_one_driver kms"
+DEFAULT_TESTS = "module_load drm_version drm_bus debugfs_info load_unload only_one_driver kms igt"
 
 # Report headers only: banners such as "RCU lockdep checking is enabled"
 # must not match. Lockdep and KASAN reports start with "WARNING: " or
@@ -263,6 +263,11 @@ def build_payload(args, image, work):
     kver = open(os.path.join(image, "kver")).read().strip()
     run(["make", "-s", "-C", os.path.join(HERE, "guest"),
          f"OUT={os.path.join(pay, 'bin')}"])
+    igt = os.path.join(TOP, "tests", "igt")
+    shutil.copy(os.path.join(igt, "igt.sh"), os.path.join(pay, "tests"))
+    shutil.copy(os.path.join(igt, "igt-tests.txt"), os.path.join(pay, "tests"))
+    shutil.copytree(os.path.join(igt, "expectations"),
+                    os.path.join(pay, "tests", "igt-expectations"))
     for d in [os.path.join(HERE, "guest", "tests")] + args.test_dir:
         for f in sorted(os.listdir(d)):
             if f.endswith(".sh"):
@@ -288,8 +293,15 @@ def build_payload(args, image, work):
                 f"EXPECT_SCANOUTS={scanouts}\nEXPECT_VIRGL={'yes' if virgl else 'no'}\n"
                 f"EXPECT_EDID={'yes' if args.edid == 'on' else 'no'}\n"
                 f"TESTS=\"{args.tests}\"\nLOAD_CYCLES={args.load_cycles}\n")
+    # An upstream IGT build (IGT_DIR: its installed prefix, with
+    # libexec/igt-gpu-tools/) goes on the payload for tests/igt/igt.sh.
+    igt_dir = os.environ.get("IGT_DIR")
+    size = "128M"
+    if igt_dir and os.path.isdir(igt_dir):
+        shutil.copytree(igt_dir, os.path.join(pay, "igt"), symlinks=True)
+        size = "1G"
     img = os.path.join(work, "payload.img")
-    run(["mke2fs", "-q", "-t", "ext4", "-d", pay, img, "128M"],
+    run(["mke2fs", "-q", "-t", "ext4", "-d", pay, img, size],
         stdout=subprocess.DEVNULL)
     return img
 
