@@ -28,5 +28,5 @@ python3 "$top/tests/vm/vm.py" --kernel-dir "$kdir" \
 	--module "$build/drivers/gpu/drm/vgpu/vgpu.ko" \
 	--extra "$build/tests/kunit/vgpu_test.ko" \
 	--test-dir "$top/tests/kunit/guest" \
-	--tests "module_load drm_version drm_bus debugfs_info load_unload only_one_driver kms kunit" \
+	--tests "module_load drm_version drm_bus debugfs_info load_unload only_one_driver kms uapi kunit" \
 	"$@"

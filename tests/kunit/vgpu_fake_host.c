@@ -910,18 +910,21 @@ static bool fake_handle_chain(struct vgpu_fake_host *host, unsigned int qi,
 		host->query_notifies = host->q[0].notifies - 1;
 	}
 
+	/* A host that answers with an error has done nothing. */
+	rule = fake_match_rule(host, type);
 	if (req_len < sizeof(struct virtio_gpu_ctrl_hdr)) {
 		fake_protocol_error(host, "request shorter than a header", type);
 		resp_len = 0;
 	} else if (!fake_check_hdr(host, (void *)req)) {
 		fake_resp_hdr((void *)resp, (void *)req, VIRTIO_GPU_RESP_ERR_UNSPEC);
 		resp_len = sizeof(struct virtio_gpu_ctrl_hdr);
+	} else if (rule && rule->fault == VGPU_FAKE_ERROR) {
+		resp_len = 0;
 	} else {
 		resp_len = fake_execute(host, qi, req, min_t(u32, req_len, FAKE_REQ_MAX),
 					resp, resp_cap);
 	}
 
-	rule = fake_match_rule(host, type);
 	if (rule && rule->fault == VGPU_FAKE_DROP)
 		goto out;
 	if (rule && rule->fault == VGPU_FAKE_ERROR) {

@@ -37,7 +37,7 @@
 enum vgpu_fake_fault {
 	/** @VGPU_FAKE_OK: answer normally. */
 	VGPU_FAKE_OK,
-	/** @VGPU_FAKE_ERROR: answer with the rule's error response type. */
+	/** @VGPU_FAKE_ERROR: refuse: do nothing, answer with the rule's error type. */
 	VGPU_FAKE_ERROR,
 	/** @VGPU_FAKE_TRUNCATE: write and report only the rule's length. */
 	VGPU_FAKE_TRUNCATE,

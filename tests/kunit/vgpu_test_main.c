@@ -10,7 +10,8 @@
 #include "vgpu_tests.h"
 
 kunit_test_suites(&vgpu_proto_suite, &vgpu_vq_suite, &vgpu_vq_full_suite,
-		  &vgpu_fake_host_suite, &vgpu_probe_suite);
+		  &vgpu_fake_host_suite, &vgpu_probe_suite,
+		  &vgpu_context_suite);
 
 MODULE_DESCRIPTION("KUnit tests for vgpu");
 MODULE_LICENSE("GPL");

@@ -10,5 +10,6 @@ extern struct kunit_suite vgpu_vq_suite;
 extern struct kunit_suite vgpu_vq_full_suite;
 extern struct kunit_suite vgpu_probe_suite;
 extern struct kunit_suite vgpu_fake_host_suite;
+extern struct kunit_suite vgpu_context_suite;
 
 #endif /* VGPU_TESTS_H */

@@ -47,6 +47,10 @@ static const struct drm_driver vgpu_drm_driver = {
 	.driver_features = DRIVER_GEM | DRIVER_MODESET | DRIVER_ATOMIC |
 			   DRIVER_RENDER,
 	.fops = &vgpu_fops,
+	.open = vgpu_open,
+	.postclose = vgpu_postclose,
+	.ioctls = vgpu_ioctls,
+	.num_ioctls = VGPU_NUM_IOCTLS,
 	.gem_create_object = vgpu_gem_create_object,
 	.dumb_create = vgpu_gem_dumb_create,
 	.prime_handle_to_fd = drm_gem_prime_handle_to_fd,
@@ -168,6 +172,8 @@ static int vgpu_probe(struct virtio_device *vdev)
 		goto err_put;
 
 	ret = vgpu_res_init(vg);
+	if (!ret)
+		ret = vgpu_context_init_device(vg);
 	if (ret)
 		goto err_put;
 

@@ -5,6 +5,8 @@
 #ifndef VGPU_DRV_H
 #define VGPU_DRV_H
 
+#include <drm/virtgpu_drm.h>
+
 #include "vgpu_types.h"
 
 #define VGPU_DRIVER_NAME	"virtio_gpu"
@@ -14,6 +16,7 @@
 #define VGPU_DRIVER_PATCHLEVEL	0
 
 struct drm_atomic_state;
+struct drm_ioctl_desc;
 struct drm_file;
 struct drm_minor;
 struct drm_mode_create_dumb;
@@ -57,6 +60,24 @@ int vgpu_connector_init(struct vgpu_output *out);
 int vgpu_kms_init(struct vgpu_device *vg);
 void vgpu_kms_display_changed(struct vgpu_device *vg,
 			      const struct vgpu_scanout *before);
+
+/* vgpu_context.c: parameters, capsets, contexts */
+int vgpu_context_init_device(struct vgpu_device *vg);
+int vgpu_param_get(struct vgpu_device *vg, u64 param, int *value);
+u64 vgpu_capset_mask(struct vgpu_device *vg);
+int vgpu_capset_read(struct vgpu_device *vg, u32 id, u32 version, void *dst,
+		     u32 size);
+void vgpu_file_init(struct vgpu_file *vfile);
+int vgpu_ctx_get(struct vgpu_device *vg, struct vgpu_file *vfile, u32 *ctx_id);
+int vgpu_ctx_init(struct vgpu_device *vg, struct vgpu_file *vfile,
+		  const struct vgpu_ctx_params *p);
+void vgpu_ctx_fini(struct vgpu_device *vg, struct vgpu_file *vfile);
+
+/* vgpu_ioctl.c */
+#define VGPU_NUM_IOCTLS	(DRM_VIRTGPU_CONTEXT_INIT + 1)
+extern const struct drm_ioctl_desc vgpu_ioctls[VGPU_NUM_IOCTLS];
+int vgpu_open(struct drm_device *drm, struct drm_file *file);
+void vgpu_postclose(struct drm_device *drm, struct drm_file *file);
 
 /* vgpu_debugfs.c */
 void vgpu_debugfs_init(struct drm_minor *minor);

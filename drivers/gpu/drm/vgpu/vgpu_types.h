@@ -28,6 +28,7 @@
 #include <drm/drm_crtc.h>
 #include <drm/drm_device.h>
 #include <drm/drm_encoder.h>
+#include <drm/drm_file.h>
 #include <drm/drm_framebuffer.h>
 #include <drm/drm_gem_shmem_helper.h>
 #include <drm/drm_plane.h>
@@ -180,6 +181,45 @@ struct vgpu_output {
 	u64 cursor_moves;
 };
 
+/* Rings (fence timelines) a context may have. */
+#define VGPU_MAX_RINGS		64
+
+/**
+ * struct vgpu_ctx_params - what CONTEXT_INIT asks for
+ * @has_capset: @capset_id was given
+ * @capset_id: capset the context speaks
+ * @num_rings: rings (0: the default, one)
+ * @poll_rings_mask: rings whose fences raise FENCE_SIGNALED events
+ * @debug_name: name for the host ("" for the task's)
+ */
+struct vgpu_ctx_params {
+	bool has_capset;
+	u32 capset_id;
+	u32 num_rings;
+	u64 poll_rings_mask;
+	char debug_name[64];
+};
+
+/**
+ * struct vgpu_file - what a DRM file of the device owns
+ *
+ * @lock covers every field below it.
+ */
+struct vgpu_file {
+	/** @lock: see above. */
+	struct mutex lock;
+	/** @ctx_id: host context, 0 before it exists. */
+	u32 ctx_id;
+	/** @capset_id: capset of the context (0: the host's default). */
+	u32 capset_id;
+	/** @num_rings: rings of the context. */
+	u32 num_rings;
+	/** @poll_rings_mask: rings with FENCE_SIGNALED events. */
+	u64 poll_rings_mask;
+	/** @debug_name: name given with CONTEXT_INIT. */
+	char debug_name[64];
+};
+
 /**
  * struct vgpu_device - one virtio-gpu device
  */
@@ -201,6 +241,8 @@ struct vgpu_device {
 	bool has_resource_blob;
 	/** @has_context_init: VIRTIO_GPU_F_CONTEXT_INIT negotiated. */
 	bool has_context_init;
+	/** @has_host_visible: the host-visible memory region is mapped. */
+	bool has_host_visible;
 
 	/** @ctrlq: control queue. */
 	struct vgpu_vq ctrlq;
@@ -245,11 +287,22 @@ struct vgpu_device {
 	struct vgpu_output *outputs;
 	/** @kms_ready: the display is registered; hotplug events may go out. */
 	bool kms_ready;
+	/** @ctx_ida: context ids in use. */
+	struct ida ctx_ida;
+	/** @capset_lock: covers @capset_cache. */
+	struct mutex capset_lock;
+	/** @capset_cache: capsets read from the host (vgpu_context.c). */
+	struct list_head capset_cache;
 };
 
 static inline struct vgpu_device *to_vgpu(struct drm_device *drm)
 {
 	return drm->dev_private;
+}
+
+static inline struct vgpu_file *to_vgpu_file(struct drm_file *file)
+{
+	return file->driver_priv;
 }
 
 static inline struct vgpu_bo *to_vgpu_bo(struct drm_gem_object *obj)

@@ -1,0 +1,241 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * vgpu_uapi: the virtgpu ioctls through the render node, for vgpu and the
+ * in-tree virtio_gpu alike. Each subtest prints one line:
+ *
+ *   SUBTEST <name> pass|fail|skip [reason]
+ *
+ * Usage: vgpu_uapi [-d /dev/dri/renderD128] [subtest...]   (default: all)
+ * Environment: EXPECT_VIRGL=yes|no, what the device profile offers.
+ * Exit status: 0 when no subtest failed.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include <xf86drm.h>
+
+#include "virtgpu_drm.h"
+
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+
+static int fd = -1;
+static const char *node = "/dev/dri/renderD128";
+static bool virgl;
+static char why[256];
+
+#define FAIL(...) do { snprintf(why, sizeof(why), __VA_ARGS__); return 1; } while (0)
+#define SKIP(...) do { snprintf(why, sizeof(why), __VA_ARGS__); return 77; } while (0)
+#define CHECK(c, ...) do { if (!(c)) FAIL(__VA_ARGS__); } while (0)
+
+static int getparam(uint64_t param, int *value)
+{
+	struct drm_virtgpu_getparam g = { .param = param,
+					  .value = (uintptr_t)value };
+
+	return drmIoctl(fd, DRM_IOCTL_VIRTGPU_GETPARAM, &g) ? -errno : 0;
+}
+
+static int get_caps(uint32_t id, uint32_t ver, void *dst, uint32_t size,
+		    uint32_t pad)
+{
+	struct drm_virtgpu_get_caps c = { .cap_set_id = id, .cap_set_ver = ver,
+					  .addr = (uintptr_t)dst, .size = size,
+					  .pad = pad };
+
+	return drmIoctl(fd, DRM_IOCTL_VIRTGPU_GET_CAPS, &c) ? -errno : 0;
+}
+
+/* Every parameter answers, as the device profile says. */
+static int t_getparam_all(void)
+{
+	static const uint64_t ids[] = {
+		VIRTGPU_PARAM_3D_FEATURES, VIRTGPU_PARAM_CAPSET_QUERY_FIX,
+		VIRTGPU_PARAM_RESOURCE_BLOB, VIRTGPU_PARAM_HOST_VISIBLE,
+		VIRTGPU_PARAM_CROSS_DEVICE, VIRTGPU_PARAM_CONTEXT_INIT,
+		VIRTGPU_PARAM_SUPPORTED_CAPSET_IDs,
+		VIRTGPU_PARAM_EXPLICIT_DEBUG_NAME,
+	};
+	int v[ARRAY_SIZE(ids)];
+
+	for (unsigned int i = 0; i < ARRAY_SIZE(ids); i++) {
+		int ret;
+
+		v[i] = -12345;
+		ret = getparam(ids[i], &v[i]);
+		CHECK(!ret, "param %llu: %s", (unsigned long long)ids[i], strerror(-ret));
+		CHECK(v[i] != -12345, "param %llu: nothing written",
+		      (unsigned long long)ids[i]);
+	}
+	CHECK(v[0] == virgl, "3D_FEATURES %d, profile says %d", v[0], virgl);
+	CHECK(v[1] == 1, "CAPSET_QUERY_FIX %d", v[1]);
+	/* QEMU 7.2 offers none of blob, host-visible, context-init. */
+	CHECK(!v[2] && !v[3] && !v[5], "blob %d host_visible %d context_init %d",
+	      v[2], v[3], v[5]);
+	if (virgl)
+		CHECK((v[6] & 0x6) == 0x6, "capset ids 0x%x lack virgl and virgl2", v[6]);
+	else
+		CHECK(v[6] == 0, "capset ids 0x%x without virgl", v[6]);
+	return 0;
+}
+
+static int t_getparam_bad(void)
+{
+	int v, ret;
+
+	ret = getparam(0, &v);
+	CHECK(ret == -EINVAL, "param 0: %s, want EINVAL", strerror(-ret));
+	ret = getparam(1000, &v);
+	CHECK(ret == -EINVAL, "param 1000: %s, want EINVAL", strerror(-ret));
+	ret = getparam(VIRTGPU_PARAM_3D_FEATURES, (int *)8);
+	CHECK(ret == -EFAULT, "unmapped value pointer: %s, want EFAULT", strerror(-ret));
+	return 0;
+}
+
+static int t_get_caps(void)
+{
+	uint8_t *buf = calloc(1, 65536);
+	uint32_t first;
+	int ret;
+
+	if (!virgl) {
+		ret = get_caps(VIRTGPU_DRM_CAPSET_VIRGL2, 2, buf, 1024, 0);
+		free(buf);
+		CHECK(ret, "capset without 3D: accepted");
+		return 0;
+	}
+	CHECK(buf, "memory");
+	ret = get_caps(VIRTGPU_DRM_CAPSET_VIRGL2, 2, buf, 65536, 0);
+	CHECK(!ret, "virgl2 v2: %s", strerror(-ret));
+	memcpy(&first, buf, 4);
+	/* virgl caps begin with their max_version */
+	CHECK(first >= 1 && first <= 64, "virgl2 max_version field %u", first);
+	memset(buf, 0xaa, 16);
+	ret = get_caps(VIRTGPU_DRM_CAPSET_VIRGL2, 2, buf, 4, 0);
+	CHECK(!ret && !memcmp(buf, &first, 4) && buf[4] == 0xaa,
+	      "a 4-byte read: %s, or more than 4 bytes written", strerror(-ret));
+	ret = get_caps(VIRTGPU_DRM_CAPSET_VIRGL, 1, buf, 65536, 0);
+	CHECK(!ret, "virgl v1: %s", strerror(-ret));
+	ret = get_caps(VIRTGPU_DRM_CAPSET_VIRGL2, 2, buf, 0, 0);
+	CHECK(ret == -EINVAL, "size 0: %s, want EINVAL (as upstream)", strerror(-ret));
+	free(buf);
+	return 0;
+}
+
+static int t_get_caps_bad(void)
+{
+	uint8_t buf[64];
+	int ret;
+
+	ret = get_caps(VIRTGPU_DRM_CAPSET_VIRGL2, 2, buf, sizeof(buf), 1);
+	CHECK(ret == -EINVAL, "pad 1: %s, want EINVAL", strerror(-ret));
+	if (!virgl)
+		return 0;
+	ret = get_caps(VIRTGPU_DRM_CAPSET_VENUS, 0, buf, sizeof(buf), 0);
+	CHECK(ret == -EINVAL, "venus (not offered): %s, want EINVAL", strerror(-ret));
+	ret = get_caps(VIRTGPU_DRM_CAPSET_VIRGL2, 99, buf, sizeof(buf), 0);
+	CHECK(ret == -EINVAL, "version 99: %s, want EINVAL", strerror(-ret));
+	ret = get_caps(VIRTGPU_DRM_CAPSET_VIRGL2, 2, (void *)8, sizeof(buf), 0);
+	CHECK(ret == -EFAULT, "unmapped destination: %s, want EFAULT", strerror(-ret));
+	return 0;
+}
+
+/* QEMU 7.2 does not offer CONTEXT_INIT: every form of it is refused. */
+static int t_context_init_unoffered(void)
+{
+	struct drm_virtgpu_context_set_param p[2] = {
+		{ VIRTGPU_CONTEXT_PARAM_CAPSET_ID, VIRTGPU_DRM_CAPSET_VIRGL2 },
+		{ VIRTGPU_CONTEXT_PARAM_NUM_RINGS, 1 },
+	};
+	struct drm_virtgpu_context_init ci = { .num_params = 2,
+					       .ctx_set_params = (uintptr_t)p };
+	int v = -1;
+
+	CHECK(!getparam(VIRTGPU_PARAM_CONTEXT_INIT, &v) && v == 0,
+	      "CONTEXT_INIT offered (%d): this test is for hosts without it", v);
+	CHECK(drmIoctl(fd, DRM_IOCTL_VIRTGPU_CONTEXT_INIT, &ci) && errno == EINVAL,
+	      "CONTEXT_INIT without the feature: want EINVAL, got %s",
+	      strerror(errno));
+	return 0;
+}
+
+static int t_context_init_bad(void)
+{
+	struct drm_virtgpu_context_set_param p[5] = {
+		{ VIRTGPU_CONTEXT_PARAM_NUM_RINGS, 1 },
+		{ VIRTGPU_CONTEXT_PARAM_NUM_RINGS, 1 },
+	};
+	struct drm_virtgpu_context_init ci = { .num_params = 5,
+					       .ctx_set_params = (uintptr_t)p };
+
+	/* Form errors come first, whatever the host offers. */
+	CHECK(drmIoctl(fd, DRM_IOCTL_VIRTGPU_CONTEXT_INIT, &ci) && errno == EINVAL,
+	      "5 parameters: want EINVAL, got %s", strerror(errno));
+	ci.num_params = 2;
+	CHECK(drmIoctl(fd, DRM_IOCTL_VIRTGPU_CONTEXT_INIT, &ci) && errno == EINVAL,
+	      "a parameter twice: want EINVAL, got %s", strerror(errno));
+	p[1].param = 99;
+	CHECK(drmIoctl(fd, DRM_IOCTL_VIRTGPU_CONTEXT_INIT, &ci) && errno == EINVAL,
+	      "unknown parameter: want EINVAL, got %s", strerror(errno));
+	ci.num_params = 1;
+	ci.ctx_set_params = 8;
+	CHECK(drmIoctl(fd, DRM_IOCTL_VIRTGPU_CONTEXT_INIT, &ci) && errno == EFAULT,
+	      "unmapped parameters: want EFAULT, got %s", strerror(errno));
+	ci.ctx_set_params = (uintptr_t)p;
+	ci.pad = 1;
+	CHECK(drmIoctl(fd, DRM_IOCTL_VIRTGPU_CONTEXT_INIT, &ci) && errno == EINVAL,
+	      "pad 1: want EINVAL, got %s", strerror(errno));
+	return 0;
+}
+
+static const struct {
+	const char *name;
+	int (*fn)(void);
+} tests[] = {
+	{ "getparam_all", t_getparam_all },
+	{ "getparam_bad", t_getparam_bad },
+	{ "get_caps", t_get_caps },
+	{ "get_caps_bad", t_get_caps_bad },
+	{ "context_init_unoffered", t_context_init_unoffered },
+	{ "context_init_bad", t_context_init_bad },
+};
+
+int main(int argc, char **argv)
+{
+	int failed = 0, first = 1, ret;
+	const char *ev = getenv("EXPECT_VIRGL");
+
+	if (argc > 2 && !strcmp(argv[1], "-d")) {
+		node = argv[2];
+		first = 3;
+	}
+	virgl = ev && !strcmp(ev, "yes");
+	fd = open(node, O_RDWR | O_CLOEXEC);
+	if (fd < 0) {
+		printf("SUBTEST setup fail %s: %s\n", node, strerror(errno));
+		return 1;
+	}
+	for (unsigned int i = 0; i < ARRAY_SIZE(tests); i++) {
+		bool want = first >= argc;
+
+		for (int a = first; a < argc; a++)
+			want |= !strcmp(argv[a], tests[i].name);
+		if (!want)
+			continue;
+		why[0] = 0;
+		ret = tests[i].fn();
+		printf("SUBTEST %s %s%s%s\n", tests[i].name,
+		       ret == 0 ? "pass" : ret == 77 ? "skip" : "fail",
+		       why[0] ? " " : "", why);
+		fflush(stdout);
+		failed |= ret != 0 && ret != 77;
+	}
+	close(fd);
+	return failed;
+}
