@@ -8,6 +8,7 @@
  */
 #include <kunit/test.h>
 #include <linux/device.h>
+#include <linux/dma-fence.h>
 #include <linux/jiffies.h>
 #include <linux/sched.h>
 #include <linux/workqueue.h>
@@ -452,6 +453,15 @@ static void probe_drm_device(struct kunit *test)
 
 /* Contexts, parameters and capsets, driven as the ioctls drive them. */
 
+static struct vgpu_file *new_file(struct kunit *test)
+{
+	struct vgpu_file *f = kunit_kzalloc(test, sizeof(*f), GFP_KERNEL);
+
+	KUNIT_ASSERT_NOT_NULL(test, f);
+	vgpu_file_init(f);
+	return f;
+}
+
 static struct vgpu_device *bind_3d(struct kunit *test, u64 features)
 {
 	struct vgpu_fake_host *host = new_host(test, features, 1);
@@ -548,16 +558,14 @@ static void ctx_lazy_default(struct kunit *test)
 	struct vgpu_device *vg = bind_3d(test, BIT_ULL(VIRTIO_GPU_F_VIRGL));
 	struct vgpu_fake_host *host = ((struct probe_ctx *)test->priv)->host;
 	struct vgpu_ctx_params p = { .has_capset = true, .capset_id = 1 };
-	struct vgpu_file a = {}, b = {};
+	struct vgpu_file *a = new_file(test), *b = new_file(test);
 	struct vgpu_fake_ctx *x;
 	u32 ida, idb, again;
 
-	vgpu_file_init(&a);
-	vgpu_file_init(&b);
-	KUNIT_ASSERT_EQ(test, vgpu_ctx_get(vg, &a, &ida), 0);
-	KUNIT_ASSERT_EQ(test, vgpu_ctx_get(vg, &a, &again), 0);
+	KUNIT_ASSERT_EQ(test, vgpu_ctx_get(vg, a, &ida), 0);
+	KUNIT_ASSERT_EQ(test, vgpu_ctx_get(vg, a, &again), 0);
 	KUNIT_EXPECT_EQ(test, ida, again);
-	KUNIT_ASSERT_EQ(test, vgpu_ctx_get(vg, &b, &idb), 0);
+	KUNIT_ASSERT_EQ(test, vgpu_ctx_get(vg, b, &idb), 0);
 	KUNIT_EXPECT_NE(test, ida, idb);
 	KUNIT_EXPECT_EQ(test, vgpu_fake_host_count(host, VIRTIO_GPU_CMD_CTX_CREATE), 2u);
 	x = vgpu_fake_host_ctx(host, ida);
@@ -565,19 +573,19 @@ static void ctx_lazy_default(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, x->capset, 0u);
 	KUNIT_EXPECT_STREQ(test, x->name, current->comm);
 	/* Without the feature, CONTEXT_INIT is refused. */
-	KUNIT_EXPECT_EQ(test, vgpu_ctx_init(vg, &b, &p), -EINVAL);
+	KUNIT_EXPECT_EQ(test, vgpu_ctx_init(vg, b, &p), -EINVAL);
 	/* Closing destroys; the id is reused. */
-	vgpu_ctx_fini(vg, &a);
-	KUNIT_EXPECT_EQ(test, a.ctx_id, 0u);
+	vgpu_ctx_fini(vg, a);
+	KUNIT_EXPECT_EQ(test, a->ctx_id, 0u);
 	KUNIT_EXPECT_EQ(test, vgpu_fake_host_count(host, VIRTIO_GPU_CMD_CTX_DESTROY), 1u);
 	/* The host answered at the notification; its interrupt frees the id. */
 	flush_work(&host->q[0].irq);
 	KUNIT_EXPECT_NULL(test, vgpu_fake_host_ctx(host, ida));
-	KUNIT_ASSERT_EQ(test, vgpu_ctx_get(vg, &a, &again), 0);
+	KUNIT_ASSERT_EQ(test, vgpu_ctx_get(vg, a, &again), 0);
 	KUNIT_EXPECT_EQ(test, again, ida);
-	vgpu_ctx_fini(vg, &a);
-	vgpu_ctx_fini(vg, &b);
-	vgpu_ctx_fini(vg, &b);
+	vgpu_ctx_fini(vg, a);
+	vgpu_ctx_fini(vg, b);
+	vgpu_ctx_fini(vg, b);
 	KUNIT_EXPECT_EQ(test, vgpu_fake_host_count(host, VIRTIO_GPU_CMD_CTX_DESTROY), 3u);
 	unbind_and_check(test);
 }
@@ -590,23 +598,22 @@ static void ctx_init_venus(struct kunit *test)
 		.has_capset = true, .capset_id = VIRTGPU_DRM_CAPSET_VENUS,
 		.num_rings = 64, .poll_rings_mask = 0, .debug_name = "vk-app",
 	};
-	struct vgpu_file f = {};
+	struct vgpu_file *f = new_file(test);
 	struct vgpu_fake_ctx *x;
 	u32 id;
 
-	vgpu_file_init(&f);
-	KUNIT_ASSERT_EQ(test, vgpu_ctx_init(vg, &f, &p), 0);
-	x = vgpu_fake_host_ctx(host, f.ctx_id);
+	KUNIT_ASSERT_EQ(test, vgpu_ctx_init(vg, f, &p), 0);
+	x = vgpu_fake_host_ctx(host, f->ctx_id);
 	KUNIT_ASSERT_NOT_NULL(test, x);
 	KUNIT_EXPECT_EQ(test, x->capset, (u32)VIRTGPU_DRM_CAPSET_VENUS);
 	KUNIT_EXPECT_STREQ(test, x->name, "vk-app");
-	KUNIT_EXPECT_EQ(test, f.num_rings, 64u);
+	KUNIT_EXPECT_EQ(test, f->num_rings, 64u);
 	/* Once per file; later use finds it. */
-	KUNIT_EXPECT_EQ(test, vgpu_ctx_init(vg, &f, &p), -EEXIST);
-	KUNIT_ASSERT_EQ(test, vgpu_ctx_get(vg, &f, &id), 0);
-	KUNIT_EXPECT_EQ(test, id, f.ctx_id);
+	KUNIT_EXPECT_EQ(test, vgpu_ctx_init(vg, f, &p), -EEXIST);
+	KUNIT_ASSERT_EQ(test, vgpu_ctx_get(vg, f, &id), 0);
+	KUNIT_EXPECT_EQ(test, id, f->ctx_id);
 	KUNIT_EXPECT_EQ(test, vgpu_fake_host_count(host, VIRTIO_GPU_CMD_CTX_CREATE), 1u);
-	vgpu_ctx_fini(vg, &f);
+	vgpu_ctx_fini(vg, f);
 	KUNIT_EXPECT_EQ(test, host->protocol_errors, 0u);
 	unbind_and_check(test);
 }
@@ -627,28 +634,27 @@ static void ctx_init_refusals(struct kunit *test)
 		.resp_type = VIRTIO_GPU_RESP_ERR_INVALID_PARAMETER, .count = 1,
 	};
 	struct vgpu_ctx_params ok = { .num_rings = 64, .poll_rings_mask = ~0ULL };
-	struct vgpu_file f = {};
+	struct vgpu_file *f = new_file(test);
 	unsigned int i;
 
-	vgpu_file_init(&f);
 	for (i = 0; i < ARRAY_SIZE(bad); i++)
-		KUNIT_EXPECT_EQ_MSG(test, vgpu_ctx_init(vg, &f, &bad[i]), -EINVAL,
+		KUNIT_EXPECT_EQ_MSG(test, vgpu_ctx_init(vg, f, &bad[i]), -EINVAL,
 				    "case %u", i);
 	KUNIT_EXPECT_EQ(test, vgpu_fake_host_count(host, VIRTIO_GPU_CMD_CTX_CREATE), 0u);
 	/* The host refuses: an error, no context, and a later try works. */
 	vgpu_fake_host_add_rule(host, &rule);
-	KUNIT_EXPECT_EQ(test, vgpu_ctx_init(vg, &f, &ok), -EINVAL);
-	KUNIT_EXPECT_EQ(test, f.ctx_id, 0u);
-	KUNIT_EXPECT_EQ(test, vgpu_ctx_init(vg, &f, &ok), 0);
-	KUNIT_EXPECT_NE(test, f.ctx_id, 0u);
-	vgpu_ctx_fini(vg, &f);
+	KUNIT_EXPECT_EQ(test, vgpu_ctx_init(vg, f, &ok), -EINVAL);
+	KUNIT_EXPECT_EQ(test, f->ctx_id, 0u);
+	KUNIT_EXPECT_EQ(test, vgpu_ctx_init(vg, f, &ok), 0);
+	KUNIT_EXPECT_NE(test, f->ctx_id, 0u);
+	vgpu_ctx_fini(vg, f);
 	unbind_and_check(test);
 }
 
 static void ctx_no_3d(struct kunit *test)
 {
 	struct vgpu_fake_host *host = new_host(test, 0, 1);
-	struct vgpu_file f = {};
+	struct vgpu_file *f = new_file(test);
 	struct vgpu_device *vg;
 	u8 buf[4];
 	u32 id;
@@ -656,14 +662,13 @@ static void ctx_no_3d(struct kunit *test)
 
 	vg = bind(test);
 	KUNIT_ASSERT_NOT_NULL(test, vg);
-	vgpu_file_init(&f);
-	KUNIT_EXPECT_EQ(test, vgpu_ctx_get(vg, &f, &id), -ENODEV);
+	KUNIT_EXPECT_EQ(test, vgpu_ctx_get(vg, f, &id), -ENODEV);
 	KUNIT_EXPECT_EQ(test, vgpu_capset_read(vg, 1, 0, buf, 4), -EINVAL);
 	KUNIT_EXPECT_EQ(test, vgpu_param_get(vg, VIRTGPU_PARAM_3D_FEATURES, &v), 0);
 	KUNIT_EXPECT_EQ(test, v, 0);
 	KUNIT_EXPECT_EQ(test, vgpu_param_get(vg, VIRTGPU_PARAM_SUPPORTED_CAPSET_IDs, &v), 0);
 	KUNIT_EXPECT_EQ(test, v, 0);
-	vgpu_ctx_fini(vg, &f);
+	vgpu_ctx_fini(vg, f);
 	KUNIT_EXPECT_EQ(test, vgpu_fake_host_count(host, VIRTIO_GPU_CMD_CTX_CREATE), 0u);
 	unbind_and_check(test);
 }
@@ -684,6 +689,188 @@ struct kunit_suite vgpu_context_suite = {
 	.init = probe_init,
 	.exit = probe_exit,
 	.test_cases = vgpu_context_cases,
+};
+
+/* Fences: submissions answered in order, out of order, lost, refused. */
+
+static struct dma_fence *submit_ok(struct kunit *test, struct vgpu_device *vg,
+				   struct vgpu_file *f, u32 ring, bool use_ring)
+{
+	struct dma_fence *out = NULL;
+	static const u32 cmds[4] = { 1, 2, 3, 4 };
+
+	KUNIT_EXPECT_EQ(test, vgpu_submit(vg, f, cmds, sizeof(cmds), use_ring,
+					  ring, NULL, &out), 0);
+	KUNIT_ASSERT_NOT_NULL(test, out);
+	return out;
+}
+
+static void fence_in_order(struct kunit *test)
+{
+	struct vgpu_device *vg = bind_3d(test, BIT_ULL(VIRTIO_GPU_F_VIRGL));
+	struct vgpu_fake_host *host = ((struct probe_ctx *)test->priv)->host;
+	struct dma_fence *fs[3];
+	struct vgpu_file *f = new_file(test);
+	struct vgpu_fake_ctx *x;
+	unsigned int i;
+	u32 id;
+
+	/* The context first: its creation waits for an answer. */
+	KUNIT_ASSERT_EQ(test, vgpu_ctx_get(vg, f, &id), 0);
+	host->q[0].hold = true;
+	for (i = 0; i < 3; i++)
+		fs[i] = submit_ok(test, vg, f, 0, false);
+	for (i = 0; i < 3; i++) {
+		KUNIT_EXPECT_FALSE(test, dma_fence_is_signaled(fs[i]));
+		KUNIT_EXPECT_EQ(test, fs[i]->seqno, (u64)i + 1);
+		KUNIT_EXPECT_EQ(test, fs[i]->context, fs[0]->context);
+	}
+	KUNIT_EXPECT_EQ(test, vgpu_fence_pending(vg), 3u);
+	KUNIT_EXPECT_EQ(test, vgpu_fake_host_release(host, 0, false), 3u);
+	flush_work(&host->q[0].irq);
+	for (i = 0; i < 3; i++) {
+		KUNIT_EXPECT_TRUE(test, dma_fence_is_signaled(fs[i]));
+		KUNIT_EXPECT_EQ(test, fs[i]->error, 0);
+		dma_fence_put(fs[i]);
+	}
+	x = vgpu_fake_host_ctx(host, f->ctx_id);
+	KUNIT_ASSERT_NOT_NULL(test, x);
+	KUNIT_EXPECT_EQ(test, x->submits, 3u);
+	KUNIT_EXPECT_EQ(test, x->submitted_bytes, 48ull);
+	KUNIT_EXPECT_EQ(test, vgpu_fence_pending(vg), 0u);
+	host->q[0].hold = false;
+	vgpu_ctx_fini(vg, f);
+	unbind_and_check(test);
+}
+
+/* A lost answer does not wedge the timeline; a refusal is an error. */
+static void fence_lost_and_refused(struct kunit *test)
+{
+	struct vgpu_device *vg = bind_3d(test, BIT_ULL(VIRTIO_GPU_F_VIRGL));
+	struct vgpu_fake_host *host = ((struct probe_ctx *)test->priv)->host;
+	struct vgpu_fake_rule drop = {
+		.type = VIRTIO_GPU_CMD_SUBMIT_3D, .fault = VGPU_FAKE_DROP, .count = 1,
+	};
+	struct vgpu_fake_rule refuse = {
+		.type = VIRTIO_GPU_CMD_SUBMIT_3D, .fault = VGPU_FAKE_ERROR,
+		.resp_type = VIRTIO_GPU_RESP_ERR_INVALID_PARAMETER, .count = 1,
+	};
+	struct dma_fence *lost, *next, *bad;
+	struct vgpu_file *f = new_file(test);
+
+	vgpu_fake_host_add_rule(host, &drop);
+	lost = submit_ok(test, vg, f, 0, false);
+	flush_work(&host->q[0].irq);
+	KUNIT_EXPECT_FALSE(test, dma_fence_is_signaled(lost));
+	next = submit_ok(test, vg, f, 0, false);
+	flush_work(&host->q[0].irq);
+	KUNIT_EXPECT_TRUE(test, dma_fence_is_signaled(next));
+	KUNIT_EXPECT_TRUE(test, dma_fence_is_signaled(lost));
+	KUNIT_EXPECT_EQ(test, lost->error, 0);
+	vgpu_fake_host_add_rule(host, &refuse);
+	bad = submit_ok(test, vg, f, 0, false);
+	flush_work(&host->q[0].irq);
+	KUNIT_EXPECT_TRUE(test, dma_fence_is_signaled(bad));
+	KUNIT_EXPECT_EQ(test, bad->error, -EINVAL);
+	KUNIT_EXPECT_EQ(test, vgpu_fence_pending(vg), 0u);
+	dma_fence_put(lost);
+	dma_fence_put(next);
+	dma_fence_put(bad);
+	vgpu_ctx_fini(vg, f);
+	unbind_and_check(test);
+}
+
+/* Rings are timelines of their own. */
+static void fence_rings(struct kunit *test)
+{
+	struct vgpu_device *vg = bind_3d(test, BIT_ULL(VIRTIO_GPU_F_CONTEXT_INIT));
+	struct vgpu_fake_host *host = ((struct probe_ctx *)test->priv)->host;
+	struct vgpu_ctx_params p = { .has_capset = true,
+				     .capset_id = VIRTGPU_DRM_CAPSET_VENUS,
+				     .num_rings = 2 };
+	struct vgpu_fake_rule drop = {
+		.type = VIRTIO_GPU_CMD_SUBMIT_3D, .fault = VGPU_FAKE_DROP, .count = 1,
+	};
+	struct dma_fence *r0, *r1, *r0b, *out = NULL;
+	struct vgpu_file *f = new_file(test);
+
+	KUNIT_ASSERT_EQ(test, vgpu_ctx_init(vg, f, &p), 0);
+	vgpu_fake_host_add_rule(host, &drop);
+	r0 = submit_ok(test, vg, f, 0, true);
+	r1 = submit_ok(test, vg, f, 1, true);
+	flush_work(&host->q[0].irq);
+	KUNIT_EXPECT_NE(test, r0->context, r1->context);
+	KUNIT_EXPECT_EQ(test, r1->seqno, 1ull);
+	KUNIT_EXPECT_TRUE(test, dma_fence_is_signaled(r1));
+	/* Ring 1's answer says nothing of ring 0. */
+	KUNIT_EXPECT_FALSE(test, dma_fence_is_signaled(r0));
+	r0b = submit_ok(test, vg, f, 0, true);
+	flush_work(&host->q[0].irq);
+	KUNIT_EXPECT_TRUE(test, dma_fence_is_signaled(r0));
+	KUNIT_EXPECT_EQ(test, r0b->seqno, 2ull);
+	/* A ring the context does not have. */
+	KUNIT_EXPECT_EQ(test, vgpu_submit(vg, f, NULL, 0, true, 2, NULL, &out),
+			-EINVAL);
+	KUNIT_EXPECT_NULL(test, out);
+	/* Zero-size submissions are fences; oversize ones are refused. */
+	KUNIT_EXPECT_EQ(test, vgpu_submit(vg, f, NULL, 0, true, 1, NULL, &out), 0);
+	KUNIT_ASSERT_NOT_NULL(test, out);
+	flush_work(&host->q[0].irq);
+	KUNIT_EXPECT_TRUE(test, dma_fence_is_signaled(out));
+	dma_fence_put(out);
+	KUNIT_EXPECT_EQ(test, vgpu_submit(vg, f, NULL, VGPU_EXECBUF_MAX + 1,
+					  false, 0, NULL, NULL), -EINVAL);
+	KUNIT_EXPECT_EQ(test, host->protocol_errors, 0u);
+	dma_fence_put(r0);
+	dma_fence_put(r1);
+	dma_fence_put(r0b);
+	vgpu_ctx_fini(vg, f);
+	unbind_and_check(test);
+}
+
+/* In fences are waited for, boundedly; a device that goes fails fences. */
+static void fence_in_fence_and_unplug(struct kunit *test)
+{
+	struct vgpu_device *vg;
+	struct vgpu_fake_host *host;
+	struct dma_fence *stub = dma_fence_get_stub(), *out = NULL, *held;
+	struct dma_fence *never;
+	struct vgpu_file *f = new_file(test);
+
+	vgpu_cmd_timeout_ms = 300;
+	vg = bind_3d(test, BIT_ULL(VIRTIO_GPU_F_VIRGL));
+	host = ((struct probe_ctx *)test->priv)->host;
+	KUNIT_EXPECT_EQ(test, vgpu_submit(vg, f, NULL, 0, false, 0, stub, &out), 0);
+	dma_fence_put(stub);
+	KUNIT_ASSERT_NOT_NULL(test, out);
+	never = &vgpu_fence_alloc(vg, dma_fence_context_alloc(1), 1)->base;
+	KUNIT_EXPECT_EQ(test, vgpu_submit(vg, f, NULL, 0, false, 0, never, NULL),
+			-ETIMEDOUT);
+	dma_fence_signal(never);
+	dma_fence_put(never);
+	host->q[0].hold = true;
+	held = submit_ok(test, vg, f, 0, false);
+	KUNIT_EXPECT_FALSE(test, dma_fence_is_signaled(held));
+	unbind_and_check(test);
+	KUNIT_EXPECT_TRUE(test, dma_fence_is_signaled(held));
+	KUNIT_EXPECT_EQ(test, held->error, -ENODEV);
+	dma_fence_put(held);
+	dma_fence_put(out);
+}
+
+static struct kunit_case vgpu_fence_cases[] = {
+	KUNIT_CASE(fence_in_order),
+	KUNIT_CASE(fence_lost_and_refused),
+	KUNIT_CASE(fence_rings),
+	KUNIT_CASE(fence_in_fence_and_unplug),
+	{}
+};
+
+struct kunit_suite vgpu_fence_suite = {
+	.name = "vgpu_fence",
+	.init = probe_init,
+	.exit = probe_exit,
+	.test_cases = vgpu_fence_cases,
 };
 
 static struct kunit_case vgpu_probe_cases[] = {

@@ -11,5 +11,6 @@ extern struct kunit_suite vgpu_vq_full_suite;
 extern struct kunit_suite vgpu_probe_suite;
 extern struct kunit_suite vgpu_fake_host_suite;
 extern struct kunit_suite vgpu_context_suite;
+extern struct kunit_suite vgpu_fence_suite;
 
 #endif /* VGPU_TESTS_H */

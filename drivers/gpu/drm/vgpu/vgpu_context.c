@@ -11,6 +11,7 @@
  * Capsets are fetched from the host on first use and kept until the
  * device goes.
  */
+#include <linux/dma-fence.h>
 #include <linux/sched.h>
 #include <linux/slab.h>
 #include <linux/string.h>
@@ -217,6 +218,7 @@ void vgpu_file_init(struct vgpu_file *vfile)
 {
 	mutex_init(&vfile->lock);
 	vfile->num_rings = 1;
+	vfile->fence_context = dma_fence_context_alloc(VGPU_MAX_RINGS);
 }
 EXPORT_SYMBOL_FOR_VGPU_TESTS(vgpu_file_init);
 

@@ -100,6 +100,9 @@ static int vgpu_debugfs_info(struct seq_file *m, void *unused)
 			   out->cursor_moves);
 	}
 
+	seq_printf(m, "fences_pending: %u\n", vgpu_fence_pending(vg));
+	seq_printf(m, "fence_answers: %llu\n", READ_ONCE(vg->fences_signalled));
+
 	vgpu_debugfs_queue(m, &vg->ctrlq);
 	vgpu_debugfs_queue(m, &vg->cursorq);
 	seq_printf(m, "module buffers live: %d\n", vgpu_buf_live_count());

@@ -171,6 +171,7 @@ static int vgpu_probe(struct virtio_device *vdev)
 	if (ret)
 		goto err_put;
 
+	vgpu_fence_init_device(vg);
 	ret = vgpu_res_init(vg);
 	if (!ret)
 		ret = vgpu_context_init_device(vg);

@@ -73,6 +73,22 @@ int vgpu_ctx_init(struct vgpu_device *vg, struct vgpu_file *vfile,
 		  const struct vgpu_ctx_params *p);
 void vgpu_ctx_fini(struct vgpu_device *vg, struct vgpu_file *vfile);
 
+/* vgpu_fence.c */
+void vgpu_fence_init_device(struct vgpu_device *vg);
+struct vgpu_fence *vgpu_fence_alloc(struct vgpu_device *vg, u64 context,
+				    u64 seqno);
+void vgpu_fence_emit(struct vgpu_fence *f, struct vgpu_buf *buf,
+		     bool use_ring, u8 ring_idx);
+void vgpu_fence_answered(struct vgpu_buf *buf);
+unsigned int vgpu_fence_pending(struct vgpu_device *vg);
+
+/* vgpu_submit.c */
+/* Largest EXECBUFFER command stream, in bytes. */
+#define VGPU_EXECBUF_MAX	(16 * 1024 * 1024)
+int vgpu_submit(struct vgpu_device *vg, struct vgpu_file *vfile,
+		const void *cmds, u32 size, bool use_ring, u32 ring_idx,
+		struct dma_fence *in_fence, struct dma_fence **out_fence);
+
 /* vgpu_ioctl.c */
 #define VGPU_NUM_IOCTLS	(DRM_VIRTGPU_CONTEXT_INIT + 1)
 extern const struct drm_ioctl_desc vgpu_ioctls[VGPU_NUM_IOCTLS];

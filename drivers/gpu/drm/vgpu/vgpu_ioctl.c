@@ -6,7 +6,10 @@
  * padding, sizes, pointers); the feature files decide. Every refusal has a
  * drm_dbg reason. Every ioctl is allowed on the render node.
  */
+#include <linux/dma-fence.h>
+#include <linux/file.h>
 #include <linux/slab.h>
+#include <linux/sync_file.h>
 #include <linux/uaccess.h>
 
 #include <drm/drm_file.h>
@@ -159,11 +162,90 @@ static int vgpu_ioctl_context_init(struct drm_device *drm, void *data,
 	return vgpu_ctx_init(to_vgpu(drm), to_vgpu_file(file), &p);
 }
 
+static int vgpu_ioctl_execbuffer(struct drm_device *drm, void *data,
+				 struct drm_file *file)
+{
+	struct drm_virtgpu_execbuffer *args = data;
+	struct dma_fence *in_fence = NULL, *out_fence = NULL;
+	struct sync_file *sync_file = NULL;
+	int out_fd = -1, ret;
+	void *cmds = NULL;
+
+	if (args->flags & ~VIRTGPU_EXECBUF_FLAGS) {
+		drm_dbg_driver(drm, "execbuffer: unknown flags 0x%x\n", args->flags);
+		return -EINVAL;
+	}
+	if (args->size > VGPU_EXECBUF_MAX) {
+		drm_dbg_driver(drm, "execbuffer: %u bytes, at most %u\n",
+			       args->size, VGPU_EXECBUF_MAX);
+		return -E2BIG;
+	}
+	if (!(args->flags & VIRTGPU_EXECBUF_RING_IDX) && args->ring_idx) {
+		drm_dbg_driver(drm, "execbuffer: ring_idx without the flag\n");
+		return -EINVAL;
+	}
+	if (args->num_bo_handles || args->num_in_syncobjs ||
+	    args->num_out_syncobjs) {
+		/* Buffer lists and syncobjs come with 3D resources. */
+		drm_dbg_driver(drm, "execbuffer: no buffer lists or syncobjs yet\n");
+		return -EINVAL;
+	}
+	if (args->size) {
+		cmds = vmemdup_user(u64_to_user_ptr(args->command), args->size);
+		if (IS_ERR(cmds)) {
+			drm_dbg_driver(drm, "execbuffer: bad command pointer\n");
+			return PTR_ERR(cmds);
+		}
+	}
+	if (args->flags & VIRTGPU_EXECBUF_FENCE_FD_IN) {
+		in_fence = sync_file_get_fence(args->fence_fd);
+		if (!in_fence) {
+			drm_dbg_driver(drm, "execbuffer: fence fd %d is not a sync file\n",
+				       args->fence_fd);
+			ret = -EINVAL;
+			goto out;
+		}
+	}
+	if (args->flags & VIRTGPU_EXECBUF_FENCE_FD_OUT) {
+		out_fd = get_unused_fd_flags(O_CLOEXEC);
+		if (out_fd < 0) {
+			ret = out_fd;
+			goto out;
+		}
+	}
+	ret = vgpu_submit(to_vgpu(drm), to_vgpu_file(file), cmds, args->size,
+			  args->flags & VIRTGPU_EXECBUF_RING_IDX, args->ring_idx,
+			  in_fence, out_fd >= 0 ? &out_fence : NULL);
+	if (ret)
+		goto out;
+	if (out_fd >= 0) {
+		sync_file = sync_file_create(out_fence);
+		if (!sync_file) {
+			/* Submitted: only the fd is missing. */
+			ret = -ENOMEM;
+			goto out;
+		}
+		fd_install(out_fd, sync_file->file);
+		args->fence_fd = out_fd;
+		out_fd = -1;
+	}
+out:
+	if (out_fd >= 0)
+		put_unused_fd(out_fd);
+	if (out_fence)
+		dma_fence_put(out_fence);
+	if (in_fence)
+		dma_fence_put(in_fence);
+	kvfree(cmds);
+	return ret;
+}
+
 #define VGPU_IOCTL(name, fn) \
 	DRM_IOCTL_DEF_DRV(VIRTGPU_##name, fn, DRM_RENDER_ALLOW)
 
 /* Indexed by ioctl number; the holes fail with -EINVAL in drm_ioctl(). */
 const struct drm_ioctl_desc vgpu_ioctls[VGPU_NUM_IOCTLS] = {
+	VGPU_IOCTL(EXECBUFFER, vgpu_ioctl_execbuffer),
 	VGPU_IOCTL(GETPARAM, vgpu_ioctl_getparam),
 	VGPU_IOCTL(GET_CAPS, vgpu_ioctl_get_caps),
 	VGPU_IOCTL(CONTEXT_INIT, vgpu_ioctl_context_init),

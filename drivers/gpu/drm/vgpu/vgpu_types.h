@@ -16,6 +16,7 @@
 #define VGPU_TYPES_H
 
 #include <linux/atomic.h>
+#include <linux/dma-fence.h>
 #include <linux/hrtimer.h>
 #include <linux/idr.h>
 #include <linux/kref.h>
@@ -201,6 +202,22 @@ struct vgpu_ctx_params {
 };
 
 /**
+ * struct vgpu_fence - a fence of a ring, signalled by the host's answer
+ */
+struct vgpu_fence {
+	/** @base: the dma_fence; its lock is @lock. */
+	struct dma_fence base;
+	/** @lock: the dma_fence's lock. */
+	spinlock_t lock;
+	/** @vg: device. */
+	struct vgpu_device *vg;
+	/** @wire_id: the id sent to the host, unique on the device. */
+	u64 wire_id;
+	/** @link: entry in &vgpu_device.fences_pending while unsignalled. */
+	struct list_head link;
+};
+
+/**
  * struct vgpu_file - what a DRM file of the device owns
  *
  * @lock covers every field below it.
@@ -218,6 +235,10 @@ struct vgpu_file {
 	u64 poll_rings_mask;
 	/** @debug_name: name given with CONTEXT_INIT. */
 	char debug_name[64];
+	/** @fence_context: dma_fence context of ring 0; ring N is + N. */
+	u64 fence_context;
+	/** @ring_seqno: last sequence number of each ring. */
+	u64 ring_seqno[VGPU_MAX_RINGS];
 };
 
 /**
@@ -293,6 +314,14 @@ struct vgpu_device {
 	struct mutex capset_lock;
 	/** @capset_cache: capsets read from the host (vgpu_context.c). */
 	struct list_head capset_cache;
+	/** @fence_lock: covers the fence fields below (vgpu_fence.c). */
+	spinlock_t fence_lock;
+	/** @fences_pending: emitted, unsignalled fences, oldest first. */
+	struct list_head fences_pending;
+	/** @fence_next_id: next wire fence id. */
+	u64 fence_next_id;
+	/** @fences_signalled: fence answers handled. */
+	u64 fences_signalled;
 };
 
 static inline struct vgpu_device *to_vgpu(struct drm_device *drm)

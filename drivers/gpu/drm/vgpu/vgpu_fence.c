@@ -1,0 +1,167 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * vgpu fences feature: dma_fence timelines from the host's fence answers.
+ *
+ * Each (context, ring) is a timeline: a dma_fence context of its own with
+ * its own sequence numbers. A fenced command carries a device-unique wire
+ * id; the host answers it when the fence has passed. That answer signals
+ * the command's fence and every earlier fence of its timeline, so an
+ * answer that is lost or comes out of order cannot wedge a timeline. An
+ * error answer sets the error on the command's fence; a device that goes
+ * away signals everything with -ENODEV. Signalling happens in the answer's
+ * interrupt, never behind a workqueue.
+ *
+ * &vgpu_device.fence_lock covers the pending list. Each fence has a lock
+ * of its own (a sync file may outlive the device), taken inside
+ * &vgpu_device.fence_lock when signalling.
+ */
+#include <linux/dma-fence.h>
+#include <linux/slab.h>
+
+#include <drm/drm_print.h>
+
+#include "vgpu_compat.h"
+#include "vgpu_drv.h"
+
+static const char *vgpu_fence_driver_name(struct dma_fence *f)
+{
+	return VGPU_DRIVER_NAME;
+}
+
+static const char *vgpu_fence_timeline_name(struct dma_fence *f)
+{
+	return "vgpu-ring";
+}
+
+static const struct dma_fence_ops vgpu_fence_ops = {
+	.get_driver_name = vgpu_fence_driver_name,
+	.get_timeline_name = vgpu_fence_timeline_name,
+};
+
+/**
+ * vgpu_fence_init_device - the device's fence state
+ * @vg: device
+ */
+void vgpu_fence_init_device(struct vgpu_device *vg)
+{
+	spin_lock_init(&vg->fence_lock);
+	INIT_LIST_HEAD(&vg->fences_pending);
+	vg->fence_next_id = 1;
+}
+
+/**
+ * vgpu_fence_alloc - a fence for the next command of a ring
+ * @vg: device
+ * @context: dma_fence context of the ring
+ * @seqno: the ring's next sequence number, taken by the caller
+ *
+ * Return: the fence (one reference, not yet emitted), or NULL.
+ */
+struct vgpu_fence *vgpu_fence_alloc(struct vgpu_device *vg, u64 context,
+				    u64 seqno)
+{
+	struct vgpu_fence *f = kzalloc(sizeof(*f), GFP_KERNEL);
+
+	if (!f)
+		return NULL;
+	f->vg = vg;
+	INIT_LIST_HEAD(&f->link);
+	spin_lock_init(&f->lock);
+	dma_fence_init(&f->base, &vgpu_fence_ops, &f->lock, context, seqno);
+	return f;
+}
+EXPORT_SYMBOL_FOR_VGPU_TESTS(vgpu_fence_alloc);
+
+/**
+ * vgpu_fence_emit - give a fence its wire id and put it on a command
+ * @f: fence from vgpu_fence_alloc()
+ * @buf: the fenced command, not yet queued; its header is filled
+ * @use_ring: the command names a ring (VIRTIO_GPU_FLAG_INFO_RING_IDX)
+ * @ring_idx: the ring
+ *
+ * The fence is pending from now on (the list holds a reference) and
+ * @buf's answer hook will signal it. Queue @buf with vgpu_vq_submit(),
+ * which completes a buffer it could not queue with the error: the fence
+ * is then signalled with it.
+ */
+void vgpu_fence_emit(struct vgpu_fence *f, struct vgpu_buf *buf,
+		     bool use_ring, u8 ring_idx)
+{
+	struct vgpu_device *vg = f->vg;
+	unsigned long flags;
+
+	spin_lock_irqsave(&vg->fence_lock, flags);
+	f->wire_id = vg->fence_next_id++;
+	dma_fence_get(&f->base);
+	list_add_tail(&f->link, &vg->fences_pending);
+	spin_unlock_irqrestore(&vg->fence_lock, flags);
+
+	vgpu_proto_hdr_fence(buf->req, f->wire_id, use_ring, ring_idx);
+	dma_fence_get(&f->base);
+	buf->priv = f;
+	buf->on_done = vgpu_fence_answered;
+}
+EXPORT_SYMBOL_FOR_VGPU_TESTS(vgpu_fence_emit);
+
+/* Signal @f and every earlier pending fence of its timeline. */
+static void vgpu_fence_signal_upto(struct vgpu_device *vg,
+				   struct vgpu_fence *f, int error)
+{
+	struct vgpu_fence *p, *tmp;
+	unsigned long flags;
+
+	spin_lock_irqsave(&vg->fence_lock, flags);
+	list_for_each_entry_safe(p, tmp, &vg->fences_pending, link) {
+		if (p->base.context != f->base.context ||
+		    p->base.seqno > f->base.seqno)
+			continue;
+		if (p == f && error)
+			dma_fence_set_error(&p->base, error);
+		dma_fence_signal(&p->base);
+		list_del_init(&p->link);
+		dma_fence_put(&p->base);
+	}
+	vg->fences_signalled++;
+	spin_unlock_irqrestore(&vg->fence_lock, flags);
+}
+
+/**
+ * vgpu_fence_answered - answer hook of a fenced command
+ * @buf: the command; @buf->priv is its fence (one reference)
+ *
+ * The host answers a fenced command once its fence has passed. An error
+ * answer or a device that went away puts the error on the fence.
+ */
+void vgpu_fence_answered(struct vgpu_buf *buf)
+{
+	struct vgpu_fence *f = buf->priv;
+	int error = buf->status;
+
+	if (!error)
+		error = vgpu_proto_resp_check(buf->resp, buf->used_len,
+					      VIRTIO_GPU_RESP_OK_NODATA,
+					      sizeof(struct virtio_gpu_ctrl_hdr));
+	vgpu_fence_signal_upto(f->vg, f, error);
+	dma_fence_put(&f->base);
+}
+EXPORT_SYMBOL_FOR_VGPU_TESTS(vgpu_fence_answered);
+
+/**
+ * vgpu_fence_pending - fences emitted and not yet signalled
+ * @vg: device
+ *
+ * Return: the count, for debugfs and tests.
+ */
+unsigned int vgpu_fence_pending(struct vgpu_device *vg)
+{
+	struct vgpu_fence *f;
+	unsigned long flags;
+	unsigned int n = 0;
+
+	spin_lock_irqsave(&vg->fence_lock, flags);
+	list_for_each_entry(f, &vg->fences_pending, link)
+		n++;
+	spin_unlock_irqrestore(&vg->fence_lock, flags);
+	return n;
+}
+EXPORT_SYMBOL_FOR_VGPU_TESTS(vgpu_fence_pending);
