@@ -28,8 +28,9 @@
 #include <xf86drm.h>
 #include <xf86drmMode.h>
 
+#include "subtest.h"
+
 #define MAX_OUT 16
-#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
 struct output {
 	uint32_t crtc_id, conn_id, primary_id, cursor_id;
@@ -49,11 +50,6 @@ static int fd = -1;
 static const char *card = "/dev/dri/card0";
 static struct output outs[MAX_OUT];
 static unsigned int nouts;
-static char why[256];
-
-#define FAIL(...) do { snprintf(why, sizeof(why), __VA_ARGS__); return 1; } while (0)
-#define SKIP(...) do { snprintf(why, sizeof(why), __VA_ARGS__); return 77; } while (0)
-#define CHECK(c, ...) do { if (!(c)) FAIL(__VA_ARGS__); } while (0)
 
 static uint32_t prop_id(uint32_t obj, uint32_t type, const char *name)
 {
@@ -836,8 +832,8 @@ static int t_plane_formats(void)
 		if (!ret)
 			ret = modeset(o, d.fb_id, 0);
 		if (ret)
-			snprintf(why, sizeof(why), "%.4s: %s", (char *)&p->formats[f],
-				 strerror(-ret));
+			snprintf(subtest_why, sizeof(subtest_why), "%.4s: %s",
+				 (char *)&p->formats[f], strerror(-ret));
 		else
 			ok++;
 		dumb_destroy(&d);
@@ -905,7 +901,8 @@ static int t_format_colors(void)
 			fflush(rig);
 			sleep(3);
 		} else {
-			snprintf(why, sizeof(why), "%.4s: %s", (char *)&fmt, strerror(-ret));
+			snprintf(subtest_why, sizeof(subtest_why), "%.4s: %s",
+				 (char *)&fmt, strerror(-ret));
 		}
 		dumb_destroy(&d);
 	}
@@ -1020,10 +1017,7 @@ static int t_nonblock(void)
 	return 0;
 }
 
-static const struct {
-	const char *name;
-	int (*fn)(void);
-} tests[] = {
+static const struct subtest tests[] = {
 	{ "dumb_zero", t_dumb_zero },
 	{ "dumb_huge", t_dumb_huge },
 	{ "dumb_bpp", t_dumb_bpp },
@@ -1046,7 +1040,7 @@ static const struct {
 
 int main(int argc, char **argv)
 {
-	int failed = 0, first = 1, ret;
+	int failed, first = 1, ret;
 
 	if (argc > 2 && !strcmp(argv[1], "-d")) {
 		card = argv[2];
@@ -1057,21 +1051,7 @@ int main(int argc, char **argv)
 		printf("SUBTEST setup fail %s: %s\n", card, strerror(-ret));
 		return 1;
 	}
-	for (unsigned int i = 0; i < ARRAY_SIZE(tests); i++) {
-		bool want = first >= argc;
-
-		for (int a = first; a < argc; a++)
-			want |= !strcmp(argv[a], tests[i].name);
-		if (!want)
-			continue;
-		why[0] = 0;
-		ret = tests[i].fn();
-		printf("SUBTEST %s %s%s%s\n", tests[i].name,
-		       ret == 0 ? "pass" : ret == 77 ? "skip" : "fail",
-		       why[0] ? " " : "", why);
-		fflush(stdout);
-		failed |= ret != 0 && ret != 77;
-	}
+	failed = run_subtests(tests, ARRAY_SIZE(tests), argc, argv, first);
 	close(fd);
 	return failed;
 }

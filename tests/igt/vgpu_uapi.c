@@ -22,18 +22,12 @@
 
 #include <xf86drm.h>
 
+#include "subtest.h"
 #include "virtgpu_drm.h"
-
-#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
 static int fd = -1;
 static const char *node = "/dev/dri/renderD128";
 static bool virgl;
-static char why[256];
-
-#define FAIL(...) do { snprintf(why, sizeof(why), __VA_ARGS__); return 1; } while (0)
-#define SKIP(...) do { snprintf(why, sizeof(why), __VA_ARGS__); return 77; } while (0)
-#define CHECK(c, ...) do { if (!(c)) FAIL(__VA_ARGS__); } while (0)
 
 static int getparam(uint64_t param, int *value)
 {
@@ -284,10 +278,7 @@ static int t_execbuf_bad(void)
 	return 0;
 }
 
-static const struct {
-	const char *name;
-	int (*fn)(void);
-} tests[] = {
+static const struct subtest tests[] = {
 	{ "getparam_all", t_getparam_all },
 	{ "getparam_bad", t_getparam_bad },
 	{ "get_caps", t_get_caps },
@@ -300,7 +291,7 @@ static const struct {
 
 int main(int argc, char **argv)
 {
-	int failed = 0, first = 1, ret;
+	int failed, first = 1;
 	const char *ev = getenv("EXPECT_VIRGL");
 
 	if (argc > 2 && !strcmp(argv[1], "-d")) {
@@ -313,21 +304,7 @@ int main(int argc, char **argv)
 		printf("SUBTEST setup fail %s: %s\n", node, strerror(errno));
 		return 1;
 	}
-	for (unsigned int i = 0; i < ARRAY_SIZE(tests); i++) {
-		bool want = first >= argc;
-
-		for (int a = first; a < argc; a++)
-			want |= !strcmp(argv[a], tests[i].name);
-		if (!want)
-			continue;
-		why[0] = 0;
-		ret = tests[i].fn();
-		printf("SUBTEST %s %s%s%s\n", tests[i].name,
-		       ret == 0 ? "pass" : ret == 77 ? "skip" : "fail",
-		       why[0] ? " " : "", why);
-		fflush(stdout);
-		failed |= ret != 0 && ret != 77;
-	}
+	failed = run_subtests(tests, ARRAY_SIZE(tests), argc, argv, first);
 	close(fd);
 	return failed;
 }

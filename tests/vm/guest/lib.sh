@@ -67,3 +67,19 @@ debugfs_value() {
 report_case() {
 	echo "RESULT $1 $2${3:+ $3}" >/dev/ttyS1
 }
+
+# run_subtests PREFIX PROGRAM [ARGS...]: run a tests/igt program, report
+# each "SUBTEST <name> <result> [why]" line as PREFIX/<name>, and fail
+# with the first failure's reason when any subtest failed.
+run_subtests() {
+	prefix=$1
+	shift
+	out=$("$@" 2>&1)
+	rc=$?
+	echo "$out"
+	echo "$out" | while read -r tag name res why; do
+		[ "$tag" = SUBTEST ] || continue
+		report_case "$prefix/$name" "$res" "$why"
+	done
+	[ $rc = 0 ] || fail "$(echo "$out" | grep -m1 '^SUBTEST .* fail' | cut -d' ' -f2-)"
+}

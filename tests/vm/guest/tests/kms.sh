@@ -5,12 +5,5 @@
 load_driver || fail "driver did not load"
 # One profile checks every format's colour on the host's screen.
 [ "$PROFILE" = 2d ] && export VGPU_CHECKPIXEL=1
-out=$(vgpu_kms 2>&1)
-rc=$?
-echo "$out"
-echo "$out" | while read -r tag name res why; do
-	[ "$tag" = SUBTEST ] || continue
-	report_case "kms/$name" "$res" "$why"
-done
-[ $rc = 0 ] || fail "$(echo "$out" | grep -m1 '^SUBTEST .* fail' | cut -d' ' -f2-)"
+run_subtests kms vgpu_kms
 exit 0
