@@ -271,6 +271,15 @@ static int t_execbuf_bad(void)
 	CHECK(ret == -EINVAL, "ring_idx without the flag: %s, want EINVAL",
 	      strerror(-ret));
 	e.ring_idx = 0;
+	/* Buffer lists and syncobjs are refused until 3D resources exist. */
+	e.num_bo_handles = 1;
+	ret = execbuf(&e);
+	CHECK(ret == -EINVAL, "a buffer list: %s, want EINVAL", strerror(-ret));
+	e.num_bo_handles = 0;
+	e.num_out_syncobjs = 1;
+	ret = execbuf(&e);
+	CHECK(ret == -EINVAL, "an out syncobj: %s, want EINVAL", strerror(-ret));
+	e.num_out_syncobjs = 0;
 	if (!virgl) {
 		ret = execbuf(&e);
 		CHECK(ret < 0, "a submission without 3D succeeded");

@@ -626,6 +626,9 @@ static void ctx_init_refusals(struct kunit *test)
 		{ .has_capset = true, .capset_id = VIRTGPU_DRM_CAPSET_DRM },
 		{ .has_capset = true, .capset_id = 0 },
 		{ .num_rings = 65 },
+		{ .num_rings = (1ULL << 32) + 1 },
+		{ .has_capset = true, .capset_id = 64 },
+		{ .has_capset = true, .capset_id = (1ULL << 32) + VIRTGPU_DRM_CAPSET_VENUS },
 		{ .num_rings = 2, .poll_rings_mask = 0x4 },
 		{ .poll_rings_mask = 0x2 },
 	};

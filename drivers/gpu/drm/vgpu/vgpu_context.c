@@ -288,11 +288,11 @@ EXPORT_SYMBOL_FOR_VGPU_TESTS(vgpu_ctx_get);
  * vgpu_ctx_init - DRM_IOCTL_VIRTGPU_CONTEXT_INIT
  * @vg: device
  * @vfile: file state
- * @p: the parameters, validated for range by the caller's copy
+ * @p: the parameters as userspace gave them
  *
  * Return: 0; -EINVAL without VIRTIO_GPU_F_CONTEXT_INIT, for a capset the
- * host does not offer or more than 64 rings, or a poll mask beyond the
- * rings; -EEXIST when the file already has its context; or the
+ * host does not offer (or no capset id at all) or more than 64 rings, or a
+ * poll mask beyond the rings; -EEXIST when the file already has its context; or the
  * creation's error.
  */
 int vgpu_ctx_init(struct vgpu_device *vg, struct vgpu_file *vfile,
@@ -304,19 +304,20 @@ int vgpu_ctx_init(struct vgpu_device *vg, struct vgpu_file *vfile,
 		drm_dbg_driver(vg->drm, "context init: not offered by the host\n");
 		return -EINVAL;
 	}
-	if (p->has_capset && !(vgpu_capset_mask(vg) & BIT_ULL(p->capset_id))) {
-		drm_dbg_driver(vg->drm, "context init: capset %u not offered\n",
+	if (p->has_capset && (p->capset_id > VGPU_CAPSET_ID_MAX ||
+			      !(vgpu_capset_mask(vg) & BIT_ULL(p->capset_id)))) {
+		drm_dbg_driver(vg->drm, "context init: capset %llu not offered\n",
 			       p->capset_id);
 		return -EINVAL;
 	}
 	if (p->num_rings > VGPU_MAX_RINGS) {
-		drm_dbg_driver(vg->drm, "context init: %u rings, at most %u\n",
+		drm_dbg_driver(vg->drm, "context init: %llu rings, at most %u\n",
 			       p->num_rings, VGPU_MAX_RINGS);
 		return -EINVAL;
 	}
 	if ((p->num_rings ?: 1) < 64 &&
 	    (p->poll_rings_mask >> (p->num_rings ?: 1))) {
-		drm_dbg_driver(vg->drm, "context init: poll mask 0x%llx beyond %u rings\n",
+		drm_dbg_driver(vg->drm, "context init: poll mask 0x%llx beyond %llu rings\n",
 			       p->poll_rings_mask, p->num_rings ?: 1);
 		return -EINVAL;
 	}

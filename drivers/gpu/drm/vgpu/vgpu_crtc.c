@@ -122,11 +122,11 @@ static void vgpu_crtc_atomic_enable(struct drm_crtc *crtc,
 static void vgpu_crtc_atomic_disable(struct drm_crtc *crtc,
 				     struct drm_atomic_state *state)
 {
-	struct vgpu_output *out = crtc_to_output(crtc);
-
-	vgpu_scanout_disable(out);
+	/*
+	 * The planes of a CRTC that goes off are in the same commit (a
+	 * modeset adds them) and take the scanout and the cursor down.
+	 */
 	drm_crtc_vblank_off(crtc);
-	vgpu_cursor_cancel(out);
 	/* An event of a commit that turns the CRTC off goes out now. */
 	spin_lock_irq(&crtc->dev->event_lock);
 	if (crtc->state->event && !crtc->state->active) {

@@ -53,8 +53,6 @@ struct drm_framebuffer *vgpu_fb_create(struct drm_device *drm,
 
 /* vgpu_plane.c, vgpu_crtc.c, vgpu_connector.c, vgpu_kms.c */
 int vgpu_planes_init(struct vgpu_output *out);
-void vgpu_scanout_disable(struct vgpu_output *out);
-void vgpu_cursor_cancel(struct vgpu_output *out);
 int vgpu_crtc_init(struct vgpu_output *out);
 int vgpu_connector_init(struct vgpu_output *out);
 int vgpu_kms_init(struct vgpu_device *vg);

@@ -30,8 +30,8 @@ struct drm_gem_object *vgpu_gem_create_object(struct drm_device *drm,
 
 	if (!bo)
 		return ERR_PTR(-ENOMEM);
+	/* Mapped cached (map_wc stays false): the host reads coherently. */
 	mutex_init(&bo->lock);
-	bo->base.map_wc = false;
 	return &bo->base.base;
 }
 

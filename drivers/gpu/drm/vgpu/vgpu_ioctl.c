@@ -19,8 +19,6 @@
 
 #include "vgpu_drv.h"
 
-/* GET_CAPS copies at most this much; capsets are smaller (VGPU_CAPSET_MAX_SIZE). */
-#define VGPU_GET_CAPS_MAX	VGPU_CAPSET_MAX_SIZE
 /* CONTEXT_INIT takes each parameter at most once. */
 #define VGPU_CTX_PARAMS_MAX	4
 
@@ -45,7 +43,7 @@ static int vgpu_ioctl_get_caps(struct drm_device *drm, void *data,
 {
 	struct vgpu_device *vg = to_vgpu(drm);
 	struct drm_virtgpu_get_caps *args = data;
-	u32 size = min_t(u32, args->size, VGPU_GET_CAPS_MAX);
+	u32 size = min_t(u32, args->size, VGPU_CAPSET_MAX_SIZE);
 	void *tmp;
 	int ret;
 
@@ -98,18 +96,10 @@ static int vgpu_ctx_param_copy(struct drm_device *drm,
 		}
 		switch (in[i].param) {
 		case VIRTGPU_CONTEXT_PARAM_CAPSET_ID:
-			if (v > VGPU_CAPSET_ID_MAX) {
-				drm_dbg_driver(drm, "context init: capset %llu\n", v);
-				return -EINVAL;
-			}
 			p->has_capset = true;
 			p->capset_id = v;
 			break;
 		case VIRTGPU_CONTEXT_PARAM_NUM_RINGS:
-			if (v > VGPU_MAX_RINGS) {
-				drm_dbg_driver(drm, "context init: %llu rings\n", v);
-				return -EINVAL;
-			}
 			p->num_rings = v;
 			break;
 		case VIRTGPU_CONTEXT_PARAM_POLL_RINGS_MASK:

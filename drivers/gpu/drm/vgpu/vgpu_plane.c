@@ -5,8 +5,9 @@
  * Primary: a new framebuffer, source rectangle or mode is a full update
  * (TRANSFER_TO_HOST_2D, SET_SCANOUT, RESOURCE_FLUSH); otherwise only the
  * damage is transferred and flushed: one clip as it is, more merged into
- * one rectangle (damage_clips_max sets how many go one by one). Nothing here waits for the
- * host: the commit tail notifies the device once for the whole commit.
+ * one rectangle (damage_clips_max sets how many go one by one). Nothing
+ * here waits for the host: the commit tail notifies the device once for
+ * the whole commit.
  *
  * Cursor: the host takes a 64x64 ARGB8888 resource. A new image is
  * uploaded with a transfer on the control queue, and the UPDATE_CURSOR that
@@ -71,11 +72,8 @@ static void vgpu_set_scanout(struct vgpu_output *out, u32 res_id,
 	vgpu_cmd_async(out->vg, &out->vg->ctrlq, buf);
 }
 
-/**
- * vgpu_scanout_disable - queue SET_SCANOUT with no resource
- * @out: output
- */
-void vgpu_scanout_disable(struct vgpu_output *out)
+/* Queue SET_SCANOUT with no resource. */
+static void vgpu_scanout_disable(struct vgpu_output *out)
 {
 	static const struct vgpu_rect none;
 
@@ -297,11 +295,8 @@ static void vgpu_cursor_put_pending(struct drm_framebuffer *fb,
 		drm_framebuffer_put(fb);
 }
 
-/**
- * vgpu_cursor_cancel - forget a pending cursor update
- * @out: output whose CRTC goes off
- */
-void vgpu_cursor_cancel(struct vgpu_output *out)
+/* Forget a pending cursor update (teardown). */
+static void vgpu_cursor_cancel(struct vgpu_output *out)
 {
 	struct drm_framebuffer *fb;
 	struct vgpu_buf *upload;

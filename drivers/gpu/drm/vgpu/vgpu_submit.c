@@ -38,7 +38,7 @@ int vgpu_submit(struct vgpu_device *vg, struct vgpu_file *vfile,
 		const void *cmds, u32 size, bool use_ring, u32 ring_idx,
 		struct dma_fence *in_fence, struct dma_fence **out_fence)
 {
-	struct vgpu_fence *f = NULL;
+	struct vgpu_fence *f;
 	struct vgpu_buf *buf;
 	u32 ctx_id;
 	long left;

@@ -195,8 +195,8 @@ struct vgpu_output {
  */
 struct vgpu_ctx_params {
 	bool has_capset;
-	u32 capset_id;
-	u32 num_rings;
+	u64 capset_id;
+	u64 num_rings;
 	u64 poll_rings_mask;
 	char debug_name[64];
 };
