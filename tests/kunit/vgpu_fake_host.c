@@ -313,6 +313,54 @@ static u32 fake_create_2d(struct vgpu_fake_host *host,
 	return VIRTIO_GPU_RESP_OK_NODATA;
 }
 
+static u32 fake_create_3d(struct vgpu_fake_host *host,
+			  const struct virtio_gpu_resource_create_3d *c)
+{
+	u32 id = le32_to_cpu(c->resource_id);
+	struct vgpu_fake_res *r;
+
+	if (!fake_has(host, VIRTIO_GPU_F_VIRGL))
+		fake_protocol_error(host, "3D resource without virgl",
+				    VIRTIO_GPU_CMD_RESOURCE_CREATE_3D);
+	if (!id || vgpu_fake_host_res(host, id))
+		return VIRTIO_GPU_RESP_ERR_INVALID_RESOURCE_ID;
+	if (!c->width || !c->height || !c->depth || !c->array_size)
+		return VIRTIO_GPU_RESP_ERR_INVALID_PARAMETER;
+	r = fake_res_new(host, id);
+	if (!r)
+		return VIRTIO_GPU_RESP_ERR_OUT_OF_MEMORY;
+	r->is_3d = true;
+	r->target = le32_to_cpu(c->target);
+	r->bind = le32_to_cpu(c->bind);
+	r->format = le32_to_cpu(c->format);
+	r->width = le32_to_cpu(c->width);
+	r->height = le32_to_cpu(c->height);
+	return VIRTIO_GPU_RESP_OK_NODATA;
+}
+
+/* A 3D transfer: the context must know the resource, which has backing. */
+static u32 fake_transfer_3d(struct vgpu_fake_host *host,
+			    const struct virtio_gpu_transfer_host_3d *t,
+			    bool to_host)
+{
+	struct vgpu_fake_ctx *x = vgpu_fake_host_ctx(host, le32_to_cpu(t->hdr.ctx_id));
+	struct vgpu_fake_res *r = vgpu_fake_host_res(host, le32_to_cpu(t->resource_id));
+
+	if (!x)
+		return VIRTIO_GPU_RESP_ERR_INVALID_CONTEXT_ID;
+	if (!r || !r->is_3d)
+		return VIRTIO_GPU_RESP_ERR_INVALID_RESOURCE_ID;
+	if (!(r->ctx_mask & BIT(x - host->ctx)) || !r->nr_entries ||
+	    le32_to_cpu(t->box.x) + le32_to_cpu(t->box.w) > r->width)
+		return VIRTIO_GPU_RESP_ERR_INVALID_PARAMETER;
+	r->last_box = t->box;
+	if (to_host)
+		r->transfers++;
+	else
+		r->reads++;
+	return VIRTIO_GPU_RESP_OK_NODATA;
+}
+
 static u32 fake_unref(struct vgpu_fake_host *host, u32 id)
 {
 	struct vgpu_fake_res *r = vgpu_fake_host_res(host, id);
@@ -606,6 +654,18 @@ static u32 fake_execute(struct vgpu_fake_host *host, unsigned int qi,
 		if (fake_check_fixed(host, req, len,
 				     sizeof(struct virtio_gpu_resource_create_2d), false))
 			rtype = fake_create_2d(host, (const void *)req);
+		break;
+	case VIRTIO_GPU_CMD_RESOURCE_CREATE_3D:
+		if (fake_check_fixed(host, req, len,
+				     sizeof(struct virtio_gpu_resource_create_3d), true))
+			rtype = fake_create_3d(host, (const void *)req);
+		break;
+	case VIRTIO_GPU_CMD_TRANSFER_TO_HOST_3D:
+	case VIRTIO_GPU_CMD_TRANSFER_FROM_HOST_3D:
+		if (fake_check_fixed(host, req, len,
+				     sizeof(struct virtio_gpu_transfer_host_3d), false))
+			rtype = fake_transfer_3d(host, (const void *)req,
+						 type == VIRTIO_GPU_CMD_TRANSFER_TO_HOST_3D);
 		break;
 	case VIRTIO_GPU_CMD_RESOURCE_UNREF:
 		if (fake_check_fixed(host, req, len,

@@ -106,12 +106,21 @@ struct vgpu_fake_cmd {
  * @mapped: mapped in the host-visible region
  * @map_offset: where
  * @uuid: a UUID was assigned
- * @transfers: TRANSFER_TO_HOST_2D received
+ * @transfers: TRANSFER_TO_HOST_2D and TRANSFER_TO_HOST_3D received
  * @flushes: RESOURCE_FLUSH received
+ * @is_3d: created with RESOURCE_CREATE_3D
+ * @target: 3D target
+ * @bind: 3D bind flags
+ * @reads: TRANSFER_FROM_HOST_3D received
+ * @last_box: box of the latest 3D transfer
  */
 struct vgpu_fake_res {
 	u32 id;
 	bool blob;
+	bool is_3d;
+	u32 target, bind;
+	unsigned int reads;
+	struct virtio_gpu_box last_box;
 	u32 format, width, height;
 	u32 blob_mem, blob_flags;
 	u64 blob_id, size;

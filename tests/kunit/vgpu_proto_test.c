@@ -291,6 +291,55 @@ static void proto_contexts(struct kunit *test)
 	expect_bytes(test, req, w, 32);
 }
 
+static void proto_3d(struct kunit *test)
+{
+	const struct vgpu_res3d_desc d = {
+		.res_id = 7, .target = 2, .format = 1, .bind = 0x40002,
+		.width = 640, .height = 480, .depth = 1, .array_size = 3,
+		.last_level = 4, .nr_samples = 2, .flags = 1,
+	};
+	const struct vgpu_transfer_desc t = {
+		.ctx_id = 5, .res_id = 7, .x = 1, .y = 2, .z = 3, .w = 4, .h = 5,
+		.d = 6, .offset = 0x1000000080ull, .level = 2, .stride = 256,
+		.layer_stride = 0x10000,
+	};
+	void *req = poisoned(test, 72);
+	unsigned int i;
+	u8 *w;
+
+	w = want_cmd(test, 72, 0x0204, 0, 0, 0, 0);
+	put32(w, 24, 7);
+	put32(w, 28, 2);
+	put32(w, 32, 1);
+	put32(w, 36, 0x40002);
+	put32(w, 40, 640);
+	put32(w, 44, 480);
+	put32(w, 48, 1);
+	put32(w, 52, 3);
+	put32(w, 56, 4);
+	put32(w, 60, 2);
+	put32(w, 64, 1);
+	vgpu_proto_resource_create_3d(req, &d);
+	expect_bytes(test, req, w, 72);
+
+	for (i = 0; i < 2; i++) {
+		w = want_cmd(test, 72, i ? 0x0206 : 0x0205, 0, 0, 5, 0);
+		put32(w, 24, 1);
+		put32(w, 28, 2);
+		put32(w, 32, 3);
+		put32(w, 36, 4);
+		put32(w, 40, 5);
+		put32(w, 44, 6);
+		put64(w, 48, 0x1000000080ull);
+		put32(w, 56, 7);
+		put32(w, 60, 2);
+		put32(w, 64, 256);
+		put32(w, 68, 0x10000);
+		vgpu_proto_transfer_3d(req, !i, &t);
+		expect_bytes(test, req, w, 72);
+	}
+}
+
 static void proto_blobs(struct kunit *test)
 {
 	const struct vgpu_blob_desc d = {
@@ -553,6 +602,7 @@ static struct kunit_case vgpu_proto_cases[] = {
 	KUNIT_CASE(proto_scanout_flush_transfer),
 	KUNIT_CASE(proto_cursor),
 	KUNIT_CASE(proto_contexts),
+	KUNIT_CASE(proto_3d),
 	KUNIT_CASE(proto_blobs),
 	KUNIT_CASE_PARAM(proto_resp_errno, errno_cases_gen_params),
 	KUNIT_CASE(proto_resp_check),

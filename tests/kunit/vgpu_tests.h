@@ -12,5 +12,6 @@ extern struct kunit_suite vgpu_probe_suite;
 extern struct kunit_suite vgpu_fake_host_suite;
 extern struct kunit_suite vgpu_context_suite;
 extern struct kunit_suite vgpu_fence_suite;
+extern struct kunit_suite vgpu_resource_suite;
 
 #endif /* VGPU_TESTS_H */

@@ -216,7 +216,10 @@ EXPORT_SYMBOL_FOR_VGPU_TESTS(vgpu_capset_read);
  */
 void vgpu_file_init(struct vgpu_file *vfile)
 {
+	static atomic64_t client_ids = ATOMIC64_INIT(0);
+
 	mutex_init(&vfile->lock);
+	vfile->client_id = atomic64_inc_return(&client_ids);
 	vfile->num_rings = 1;
 	vfile->fence_context = dma_fence_context_alloc(VGPU_MAX_RINGS);
 }
@@ -383,3 +386,31 @@ void vgpu_ctx_fini(struct vgpu_device *vg, struct vgpu_file *vfile)
 	vfile->ctx_id = 0;
 }
 EXPORT_SYMBOL_FOR_VGPU_TESTS(vgpu_ctx_fini);
+
+/**
+ * vgpu_ctx_resource - attach a resource to a context, or detach it
+ * @vg: device
+ * @ctx_id: context
+ * @res_id: resource
+ * @attach: attach (else detach)
+ *
+ * Queued and kicked, not waited for: commands queued later on the control
+ * queue see the result. An error answer is counted in
+ * &vgpu_device.host_errors.
+ */
+void vgpu_ctx_resource(struct vgpu_device *vg, u32 ctx_id, u32 res_id,
+		       bool attach)
+{
+	struct vgpu_buf *buf;
+
+	buf = vgpu_cmd_alloc(sizeof(struct virtio_gpu_ctx_resource));
+	if (!buf) {
+		drm_dbg_driver(vg->drm, "context %u: no memory to %s resource %u\n",
+			       ctx_id, attach ? "attach" : "detach", res_id);
+		return;
+	}
+	vgpu_proto_ctx_resource(buf->req, attach, ctx_id, res_id);
+	if (!vgpu_cmd_async(vg, &vg->ctrlq, buf))
+		vgpu_vq_kick(&vg->ctrlq);
+}
+EXPORT_SYMBOL_FOR_VGPU_TESTS(vgpu_ctx_resource);

@@ -41,11 +41,16 @@ module_param_named(cmd_timeout_ms, vgpu_cmd_timeout_ms, uint, 0644);
 MODULE_PARM_DESC(cmd_timeout_ms,
 		 "Longest wait for the device to answer or free ring space, in ms; read at probe (default 10000)");
 
-DEFINE_DRM_GEM_FOPS(vgpu_fops);
+static const struct file_operations vgpu_fops = {
+	.owner = THIS_MODULE,
+	DRM_GEM_FOPS,
+	.show_fdinfo = vgpu_show_fdinfo,
+};
 
 static const struct drm_driver vgpu_drm_driver = {
 	.driver_features = DRIVER_GEM | DRIVER_MODESET | DRIVER_ATOMIC |
-			   DRIVER_RENDER,
+			   DRIVER_RENDER | DRIVER_SYNCOBJ |
+			   DRIVER_SYNCOBJ_TIMELINE,
 	.fops = &vgpu_fops,
 	.open = vgpu_open,
 	.postclose = vgpu_postclose,

@@ -5,6 +5,8 @@
 #ifndef VGPU_DRV_H
 #define VGPU_DRV_H
 
+#include <linux/dma-resv.h>
+
 #include <drm/virtgpu_drm.h>
 
 #include "vgpu_types.h"
@@ -21,6 +23,8 @@ struct drm_file;
 struct drm_minor;
 struct drm_mode_create_dumb;
 struct drm_mode_fb_cmd2;
+struct seq_file;
+struct file;
 
 /* vgpu_drv.c */
 extern unsigned int vgpu_cmd_timeout_ms;
@@ -36,6 +40,9 @@ int vgpu_cmd_exec(struct vgpu_device *vg, struct vgpu_vq *q,
 struct vgpu_hres *vgpu_hres_get_2d(struct vgpu_device *vg, struct vgpu_bo *bo,
 				   u32 format, u32 width, u32 height);
 void vgpu_hres_put(struct vgpu_hres *hres);
+int vgpu_bo_res_create(struct vgpu_device *vg, struct vgpu_bo *bo,
+		       const struct vgpu_res3d_desc *d, bool is_3d);
+void vgpu_bo_res_release(struct vgpu_bo *bo);
 struct vgpu_buf *vgpu_cmd_alloc(u32 req_len);
 int vgpu_cmd_async(struct vgpu_device *vg, struct vgpu_vq *q,
 		   struct vgpu_buf *buf);
@@ -45,6 +52,13 @@ struct drm_gem_object *vgpu_gem_create_object(struct drm_device *drm,
 					      size_t size);
 int vgpu_gem_dumb_create(struct drm_file *file, struct drm_device *drm,
 			 struct drm_mode_create_dumb *args);
+void vgpu_gem_free_now(struct vgpu_bo *bo);
+int vgpu_gem_create_resource(struct vgpu_device *vg, struct drm_file *file,
+			     size_t size, const struct vgpu_res3d_desc *d,
+			     bool is_3d, u32 *handle, u32 *res_id);
+int vgpu_gem_wait(struct vgpu_device *vg, struct drm_gem_object *obj,
+		  bool nowait);
+void vgpu_show_fdinfo(struct seq_file *m, struct file *f);
 
 /* vgpu_fb.c */
 struct drm_framebuffer *vgpu_fb_create(struct drm_device *drm,
@@ -70,6 +84,8 @@ int vgpu_ctx_get(struct vgpu_device *vg, struct vgpu_file *vfile, u32 *ctx_id);
 int vgpu_ctx_init(struct vgpu_device *vg, struct vgpu_file *vfile,
 		  const struct vgpu_ctx_params *p);
 void vgpu_ctx_fini(struct vgpu_device *vg, struct vgpu_file *vfile);
+void vgpu_ctx_resource(struct vgpu_device *vg, u32 ctx_id, u32 res_id,
+		       bool attach);
 
 /* vgpu_fence.c */
 void vgpu_fence_init_device(struct vgpu_device *vg);
@@ -79,10 +95,50 @@ void vgpu_fence_emit(struct vgpu_fence *f, struct vgpu_buf *buf,
 		     bool use_ring, u8 ring_idx);
 void vgpu_fence_answered(struct vgpu_buf *buf);
 unsigned int vgpu_fence_pending(struct vgpu_device *vg);
+struct vgpu_fence_event;
+struct vgpu_fence_event *vgpu_fence_event_create(struct drm_device *drm,
+						 struct drm_file *file);
+void vgpu_fence_event_cancel(struct vgpu_fence_event *ev);
+void vgpu_fence_event_arm(struct vgpu_fence_event *ev, struct dma_fence *fence);
 
 /* vgpu_submit.c */
 /* Largest EXECBUFFER command stream, in bytes. */
 #define VGPU_EXECBUF_MAX	(16 * 1024 * 1024)
+/* Most buffers one EXECBUFFER lists, and most syncobjs each way. */
+#define VGPU_EXECBUF_BOS_MAX	4096
+#define VGPU_EXECBUF_SYNCOBJS_MAX	256
+
+/**
+ * struct vgpu_job - one fenced command on a ring
+ * @buf: the command, filled; consumed by vgpu_job_run()
+ * @objs: buffers the fence goes on
+ * @num_objs: entries in @objs
+ * @usage: how the command uses them
+ * @use_ring: @ring_idx was given (the header names the ring)
+ * @ring_idx: ring of the file's context
+ * @in_fences: fences to wait for first
+ * @num_in: entries in @in_fences
+ * @event: FENCE_SIGNALED event to arm on the fence, or NULL
+ * @out: the job's fence (one reference) after success
+ */
+struct vgpu_job {
+	struct vgpu_buf *buf;
+	struct drm_gem_object **objs;
+	unsigned int num_objs;
+	enum dma_resv_usage usage;
+	bool use_ring;
+	u32 ring_idx;
+	struct dma_fence **in_fences;
+	unsigned int num_in;
+	struct vgpu_fence_event *event;
+	struct dma_fence *out;
+};
+
+int vgpu_job_run(struct vgpu_device *vg, struct vgpu_file *vfile,
+		 struct vgpu_job *job);
+struct vgpu_buf *vgpu_submit_alloc(u32 ctx_id, u32 size, void **data);
+int vgpu_transfer(struct vgpu_device *vg, struct vgpu_file *vfile,
+		  struct vgpu_bo *bo, bool to_host, struct vgpu_transfer_desc *t);
 int vgpu_submit(struct vgpu_device *vg, struct vgpu_file *vfile,
 		const void *cmds, u32 size, bool use_ring, u32 ring_idx,
 		struct dma_fence *in_fence, struct dma_fence **out_fence);

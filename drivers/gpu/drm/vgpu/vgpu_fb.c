@@ -2,8 +2,9 @@
 /*
  * vgpu display feature: framebuffers.
  *
- * Every framebuffer is shown from a 2D host resource in its own format,
- * created on the pages of its buffer when the framebuffer is created, so
+ * A buffer with a 3D resource (RESOURCE_CREATE with virgl) is shown from
+ * it directly. Any other framebuffer is shown from a 2D host resource in
+ * its own format, created on the pages of its buffer, so
  * one buffer can be scanned out as XRGB8888 on one plane and ARGB8888 on
  * another. Framebuffers of one buffer with the same format and size share
  * the resource. It is released (asynchronously) with the last of them;
@@ -65,6 +66,30 @@ static int vgpu_fb_geometry(struct drm_device *drm,
 	return 0;
 }
 
+/*
+ * A buffer with a 3D resource is shown from that resource as the host
+ * rendered it: no transfers, and no offset (the host's layout of the
+ * resource is its own).
+ */
+static struct vgpu_hres *vgpu_fb_hres_3d(struct drm_device *drm,
+					 struct vgpu_fb *vfb,
+					 struct vgpu_hres *res)
+{
+	struct drm_framebuffer *fb = &vfb->base;
+
+	if (fb->offsets[0] || fb->width > res->width ||
+	    fb->height > res->height) {
+		drm_dbg_kms(drm, "fb: %ux%u at offset %u does not fit 3D resource %u (%ux%u)\n",
+			    fb->width, fb->height, fb->offsets[0], res->id,
+			    res->width, res->height);
+		return ERR_PTR(-EINVAL);
+	}
+	vfb->x0 = 0;
+	vfb->y0 = 0;
+	kref_get(&res->ref);
+	return res;
+}
+
 /**
  * vgpu_fb_create - &drm_mode_config_funcs.fb_create
  * @drm: DRM device
@@ -84,6 +109,7 @@ struct drm_framebuffer *vgpu_fb_create(struct drm_device *drm,
 	u32 res_w, res_h;
 	struct vgpu_hres *hres;
 	struct vgpu_fb *vfb;
+	struct vgpu_bo *bo;
 	int ret;
 
 	if (!format) {
@@ -115,8 +141,11 @@ struct drm_framebuffer *vgpu_fb_create(struct drm_device *drm,
 		ret = -EINVAL;
 		goto err_fb;
 	}
-	hres = vgpu_hres_get_2d(vg, to_vgpu_bo(vfb->base.obj[0]), format,
-				res_w, res_h);
+	bo = to_vgpu_bo(vfb->base.obj[0]);
+	if (bo->res && bo->res->is_3d)
+		hres = vgpu_fb_hres_3d(drm, vfb, bo->res);
+	else
+		hres = vgpu_hres_get_2d(vg, bo, format, res_w, res_h);
 	if (IS_ERR(hres)) {
 		ret = PTR_ERR(hres);
 		goto err_fb;

@@ -18,7 +18,9 @@
 #include <linux/dma-fence.h>
 #include <linux/slab.h>
 
+#include <drm/drm_file.h>
 #include <drm/drm_print.h>
+#include <drm/virtgpu_drm.h>
 
 #include "vgpu_compat.h"
 #include "vgpu_drv.h"
@@ -165,3 +167,78 @@ unsigned int vgpu_fence_pending(struct vgpu_device *vg)
 	return n;
 }
 EXPORT_SYMBOL_FOR_VGPU_TESTS(vgpu_fence_pending);
+
+/**
+ * struct vgpu_fence_event - a FENCE_SIGNALED event waiting for its fence
+ * @base: the pending DRM event
+ * @event: what userspace reads
+ * @cb: callback on the fence
+ * @drm: device the event is sent on
+ */
+struct vgpu_fence_event {
+	struct drm_pending_event base;
+	struct drm_event event;
+	struct dma_fence_cb cb;
+	struct drm_device *drm;
+};
+
+/**
+ * vgpu_fence_event_create - reserve a FENCE_SIGNALED event for a file
+ * @drm: DRM device
+ * @file: file that reads the event
+ *
+ * Return: the event, or an ERR_PTR: -ENOMEM when memory or the file's
+ * event space is exhausted.
+ */
+struct vgpu_fence_event *vgpu_fence_event_create(struct drm_device *drm,
+						 struct drm_file *file)
+{
+	struct vgpu_fence_event *ev = kzalloc(sizeof(*ev), GFP_KERNEL);
+	int ret;
+
+	if (!ev)
+		return ERR_PTR(-ENOMEM);
+	ev->event.type = VIRTGPU_EVENT_FENCE_SIGNALED;
+	ev->event.length = sizeof(ev->event);
+	ev->drm = drm;
+	ret = drm_event_reserve_init(drm, file, &ev->base, &ev->event);
+	if (ret) {
+		drm_dbg_driver(drm, "fence event: no event space (%d)\n", ret);
+		kfree(ev);
+		return ERR_PTR(ret);
+	}
+	return ev;
+}
+EXPORT_SYMBOL_FOR_VGPU_TESTS(vgpu_fence_event_create);
+
+/**
+ * vgpu_fence_event_cancel - give back an event that was never armed
+ * @ev: event
+ */
+void vgpu_fence_event_cancel(struct vgpu_fence_event *ev)
+{
+	drm_event_cancel_free(ev->drm, &ev->base);
+}
+EXPORT_SYMBOL_FOR_VGPU_TESTS(vgpu_fence_event_cancel);
+
+static void vgpu_fence_event_cb(struct dma_fence *f, struct dma_fence_cb *cb)
+{
+	struct vgpu_fence_event *ev = container_of(cb, struct vgpu_fence_event, cb);
+	struct vgpu_device *vg = to_vgpu(ev->drm);
+
+	atomic64_inc(&vg->fence_events);
+	/* Frees the event, also when its file has closed meanwhile. */
+	drm_send_event(ev->drm, &ev->base);
+}
+
+/**
+ * vgpu_fence_event_arm - send the event when the fence signals
+ * @ev: event from vgpu_fence_event_create(), consumed
+ * @fence: the fence
+ */
+void vgpu_fence_event_arm(struct vgpu_fence_event *ev, struct dma_fence *fence)
+{
+	if (dma_fence_add_callback(fence, &ev->cb, vgpu_fence_event_cb))
+		vgpu_fence_event_cb(fence, &ev->cb);
+}
+EXPORT_SYMBOL_FOR_VGPU_TESTS(vgpu_fence_event_arm);

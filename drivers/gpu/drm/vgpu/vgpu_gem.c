@@ -1,20 +1,93 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * vgpu resources feature: GEM objects and dumb buffers.
+ * vgpu resources feature: GEM objects, dumb buffers and resource buffers.
  *
  * Objects are the kernel's shmem GEM objects, mapped cached (the host
  * reads guest memory coherently). A dumb buffer has no host resource of
- * its own; a framebuffer on it gets one (vgpu_fb.c). PRIME export and
- * import come from the GEM helpers: a buffer exported by this device and
- * imported again is the same object.
+ * its own; a framebuffer on it gets one (vgpu_fb.c). A buffer made with
+ * RESOURCE_CREATE has one for its whole life: it is attached to the
+ * context of every file that has a handle to it (so imported buffers are
+ * usable in the importer's command streams), detached when the handle
+ * goes, and the buffer's pages are freed only once the host has answered
+ * the resource's unref. PRIME export and import come from the GEM
+ * helpers: a buffer exported by this device and imported again is the
+ * same object.
  */
+#include <linux/dma-resv.h>
+#include <linux/idr.h>
+#include <linux/pci.h>
+#include <linux/seq_file.h>
 #include <linux/slab.h>
 
+#include <drm/drm_drv.h>
 #include <drm/drm_file.h>
 #include <drm/drm_gem_shmem_helper.h>
 #include <drm/drm_print.h>
 
+#include "vgpu_compat.h"
 #include "vgpu_drv.h"
+
+/**
+ * vgpu_gem_free_now - free a buffer's memory
+ * @bo: buffer nobody references, whose resource the host has let go of
+ */
+void vgpu_gem_free_now(struct vgpu_bo *bo)
+{
+	mutex_destroy(&bo->lock);
+	/* Frees @bo: the shmem object is its first member. */
+	drm_gem_shmem_free(&bo->base);
+}
+
+static void vgpu_gem_free(struct drm_gem_object *obj)
+{
+	struct vgpu_bo *bo = to_vgpu_bo(obj);
+
+	if (bo->res)
+		vgpu_bo_res_release(bo);
+	else
+		vgpu_gem_free_now(bo);
+}
+
+static int vgpu_gem_open(struct drm_gem_object *obj, struct drm_file *file)
+{
+	struct vgpu_device *vg = to_vgpu(obj->dev);
+	struct vgpu_bo *bo = to_vgpu_bo(obj);
+	u32 ctx_id;
+	int ret;
+
+	if (!bo->res || !vg->has_virgl)
+		return 0;
+	/* A file that uses 3D resources gets its context now. */
+	ret = vgpu_ctx_get(vg, to_vgpu_file(file), &ctx_id);
+	if (ret)
+		return ret;
+	vgpu_ctx_resource(vg, ctx_id, bo->res->id, true);
+	return 0;
+}
+
+static void vgpu_gem_close(struct drm_gem_object *obj, struct drm_file *file)
+{
+	struct vgpu_device *vg = to_vgpu(obj->dev);
+	struct vgpu_bo *bo = to_vgpu_bo(obj);
+	u32 ctx_id = READ_ONCE(to_vgpu_file(file)->ctx_id);
+
+	if (bo->res && vg->has_virgl && ctx_id)
+		vgpu_ctx_resource(vg, ctx_id, bo->res->id, false);
+}
+
+static const struct drm_gem_object_funcs vgpu_gem_funcs = {
+	.free = vgpu_gem_free,
+	.open = vgpu_gem_open,
+	.close = vgpu_gem_close,
+	.print_info = drm_gem_shmem_object_print_info,
+	.pin = drm_gem_shmem_object_pin,
+	.unpin = drm_gem_shmem_object_unpin,
+	.get_sg_table = drm_gem_shmem_object_get_sg_table,
+	.vmap = drm_gem_shmem_object_vmap,
+	.vunmap = drm_gem_shmem_object_vunmap,
+	.mmap = drm_gem_shmem_object_mmap,
+	.vm_ops = &drm_gem_shmem_vm_ops,
+};
 
 /**
  * vgpu_gem_create_object - allocate the driver's GEM object
@@ -32,6 +105,7 @@ struct drm_gem_object *vgpu_gem_create_object(struct drm_device *drm,
 		return ERR_PTR(-ENOMEM);
 	/* Mapped cached (map_wc stays false): the host reads coherently. */
 	mutex_init(&bo->lock);
+	bo->base.base.funcs = &vgpu_gem_funcs;
 	return &bo->base.base;
 }
 
@@ -61,4 +135,127 @@ int vgpu_gem_dumb_create(struct drm_file *file, struct drm_device *drm,
 		return -EINVAL;
 	}
 	return drm_gem_shmem_dumb_create(file, drm, args);
+}
+
+/**
+ * vgpu_gem_create_resource - a buffer with its own host resource
+ * @vg: device
+ * @file: file that gets the handle
+ * @size: buffer size in bytes (rounded up to pages)
+ * @d: the resource
+ * @is_3d: a 3D resource (else 2D)
+ * @handle: set to the new handle
+ * @res_id: set to the resource id
+ *
+ * Return: 0 or a negative errno; nothing is left behind on failure.
+ */
+int vgpu_gem_create_resource(struct vgpu_device *vg, struct drm_file *file,
+			     size_t size, const struct vgpu_res3d_desc *d,
+			     bool is_3d, u32 *handle, u32 *res_id)
+{
+	struct drm_gem_shmem_object *shmem;
+	struct vgpu_bo *bo;
+	int ret;
+
+	shmem = drm_gem_shmem_create(vg->drm, size);
+	if (IS_ERR(shmem))
+		return PTR_ERR(shmem);
+	bo = to_vgpu_bo(&shmem->base);
+	ret = vgpu_bo_res_create(vg, bo, d, is_3d);
+	if (!ret) {
+		*res_id = bo->res->id;
+		/* Attaches the resource to the file's context. */
+		ret = drm_gem_handle_create(file, &shmem->base, handle);
+	}
+	drm_gem_object_put(&shmem->base);
+	vgpu_vq_kick(&vg->ctrlq);
+	return ret;
+}
+
+/**
+ * vgpu_gem_wait - DRM_IOCTL_VIRTGPU_WAIT: wait until the host is done
+ * @vg: device
+ * @obj: buffer
+ * @nowait: only test
+ *
+ * Waits for every fence of the buffer: transfers and submissions that
+ * listed it. The wait is interruptible and bounded by the command timeout.
+ *
+ * Return: 0 when idle; -EBUSY when busy with @nowait, or still busy after
+ * the timeout; -ERESTARTSYS.
+ */
+int vgpu_gem_wait(struct vgpu_device *vg, struct drm_gem_object *obj,
+		  bool nowait)
+{
+	long ret;
+
+	if (nowait)
+		return dma_resv_test_signaled(obj->resv, DMA_RESV_USAGE_READ) ?
+		       0 : -EBUSY;
+	ret = dma_resv_wait_timeout(obj->resv, DMA_RESV_USAGE_READ, true,
+				    vg->cmd_timeout);
+	if (ret < 0)
+		return ret;
+	if (!ret) {
+		drm_dbg_driver(vg->drm, "wait: still busy after %u ms\n",
+			       jiffies_to_msecs(vg->cmd_timeout));
+		return -EBUSY;
+	}
+	return 0;
+}
+EXPORT_SYMBOL_FOR_VGPU_TESTS(vgpu_gem_wait);
+
+/**
+ * struct vgpu_mem_stats - memory of one file's buffers, in bytes
+ * @total: all buffers with a handle
+ * @resident: those whose pages are allocated
+ * @shared: those with handles in other files too, or exported
+ */
+struct vgpu_mem_stats {
+	u64 total;
+	u64 resident;
+	u64 shared;
+};
+
+static int vgpu_mem_stats_add(int id, void *ptr, void *data)
+{
+	struct drm_gem_object *obj = ptr;
+	struct vgpu_mem_stats *st = data;
+
+	st->total += obj->size;
+	if (to_vgpu_bo(obj)->base.pages || obj->import_attach)
+		st->resident += obj->size;
+	if (obj->handle_count > 1 || obj->dma_buf)
+		st->shared += obj->size;
+	return 0;
+}
+
+/**
+ * vgpu_show_fdinfo - &file_operations.show_fdinfo: per-client memory
+ * @m: output
+ * @f: the DRM file
+ *
+ * Prints the keys of Documentation/gpu/drm-usage-stats.rst: the driver,
+ * the PCI device, a client id unique on the device, and the memory of the
+ * file's buffers (all of it is system memory).
+ */
+void vgpu_show_fdinfo(struct seq_file *m, struct file *f)
+{
+	struct drm_file *file = f->private_data;
+	struct drm_device *drm = file->minor->dev;
+	struct vgpu_mem_stats st = {};
+
+	spin_lock(&file->table_lock);
+	idr_for_each(&file->object_idr, vgpu_mem_stats_add, &st);
+	spin_unlock(&file->table_lock);
+
+	seq_printf(m, "drm-driver:\t%s\n", drm->driver->name);
+	if (dev_is_pci(drm->dev))
+		seq_printf(m, "drm-pdev:\t%s\n", dev_name(drm->dev));
+	seq_printf(m, "drm-client-id:\t%llu\n", to_vgpu_file(file)->client_id);
+	seq_printf(m, "drm-total-system:\t%llu KiB\n", st.total >> 10);
+	seq_printf(m, "drm-shared-system:\t%llu KiB\n", st.shared >> 10);
+	seq_printf(m, "drm-resident-system:\t%llu KiB\n", st.resident >> 10);
+	/* The key the 6.1 document names. */
+	seq_printf(m, "drm-memory-system:\t%llu KiB\n", st.resident >> 10);
 }

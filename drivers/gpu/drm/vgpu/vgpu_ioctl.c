@@ -7,13 +7,16 @@
  * drm_dbg reason. Every ioctl is allowed on the render node.
  */
 #include <linux/dma-fence.h>
+#include <linux/dma-fence-chain.h>
 #include <linux/file.h>
 #include <linux/slab.h>
 #include <linux/sync_file.h>
 #include <linux/uaccess.h>
 
 #include <drm/drm_file.h>
+#include <drm/drm_gem.h>
 #include <drm/drm_ioctl.h>
+#include <drm/drm_syncobj.h>
 #include <drm/drm_print.h>
 #include <drm/virtgpu_drm.h>
 
@@ -152,15 +155,326 @@ static int vgpu_ioctl_context_init(struct drm_device *drm, void *data,
 	return vgpu_ctx_init(to_vgpu(drm), to_vgpu_file(file), &p);
 }
 
-static int vgpu_ioctl_execbuffer(struct drm_device *drm, void *data,
-				 struct drm_file *file)
+/* The 2D formats a resource may have without 3D. */
+static bool vgpu_format_2d(u32 format)
 {
-	struct drm_virtgpu_execbuffer *args = data;
-	struct dma_fence *in_fence = NULL, *out_fence = NULL;
-	struct sync_file *sync_file = NULL;
-	int out_fd = -1, ret;
-	void *cmds = NULL;
+	switch (format) {
+	case VIRTIO_GPU_FORMAT_B8G8R8A8_UNORM:
+	case VIRTIO_GPU_FORMAT_B8G8R8X8_UNORM:
+	case VIRTIO_GPU_FORMAT_A8R8G8B8_UNORM:
+	case VIRTIO_GPU_FORMAT_X8R8G8B8_UNORM:
+	case VIRTIO_GPU_FORMAT_R8G8B8A8_UNORM:
+	case VIRTIO_GPU_FORMAT_X8B8G8R8_UNORM:
+	case VIRTIO_GPU_FORMAT_A8B8G8R8_UNORM:
+	case VIRTIO_GPU_FORMAT_R8G8B8X8_UNORM:
+		return true;
+	default:
+		return false;
+	}
+}
 
+/* gallium's PIPE_TEXTURE_2D, the only target without 3D. */
+#define VGPU_TARGET_TEXTURE_2D	2
+
+static int vgpu_ioctl_resource_create(struct drm_device *drm, void *data,
+				      struct drm_file *file)
+{
+	struct vgpu_device *vg = to_vgpu(drm);
+	struct drm_virtgpu_resource_create *args = data;
+	struct vgpu_res3d_desc d = {
+		.target = args->target, .format = args->format,
+		.bind = args->bind, .width = args->width,
+		.height = args->height, .depth = args->depth,
+		.array_size = args->array_size, .last_level = args->last_level,
+		.nr_samples = args->nr_samples, .flags = args->flags,
+	};
+	u64 size = args->size;
+	int ret;
+
+	if (!args->width || !args->height || !args->depth || !args->array_size) {
+		drm_dbg_driver(drm, "resource create: empty %ux%ux%u, %u layers\n",
+			       args->width, args->height, args->depth,
+			       args->array_size);
+		return -EINVAL;
+	}
+	if (!vg->has_virgl) {
+		if (args->target != VGPU_TARGET_TEXTURE_2D || args->depth != 1 ||
+		    args->array_size != 1 || args->last_level ||
+		    args->nr_samples > 1) {
+			drm_dbg_driver(drm, "resource create: only 2D textures without 3D\n");
+			return -EINVAL;
+		}
+		if (!vgpu_format_2d(args->format) ||
+		    args->width > VGPU_FB_MAX || args->height > VGPU_FB_MAX) {
+			drm_dbg_driver(drm, "resource create: 2D format %u %ux%u not supported\n",
+				       args->format, args->width, args->height);
+			return -EINVAL;
+		}
+		/* The host reads width * 4 bytes per row from the backing. */
+		if (!size)
+			size = (u64)args->width * args->height * 4;
+		if (size < (u64)args->width * args->height * 4) {
+			drm_dbg_driver(drm, "resource create: %llu bytes for %ux%u\n",
+				       size, args->width, args->height);
+			return -EINVAL;
+		}
+	}
+	if (!size)
+		size = PAGE_SIZE;
+	ret = vgpu_gem_create_resource(vg, file, size, &d, vg->has_virgl,
+				       &args->bo_handle, &args->res_handle);
+	if (ret)
+		drm_dbg_driver(drm, "resource create: failed %d\n", ret);
+	return ret;
+}
+
+static struct vgpu_bo *vgpu_lookup_res(struct drm_device *drm,
+				       struct drm_file *file, u32 handle,
+				       const char *what)
+{
+	struct drm_gem_object *obj = drm_gem_object_lookup(file, handle);
+
+	if (!obj) {
+		drm_dbg_driver(drm, "%s: no buffer %u\n", what, handle);
+		return ERR_PTR(-ENOENT);
+	}
+	if (!to_vgpu_bo(obj)->res) {
+		drm_dbg_driver(drm, "%s: buffer %u has no host resource\n",
+			       what, handle);
+		drm_gem_object_put(obj);
+		return ERR_PTR(-EINVAL);
+	}
+	return to_vgpu_bo(obj);
+}
+
+static int vgpu_ioctl_resource_info(struct drm_device *drm, void *data,
+				    struct drm_file *file)
+{
+	struct drm_virtgpu_resource_info *args = data;
+	struct vgpu_bo *bo;
+
+	bo = vgpu_lookup_res(drm, file, args->bo_handle, "resource info");
+	if (IS_ERR(bo))
+		return PTR_ERR(bo);
+	args->res_handle = bo->res->id;
+	args->size = bo->base.base.size;
+	args->blob_mem = 0;
+	drm_gem_object_put(&bo->base.base);
+	return 0;
+}
+
+static int vgpu_ioctl_map(struct drm_device *drm, void *data,
+			  struct drm_file *file)
+{
+	struct drm_virtgpu_map *args = data;
+
+	if (args->pad) {
+		drm_dbg_driver(drm, "map: pad is not zero\n");
+		return -EINVAL;
+	}
+	/* -ENOENT for a bad handle, like the dumb-buffer map. */
+	return drm_gem_dumb_map_offset(file, drm, args->handle, &args->offset);
+}
+
+static int vgpu_transfer_ioctl(struct drm_device *drm, struct drm_file *file,
+			       u32 handle, const struct drm_virtgpu_3d_box *box,
+			       u32 level, u32 offset, u32 stride,
+			       u32 layer_stride, bool to_host)
+{
+	struct vgpu_transfer_desc t = {
+		.x = box->x, .y = box->y, .z = box->z,
+		.w = box->w, .h = box->h, .d = box->d,
+		.offset = offset, .level = level, .stride = stride,
+		.layer_stride = layer_stride,
+	};
+	struct vgpu_bo *bo;
+	int ret;
+
+	bo = vgpu_lookup_res(drm, file, handle, "transfer");
+	if (IS_ERR(bo))
+		return PTR_ERR(bo);
+	ret = vgpu_transfer(to_vgpu(drm), to_vgpu_file(file), bo, to_host, &t);
+	drm_gem_object_put(&bo->base.base);
+	return ret;
+}
+
+static int vgpu_ioctl_transfer_to_host(struct drm_device *drm, void *data,
+				       struct drm_file *file)
+{
+	struct drm_virtgpu_3d_transfer_to_host *a = data;
+
+	return vgpu_transfer_ioctl(drm, file, a->bo_handle, &a->box, a->level,
+				   a->offset, a->stride, a->layer_stride, true);
+}
+
+static int vgpu_ioctl_transfer_from_host(struct drm_device *drm, void *data,
+					 struct drm_file *file)
+{
+	struct drm_virtgpu_3d_transfer_from_host *a = data;
+
+	return vgpu_transfer_ioctl(drm, file, a->bo_handle, &a->box, a->level,
+				   a->offset, a->stride, a->layer_stride, false);
+}
+
+static int vgpu_ioctl_wait(struct drm_device *drm, void *data,
+			   struct drm_file *file)
+{
+	struct drm_virtgpu_3d_wait *args = data;
+	struct drm_gem_object *obj;
+	int ret;
+
+	if (args->flags & ~VIRTGPU_WAIT_NOWAIT) {
+		drm_dbg_driver(drm, "wait: unknown flags 0x%x\n", args->flags);
+		return -EINVAL;
+	}
+	obj = drm_gem_object_lookup(file, args->handle);
+	if (!obj) {
+		drm_dbg_driver(drm, "wait: no buffer %u\n", args->handle);
+		return -ENOENT;
+	}
+	ret = vgpu_gem_wait(to_vgpu(drm), obj, args->flags & VIRTGPU_WAIT_NOWAIT);
+	drm_gem_object_put(obj);
+	return ret;
+}
+
+/**
+ * struct vgpu_exec - what one EXECBUFFER holds while it runs
+ * @job: the job
+ * @in: fences of the in-syncobjs and of the fence fd
+ * @num_in: entries in @in
+ * @reset: in-syncobjs to reset after the submission (NULL entries skipped)
+ * @num_reset: entries in @reset
+ * @out: out-syncobjs
+ * @out_points: their timeline points (0: binary)
+ * @out_chains: preallocated chain nodes for the timeline points
+ * @num_out: entries in @out
+ */
+struct vgpu_exec {
+	struct vgpu_job job;
+	struct dma_fence **in;
+	unsigned int num_in;
+	struct drm_syncobj **reset;
+	unsigned int num_reset;
+	struct drm_syncobj **out;
+	u64 *out_points;
+	struct dma_fence_chain **out_chains;
+	unsigned int num_out;
+};
+
+static int vgpu_exec_syncobj_desc(struct drm_device *drm,
+				  const struct drm_virtgpu_execbuffer *args,
+				  u64 base, u32 i,
+				  struct drm_virtgpu_execbuffer_syncobj *desc)
+{
+	u64 addr = base + (u64)i * args->syncobj_stride;
+
+	memset(desc, 0, sizeof(*desc));
+	if (copy_from_user(desc, u64_to_user_ptr(addr),
+			   min_t(u32, args->syncobj_stride, sizeof(*desc)))) {
+		drm_dbg_driver(drm, "execbuffer: bad syncobj pointer\n");
+		return -EFAULT;
+	}
+	return 0;
+}
+
+static int vgpu_exec_in_syncobjs(struct drm_device *drm, struct drm_file *file,
+				 const struct drm_virtgpu_execbuffer *args,
+				 struct vgpu_exec *ex)
+{
+	struct drm_virtgpu_execbuffer_syncobj desc;
+	unsigned int i;
+	int ret;
+
+	for (i = 0; i < args->num_in_syncobjs; i++) {
+		ret = vgpu_exec_syncobj_desc(drm, args, args->in_syncobjs, i, &desc);
+		if (ret)
+			return ret;
+		if (desc.flags & ~VIRTGPU_EXECBUF_SYNCOBJ_FLAGS) {
+			drm_dbg_driver(drm, "execbuffer: in-syncobj flags 0x%x\n",
+				       desc.flags);
+			return -EINVAL;
+		}
+		ret = drm_syncobj_find_fence(file, desc.handle, desc.point, 0,
+					     &ex->in[ex->num_in]);
+		if (ret) {
+			drm_dbg_driver(drm, "execbuffer: in-syncobj %u point %llu: %d\n",
+				       desc.handle, desc.point, ret);
+			return ret;
+		}
+		ex->num_in++;
+		if (desc.flags & VIRTGPU_EXECBUF_SYNCOBJ_RESET) {
+			ex->reset[ex->num_reset] = drm_syncobj_find(file, desc.handle);
+			if (!ex->reset[ex->num_reset])
+				return -ENOENT;
+			ex->num_reset++;
+		}
+	}
+	return 0;
+}
+
+static int vgpu_exec_out_syncobjs(struct drm_device *drm, struct drm_file *file,
+				  const struct drm_virtgpu_execbuffer *args,
+				  struct vgpu_exec *ex)
+{
+	struct drm_virtgpu_execbuffer_syncobj desc;
+	unsigned int i;
+	int ret;
+
+	for (i = 0; i < args->num_out_syncobjs; i++) {
+		ret = vgpu_exec_syncobj_desc(drm, args, args->out_syncobjs, i,
+					     &desc);
+		if (ret)
+			return ret;
+		if (desc.flags) {
+			drm_dbg_driver(drm, "execbuffer: out-syncobj flags 0x%x\n",
+				       desc.flags);
+			return -EINVAL;
+		}
+		ex->out[i] = drm_syncobj_find(file, desc.handle);
+		if (!ex->out[i]) {
+			drm_dbg_driver(drm, "execbuffer: no out-syncobj %u\n",
+				       desc.handle);
+			return -ENOENT;
+		}
+		ex->num_out++;
+		ex->out_points[i] = desc.point;
+		if (desc.point) {
+			ex->out_chains[i] = dma_fence_chain_alloc();
+			if (!ex->out_chains[i])
+				return -ENOMEM;
+		}
+	}
+	return 0;
+}
+
+static void vgpu_exec_fini(struct vgpu_exec *ex)
+{
+	unsigned int i;
+
+	for (i = 0; i < ex->num_in; i++)
+		dma_fence_put(ex->in[i]);
+	for (i = 0; i < ex->num_reset; i++)
+		drm_syncobj_put(ex->reset[i]);
+	for (i = 0; i < ex->num_out; i++) {
+		drm_syncobj_put(ex->out[i]);
+		dma_fence_chain_free(ex->out_chains[i]);
+	}
+	/* A failed lookup leaves the entries after the bad handle NULL. */
+	for (i = 0; ex->job.objs && i < ex->job.num_objs; i++)
+		if (ex->job.objs[i])
+			drm_gem_object_put(ex->job.objs[i]);
+	kvfree(ex->job.objs);
+	kvfree(ex->in);
+	kvfree(ex->reset);
+	kvfree(ex->out);
+	kvfree(ex->out_points);
+	kvfree(ex->out_chains);
+	vgpu_buf_put(ex->job.buf);
+}
+
+static int vgpu_exec_check(struct drm_device *drm,
+			   const struct drm_virtgpu_execbuffer *args)
+{
 	if (args->flags & ~VIRTGPU_EXECBUF_FLAGS) {
 		drm_dbg_driver(drm, "execbuffer: unknown flags 0x%x\n", args->flags);
 		return -EINVAL;
@@ -170,32 +484,121 @@ static int vgpu_ioctl_execbuffer(struct drm_device *drm, void *data,
 			       args->size, VGPU_EXECBUF_MAX);
 		return -E2BIG;
 	}
+	if (args->num_bo_handles > VGPU_EXECBUF_BOS_MAX) {
+		drm_dbg_driver(drm, "execbuffer: %u buffers, at most %u\n",
+			       args->num_bo_handles, VGPU_EXECBUF_BOS_MAX);
+		return -E2BIG;
+	}
+	if (args->num_in_syncobjs > VGPU_EXECBUF_SYNCOBJS_MAX ||
+	    args->num_out_syncobjs > VGPU_EXECBUF_SYNCOBJS_MAX) {
+		drm_dbg_driver(drm, "execbuffer: %u/%u syncobjs, at most %u each\n",
+			       args->num_in_syncobjs, args->num_out_syncobjs,
+			       VGPU_EXECBUF_SYNCOBJS_MAX);
+		return -E2BIG;
+	}
+	if ((args->num_in_syncobjs || args->num_out_syncobjs) &&
+	    !args->syncobj_stride) {
+		drm_dbg_driver(drm, "execbuffer: syncobjs with stride 0\n");
+		return -EINVAL;
+	}
 	if (!(args->flags & VIRTGPU_EXECBUF_RING_IDX) && args->ring_idx) {
 		drm_dbg_driver(drm, "execbuffer: ring_idx without the flag\n");
 		return -EINVAL;
 	}
-	if (args->num_bo_handles || args->num_in_syncobjs ||
-	    args->num_out_syncobjs) {
-		/* Buffer lists and syncobjs come with 3D resources. */
-		drm_dbg_driver(drm, "execbuffer: no buffer lists or syncobjs yet\n");
-		return -EINVAL;
-	}
-	if (args->size) {
-		cmds = vmemdup_user(u64_to_user_ptr(args->command), args->size);
-		if (IS_ERR(cmds)) {
-			drm_dbg_driver(drm, "execbuffer: bad command pointer\n");
-			return PTR_ERR(cmds);
+	return 0;
+}
+
+static int vgpu_exec_alloc(struct vgpu_exec *ex,
+			   const struct drm_virtgpu_execbuffer *args)
+{
+	u32 n_in = args->num_in_syncobjs + 1, n_out = args->num_out_syncobjs;
+
+	ex->in = kvcalloc(n_in, sizeof(*ex->in), GFP_KERNEL);
+	ex->reset = kvcalloc(n_in, sizeof(*ex->reset), GFP_KERNEL);
+	ex->out = kvcalloc(n_out, sizeof(*ex->out), GFP_KERNEL);
+	ex->out_points = kvcalloc(n_out, sizeof(*ex->out_points), GFP_KERNEL);
+	ex->out_chains = kvcalloc(n_out, sizeof(*ex->out_chains), GFP_KERNEL);
+	if (!ex->in || !ex->reset || (n_out && (!ex->out || !ex->out_points ||
+						!ex->out_chains)))
+		return -ENOMEM;
+	return 0;
+}
+
+static void vgpu_exec_signal(struct vgpu_exec *ex, struct dma_fence *fence)
+{
+	unsigned int i;
+
+	for (i = 0; i < ex->num_out; i++) {
+		if (ex->out_points[i]) {
+			drm_syncobj_add_point(ex->out[i], ex->out_chains[i],
+					      fence, ex->out_points[i]);
+			ex->out_chains[i] = NULL;
+		} else {
+			drm_syncobj_replace_fence(ex->out[i], fence);
 		}
 	}
+	for (i = 0; i < ex->num_reset; i++)
+		drm_syncobj_replace_fence(ex->reset[i], NULL);
+}
+
+static int vgpu_ioctl_execbuffer(struct drm_device *drm, void *data,
+				 struct drm_file *file)
+{
+	struct drm_virtgpu_execbuffer *args = data;
+	struct vgpu_device *vg = to_vgpu(drm);
+	struct vgpu_file *vfile = to_vgpu_file(file);
+	struct sync_file *sync_file = NULL;
+	struct vgpu_exec ex = {};
+	int out_fd = -1, ret;
+	u32 ctx_id;
+	void *cmds;
+
+	ret = vgpu_exec_check(drm, args);
+	if (ret)
+		return ret;
+	ret = vgpu_ctx_get(vg, vfile, &ctx_id);
+	if (ret)
+		return ret;
+	ret = vgpu_exec_alloc(&ex, args);
+	if (ret)
+		goto out;
+	ex.job.buf = vgpu_submit_alloc(ctx_id, args->size, &cmds);
+	if (!ex.job.buf) {
+		ret = -ENOMEM;
+		goto out;
+	}
+	if (args->size &&
+	    copy_from_user(cmds, u64_to_user_ptr(args->command), args->size)) {
+		drm_dbg_driver(drm, "execbuffer: bad command pointer\n");
+		ret = -EFAULT;
+		goto out;
+	}
+	if (args->num_bo_handles) {
+		ret = drm_gem_objects_lookup(file, u64_to_user_ptr(args->bo_handles),
+					     args->num_bo_handles, &ex.job.objs);
+		ex.job.num_objs = args->num_bo_handles;
+		if (ret) {
+			drm_dbg_driver(drm, "execbuffer: bad buffer list (%d)\n", ret);
+			goto out;
+		}
+		ex.job.usage = DMA_RESV_USAGE_WRITE;
+	}
 	if (args->flags & VIRTGPU_EXECBUF_FENCE_FD_IN) {
-		in_fence = sync_file_get_fence(args->fence_fd);
-		if (!in_fence) {
+		ex.in[0] = sync_file_get_fence(args->fence_fd);
+		if (!ex.in[0]) {
 			drm_dbg_driver(drm, "execbuffer: fence fd %d is not a sync file\n",
 				       args->fence_fd);
 			ret = -EINVAL;
 			goto out;
 		}
+		ex.num_in = 1;
 	}
+	ret = vgpu_exec_in_syncobjs(drm, file, args, &ex);
+	if (ret)
+		goto out;
+	ret = vgpu_exec_out_syncobjs(drm, file, args, &ex);
+	if (ret)
+		goto out;
 	if (args->flags & VIRTGPU_EXECBUF_FENCE_FD_OUT) {
 		out_fd = get_unused_fd_flags(O_CLOEXEC);
 		if (out_fd < 0) {
@@ -203,30 +606,43 @@ static int vgpu_ioctl_execbuffer(struct drm_device *drm, void *data,
 			goto out;
 		}
 	}
-	ret = vgpu_submit(to_vgpu(drm), to_vgpu_file(file), cmds, args->size,
-			  args->flags & VIRTGPU_EXECBUF_RING_IDX, args->ring_idx,
-			  in_fence, out_fd >= 0 ? &out_fence : NULL);
-	if (ret)
-		goto out;
-	if (out_fd >= 0) {
-		sync_file = sync_file_create(out_fence);
-		if (!sync_file) {
-			/* Submitted: only the fd is missing. */
-			ret = -ENOMEM;
+	ex.job.use_ring = args->flags & VIRTGPU_EXECBUF_RING_IDX;
+	ex.job.ring_idx = args->ring_idx;
+	if (ex.job.use_ring && args->ring_idx < VGPU_MAX_RINGS &&
+	    (READ_ONCE(vfile->poll_rings_mask) & BIT_ULL(args->ring_idx))) {
+		ex.job.event = vgpu_fence_event_create(drm, file);
+		if (IS_ERR(ex.job.event)) {
+			ret = PTR_ERR(ex.job.event);
+			ex.job.event = NULL;
 			goto out;
 		}
-		fd_install(out_fd, sync_file->file);
-		args->fence_fd = out_fd;
-		out_fd = -1;
 	}
+	ex.job.in_fences = ex.in;
+	ex.job.num_in = ex.num_in;
+	ret = vgpu_job_run(vg, vfile, &ex.job);
+	if (ret) {
+		/* Not armed: still ours. */
+		if (ex.job.event)
+			vgpu_fence_event_cancel(ex.job.event);
+		goto out;
+	}
+	vgpu_exec_signal(&ex, ex.job.out);
+	if (out_fd >= 0) {
+		sync_file = sync_file_create(ex.job.out);
+		if (sync_file) {
+			fd_install(out_fd, sync_file->file);
+			args->fence_fd = out_fd;
+			out_fd = -1;
+		} else {
+			/* Submitted, syncobjs signalled: only the fd is missing. */
+			ret = -ENOMEM;
+		}
+	}
+	dma_fence_put(ex.job.out);
 out:
 	if (out_fd >= 0)
 		put_unused_fd(out_fd);
-	if (out_fence)
-		dma_fence_put(out_fence);
-	if (in_fence)
-		dma_fence_put(in_fence);
-	kvfree(cmds);
+	vgpu_exec_fini(&ex);
 	return ret;
 }
 
@@ -235,8 +651,14 @@ out:
 
 /* Indexed by ioctl number; the holes fail with -EINVAL in drm_ioctl(). */
 const struct drm_ioctl_desc vgpu_ioctls[VGPU_NUM_IOCTLS] = {
+	VGPU_IOCTL(MAP, vgpu_ioctl_map),
 	VGPU_IOCTL(EXECBUFFER, vgpu_ioctl_execbuffer),
 	VGPU_IOCTL(GETPARAM, vgpu_ioctl_getparam),
+	VGPU_IOCTL(RESOURCE_CREATE, vgpu_ioctl_resource_create),
+	VGPU_IOCTL(RESOURCE_INFO, vgpu_ioctl_resource_info),
+	VGPU_IOCTL(TRANSFER_FROM_HOST, vgpu_ioctl_transfer_from_host),
+	VGPU_IOCTL(TRANSFER_TO_HOST, vgpu_ioctl_transfer_to_host),
+	VGPU_IOCTL(WAIT, vgpu_ioctl_wait),
 	VGPU_IOCTL(GET_CAPS, vgpu_ioctl_get_caps),
 	VGPU_IOCTL(CONTEXT_INIT, vgpu_ioctl_context_init),
 };

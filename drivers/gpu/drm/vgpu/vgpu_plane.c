@@ -80,7 +80,10 @@ static void vgpu_scanout_disable(struct vgpu_output *out)
 	vgpu_set_scanout(out, 0, &none);
 }
 
-/* TRANSFER_TO_HOST_2D of @r, in resource coordinates. */
+/*
+ * TRANSFER_TO_HOST_2D of @r, in resource coordinates. A 3D resource is
+ * drawn on the host: its guest pages are not its content.
+ */
 static void vgpu_fb_transfer(struct vgpu_device *vg, struct vgpu_fb *vfb,
 			     const struct vgpu_rect *r)
 {
@@ -88,6 +91,8 @@ static void vgpu_fb_transfer(struct vgpu_device *vg, struct vgpu_fb *vfb,
 		     (u64)r->x * vfb->base.format->cpp[0];
 	struct vgpu_buf *buf;
 
+	if (vfb->hres->is_3d)
+		return;
 	buf = vgpu_cmd_alloc(sizeof(struct virtio_gpu_transfer_to_host_2d));
 	if (buf) {
 		vgpu_proto_transfer_to_host_2d(buf->req, vfb->hres->id, offset, r);
@@ -340,18 +345,21 @@ static void vgpu_cursor_show(struct vgpu_output *out,
 	struct vgpu_rect r = { vfb->x0, vfb->y0, VGPU_CURSOR_SIZE,
 			       VGPU_CURSOR_SIZE };
 	struct drm_framebuffer *old_fb;
-	struct vgpu_buf *buf, *old_upload;
+	struct vgpu_buf *buf = NULL, *old_upload;
 	u32 hot_x, hot_y;
 
-	buf = vgpu_cmd_alloc(sizeof(struct virtio_gpu_transfer_to_host_2d));
-	if (!buf) {
-		drm_dbg_kms(out->vg->drm, "cursor %u: no memory for the upload\n",
-			    out->index);
-		return;
+	/* A 3D resource's image is on the host already. */
+	if (!vfb->hres->is_3d) {
+		buf = vgpu_cmd_alloc(sizeof(struct virtio_gpu_transfer_to_host_2d));
+		if (!buf) {
+			drm_dbg_kms(out->vg->drm, "cursor %u: no memory for the upload\n",
+				    out->index);
+			return;
+		}
+		vgpu_proto_transfer_to_host_2d(buf->req, vfb->hres->id, 0, &r);
+		buf->on_done = vgpu_cursor_uploaded;
+		buf->priv = out;
 	}
-	vgpu_proto_transfer_to_host_2d(buf->req, vfb->hres->id, 0, &r);
-	buf->on_done = vgpu_cursor_uploaded;
-	buf->priv = out;
 	vgpu_cursor_hotspot(ps, &hot_x, &hot_y);
 
 	spin_lock_irq(&out->cursor_lock);
@@ -365,13 +373,19 @@ static void vgpu_cursor_show(struct vgpu_output *out,
 	out->cursor_res = vfb->hres->id;
 	out->cursor_hot_x = hot_x;
 	out->cursor_hot_y = hot_y;
-	vgpu_buf_get(buf);
-	out->cursor_upload = buf;
+	if (buf) {
+		vgpu_buf_get(buf);
+		out->cursor_upload = buf;
+	} else {
+		out->cursor_ready = true;
+	}
 	spin_unlock_irq(&out->cursor_lock);
 	vgpu_cursor_put_pending(old_fb, old_upload);
 
+	if (!buf)
+		queue_work(system_highpri_wq, &out->cursor_work);
 	/* Not on the ring: show the image as the host has it. */
-	if (vgpu_cmd_async(out->vg, &out->vg->ctrlq, buf))
+	else if (vgpu_cmd_async(out->vg, &out->vg->ctrlq, buf))
 		vgpu_cursor_uploaded(buf);
 }
 

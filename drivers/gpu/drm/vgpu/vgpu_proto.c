@@ -257,6 +257,57 @@ void vgpu_proto_transfer_to_host_2d(struct virtio_gpu_transfer_to_host_2d *req,
 EXPORT_SYMBOL_FOR_VGPU_TESTS(vgpu_proto_transfer_to_host_2d);
 
 /**
+ * vgpu_proto_resource_create_3d - encode RESOURCE_CREATE_3D
+ * @req: request
+ * @d: what to create
+ */
+void vgpu_proto_resource_create_3d(struct virtio_gpu_resource_create_3d *req,
+				   const struct vgpu_res3d_desc *d)
+{
+	memset(req, 0, sizeof(*req));
+	vgpu_proto_hdr(&req->hdr, VIRTIO_GPU_CMD_RESOURCE_CREATE_3D);
+	req->resource_id = cpu_to_le32(d->res_id);
+	req->target = cpu_to_le32(d->target);
+	req->format = cpu_to_le32(d->format);
+	req->bind = cpu_to_le32(d->bind);
+	req->width = cpu_to_le32(d->width);
+	req->height = cpu_to_le32(d->height);
+	req->depth = cpu_to_le32(d->depth);
+	req->array_size = cpu_to_le32(d->array_size);
+	req->last_level = cpu_to_le32(d->last_level);
+	req->nr_samples = cpu_to_le32(d->nr_samples);
+	req->flags = cpu_to_le32(d->flags);
+}
+EXPORT_SYMBOL_FOR_VGPU_TESTS(vgpu_proto_resource_create_3d);
+
+/**
+ * vgpu_proto_transfer_3d - encode TRANSFER_TO_HOST_3D or TRANSFER_FROM_HOST_3D
+ * @req: request
+ * @to_host: guest backing to host resource (else host to guest)
+ * @t: what to move
+ */
+void vgpu_proto_transfer_3d(struct virtio_gpu_transfer_host_3d *req,
+			    bool to_host, const struct vgpu_transfer_desc *t)
+{
+	memset(req, 0, sizeof(*req));
+	vgpu_proto_hdr(&req->hdr, to_host ? VIRTIO_GPU_CMD_TRANSFER_TO_HOST_3D :
+					    VIRTIO_GPU_CMD_TRANSFER_FROM_HOST_3D);
+	vgpu_proto_hdr_ctx(&req->hdr, t->ctx_id);
+	req->box.x = cpu_to_le32(t->x);
+	req->box.y = cpu_to_le32(t->y);
+	req->box.z = cpu_to_le32(t->z);
+	req->box.w = cpu_to_le32(t->w);
+	req->box.h = cpu_to_le32(t->h);
+	req->box.d = cpu_to_le32(t->d);
+	req->offset = cpu_to_le64(t->offset);
+	req->resource_id = cpu_to_le32(t->res_id);
+	req->level = cpu_to_le32(t->level);
+	req->stride = cpu_to_le32(t->stride);
+	req->layer_stride = cpu_to_le32(t->layer_stride);
+}
+EXPORT_SYMBOL_FOR_VGPU_TESTS(vgpu_proto_transfer_3d);
+
+/**
  * vgpu_proto_update_cursor - encode UPDATE_CURSOR
  * @req: request
  * @scanout: scanout index

@@ -79,6 +79,48 @@ struct vgpu_blob_desc {
 	u32 nr_entries;
 };
 
+/**
+ * struct vgpu_res3d_desc - what a RESOURCE_CREATE_3D asks for
+ * @res_id: resource id
+ * @target: gallium texture target (PIPE_BUFFER, PIPE_TEXTURE_2D, ...)
+ * @format: virgl format
+ * @bind: virgl bind flags
+ * @width: width in pixels (bytes for a buffer)
+ * @height: height
+ * @depth: depth
+ * @array_size: array layers
+ * @last_level: last mipmap level
+ * @nr_samples: samples per pixel
+ * @flags: VIRTIO_GPU_RESOURCE_FLAG_*
+ */
+struct vgpu_res3d_desc {
+	u32 res_id, target, format, bind;
+	u32 width, height, depth, array_size;
+	u32 last_level, nr_samples, flags;
+};
+
+/**
+ * struct vgpu_transfer_desc - what a TRANSFER_{TO,FROM}_HOST_3D moves
+ * @ctx_id: context the transfer belongs to
+ * @res_id: resource id
+ * @x: box left
+ * @y: box top
+ * @z: box front
+ * @w: box width
+ * @h: box height
+ * @d: box depth
+ * @offset: byte offset in the guest backing
+ * @level: mipmap level
+ * @stride: bytes per row in the backing (0: tightly packed)
+ * @layer_stride: bytes per layer in the backing (0: tightly packed)
+ */
+struct vgpu_transfer_desc {
+	u32 ctx_id, res_id;
+	u32 x, y, z, w, h, d;
+	u64 offset;
+	u32 level, stride, layer_stride;
+};
+
 void vgpu_proto_hdr(struct virtio_gpu_ctrl_hdr *hdr, u32 type);
 void vgpu_proto_hdr_ctx(struct virtio_gpu_ctrl_hdr *hdr, u32 ctx_id);
 void vgpu_proto_hdr_fence(struct virtio_gpu_ctrl_hdr *hdr, u64 fence_id,
@@ -105,6 +147,10 @@ void vgpu_proto_resource_flush(struct virtio_gpu_resource_flush *req,
 void vgpu_proto_transfer_to_host_2d(struct virtio_gpu_transfer_to_host_2d *req,
 				    u32 res_id, u64 offset,
 				    const struct vgpu_rect *r);
+void vgpu_proto_resource_create_3d(struct virtio_gpu_resource_create_3d *req,
+				   const struct vgpu_res3d_desc *d);
+void vgpu_proto_transfer_3d(struct virtio_gpu_transfer_host_3d *req,
+			    bool to_host, const struct vgpu_transfer_desc *t);
 void vgpu_proto_update_cursor(struct virtio_gpu_update_cursor *req,
 			      u32 scanout, u32 x, u32 y, u32 res_id,
 			      u32 hot_x, u32 hot_y);

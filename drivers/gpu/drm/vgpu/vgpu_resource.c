@@ -18,6 +18,7 @@
 #include <drm/drm_gem.h>
 #include <drm/drm_print.h>
 
+#include "vgpu_compat.h"
 #include "vgpu_drv.h"
 
 /* Largest id handed out; keeps ids positive in any signed view. */
@@ -39,6 +40,8 @@ static void vgpu_hres_free(struct vgpu_hres *hres)
 
 	if (hres->backing)
 		drm_gem_object_put(hres->backing);
+	if (hres->owner)
+		vgpu_gem_free_now(hres->owner);
 	ida_free(&vg->res_ida, hres->id);
 	vgpu_buf_put(hres->unref);
 	atomic_dec(&vg->res_live);
@@ -146,6 +149,111 @@ static struct vgpu_buf *vgpu_attach_buf(struct vgpu_device *vg, u32 res_id,
 	return buf;
 }
 
+static struct vgpu_hres *vgpu_hres_alloc(struct vgpu_device *vg)
+{
+	struct vgpu_hres *hres;
+	int id;
+
+	hres = kzalloc(sizeof(*hres), GFP_KERNEL);
+	if (!hres)
+		return ERR_PTR(-ENOMEM);
+	hres->unref = vgpu_buf_alloc(sizeof(struct virtio_gpu_resource_unref),
+				     sizeof(struct virtio_gpu_ctrl_hdr),
+				     GFP_KERNEL);
+	if (!hres->unref) {
+		kfree(hres);
+		return ERR_PTR(-ENOMEM);
+	}
+	id = ida_alloc_range(&vg->res_ida, 1, VGPU_RES_ID_MAX, GFP_KERNEL);
+	if (id < 0) {
+		vgpu_buf_put(hres->unref);
+		kfree(hres);
+		return ERR_PTR(id);
+	}
+	hres->vg = vg;
+	kref_init(&hres->ref);
+	hres->id = id;
+	INIT_DELAYED_WORK(&hres->work, vgpu_hres_work);
+	vgpu_proto_resource_unref(hres->unref->req, id);
+	hres->unref->on_done = vgpu_hres_unref_done;
+	hres->unref->priv = hres;
+	atomic_inc(&vg->res_live);
+	return hres;
+}
+
+/* Free a resource the host never heard of. */
+static void vgpu_hres_discard(struct vgpu_hres *hres)
+{
+	struct vgpu_device *vg = hres->vg;
+
+	vgpu_buf_put(hres->unref);
+	ida_free(&vg->res_ida, hres->id);
+	atomic_dec(&vg->res_live);
+	kfree(hres);
+}
+
+/*
+ * Queue @create (consumed) and RESOURCE_ATTACH_BACKING of @shmem's pages.
+ * With @wait, notify and wait (bounded, interruptibly) for both answers;
+ * without, leave the kick to the caller and count error answers in
+ * &vgpu_device.host_errors. On failure the resource is released (the
+ * host may know it) with the pages pinned until then.
+ */
+static int vgpu_hres_send(struct vgpu_device *vg, struct vgpu_hres *hres,
+			  struct drm_gem_shmem_object *shmem,
+			  struct vgpu_buf *create, bool wait)
+{
+	struct vgpu_buf *bufs[2] = { create };
+	struct sg_table *sgt;
+	unsigned int i;
+	int ret;
+
+	might_sleep();
+	sgt = drm_gem_shmem_get_pages_sgt(shmem);
+	if (IS_ERR(sgt)) {
+		vgpu_buf_put(create);
+		vgpu_hres_discard(hres);
+		return PTR_ERR(sgt);
+	}
+	bufs[1] = vgpu_attach_buf(vg, hres->id, sgt);
+	if (!bufs[1]) {
+		vgpu_buf_put(create);
+		vgpu_hres_discard(hres);
+		return -ENOMEM;
+	}
+	if (wait) {
+		ret = vgpu_vq_submit(&vg->ctrlq, bufs, 2, vg->cmd_timeout);
+		for (i = 0; i < 2; i++) {
+			int err = vgpu_buf_wait(bufs[i], vg->cmd_timeout);
+
+			if (!err)
+				err = vgpu_proto_resp_check(bufs[i]->resp,
+							    bufs[i]->used_len,
+							    VIRTIO_GPU_RESP_OK_NODATA,
+							    sizeof(struct virtio_gpu_ctrl_hdr));
+			if (err && !ret)
+				ret = err;
+		}
+		vgpu_buf_put(bufs[0]);
+		vgpu_buf_put(bufs[1]);
+	} else {
+		ret = vgpu_cmd_async(vg, &vg->ctrlq, bufs[0]);
+		if (!ret)
+			ret = vgpu_cmd_async(vg, &vg->ctrlq, bufs[1]);
+		else
+			vgpu_buf_put(bufs[1]);
+	}
+	if (ret) {
+		drm_dbg_driver(vg->drm, "resource %u: create failed %d\n",
+			       hres->id, ret);
+		/* The host may hold it, and read the pages until the unref. */
+		drm_gem_object_get(&shmem->base);
+		hres->backing = &shmem->base;
+		vgpu_hres_release(hres);
+	}
+	return ret;
+}
+
 /*
  * vgpu_hres_create_2d - create a 2D resource on the pages of a shmem object
  * @vg: device
@@ -164,88 +272,100 @@ static struct vgpu_hres *vgpu_hres_create_2d(struct vgpu_device *vg,
 					     struct drm_gem_shmem_object *shmem,
 					     u32 format, u32 width, u32 height)
 {
-	struct vgpu_buf *bufs[2] = {};
 	struct vgpu_hres *hres;
-	struct sg_table *sgt;
-	unsigned int i;
-	int id, ret;
+	struct vgpu_buf *create;
+	int ret;
 
-	might_sleep();
-	hres = kzalloc(sizeof(*hres), GFP_KERNEL);
-	if (!hres)
-		return ERR_PTR(-ENOMEM);
-	id = ida_alloc_range(&vg->res_ida, 1, VGPU_RES_ID_MAX, GFP_KERNEL);
-	if (id < 0) {
-		kfree(hres);
-		return ERR_PTR(id);
-	}
-	hres->vg = vg;
-	kref_init(&hres->ref);
-	hres->id = id;
+	hres = vgpu_hres_alloc(vg);
+	if (IS_ERR(hres))
+		return hres;
 	hres->format = format;
 	hres->width = width;
 	hres->height = height;
-	INIT_DELAYED_WORK(&hres->work, vgpu_hres_work);
-	atomic_inc(&vg->res_live);
-
-	ret = -ENOMEM;
-	hres->unref = vgpu_buf_alloc(sizeof(struct virtio_gpu_resource_unref),
-				     sizeof(struct virtio_gpu_ctrl_hdr),
-				     GFP_KERNEL);
-	if (!hres->unref)
-		goto err_free;
-	vgpu_proto_resource_unref(hres->unref->req, id);
-	hres->unref->on_done = vgpu_hres_unref_done;
-	hres->unref->priv = hres;
-
-	sgt = drm_gem_shmem_get_pages_sgt(shmem);
-	if (IS_ERR(sgt)) {
-		ret = PTR_ERR(sgt);
-		goto err_free;
+	create = vgpu_cmd_alloc(sizeof(struct virtio_gpu_resource_create_2d));
+	if (!create) {
+		vgpu_hres_discard(hres);
+		return ERR_PTR(-ENOMEM);
 	}
-	bufs[0] = vgpu_buf_alloc(sizeof(struct virtio_gpu_resource_create_2d),
-				 sizeof(struct virtio_gpu_ctrl_hdr), GFP_KERNEL);
-	bufs[1] = vgpu_attach_buf(vg, id, sgt);
-	if (!bufs[0] || !bufs[1])
-		goto err_bufs;
-	vgpu_proto_resource_create_2d(bufs[0]->req, id, format, width, height);
-
+	vgpu_proto_resource_create_2d(create->req, hres->id, format, width,
+				      height);
+	ret = vgpu_hres_send(vg, hres, shmem, create, true);
+	if (ret)
+		return ERR_PTR(ret);
 	drm_gem_object_get(&shmem->base);
 	hres->backing = &shmem->base;
-	ret = vgpu_vq_submit(&vg->ctrlq, bufs, 2, vg->cmd_timeout);
-	for (i = 0; i < 2; i++) {
-		int err = vgpu_buf_wait(bufs[i], vg->cmd_timeout);
-
-		if (!err)
-			err = vgpu_proto_resp_check(bufs[i]->resp, bufs[i]->used_len,
-						    VIRTIO_GPU_RESP_OK_NODATA,
-						    sizeof(struct virtio_gpu_ctrl_hdr));
-		if (err && !ret)
-			ret = err;
-	}
-	vgpu_buf_put(bufs[0]);
-	vgpu_buf_put(bufs[1]);
-	if (ret) {
-		drm_dbg_driver(vg->drm, "resource %d %ux%u format %u: create failed %d\n",
-			       id, width, height, format, ret);
-		/* The host may hold it (or its create may still be queued). */
-		vgpu_hres_release(hres);
-		return ERR_PTR(ret);
-	}
-	drm_dbg_driver(vg->drm, "resource %d: %ux%u format %u, %zu bytes backing\n",
-		       id, width, height, format, shmem->base.size);
+	drm_dbg_driver(vg->drm, "resource %u: %ux%u format %u, %zu bytes backing\n",
+		       hres->id, width, height, format, shmem->base.size);
 	return hres;
+}
 
-err_bufs:
-	vgpu_buf_put(bufs[0]);
-	vgpu_buf_put(bufs[1]);
-err_free:
-	vgpu_buf_put(hres->unref);
-	hres->unref = NULL;
-	ida_free(&vg->res_ida, id);
-	atomic_dec(&vg->res_live);
-	kfree(hres);
-	return ERR_PTR(ret);
+/**
+ * vgpu_bo_res_create - give a new buffer its own host resource
+ * @vg: device
+ * @bo: buffer, not yet visible to userspace
+ * @d: the resource (@d->res_id is ignored)
+ * @is_3d: RESOURCE_CREATE_3D (else RESOURCE_CREATE_2D of @d->format,
+ *	   @d->width and @d->height)
+ *
+ * The create and the backing are queued, not waited for and not kicked:
+ * the caller kicks once the handle exists. An error answer from the host
+ * is counted in &vgpu_device.host_errors; later commands on the resource
+ * then fail on the host, and their fences carry the error.
+ *
+ * Return: 0, or -ENOMEM or a transport error (nothing is left behind).
+ */
+int vgpu_bo_res_create(struct vgpu_device *vg, struct vgpu_bo *bo,
+		       const struct vgpu_res3d_desc *d, bool is_3d)
+{
+	struct vgpu_res3d_desc desc = *d;
+	struct vgpu_hres *hres;
+	struct vgpu_buf *create;
+	int ret;
+
+	hres = vgpu_hres_alloc(vg);
+	if (IS_ERR(hres))
+		return PTR_ERR(hres);
+	hres->format = d->format;
+	hres->width = d->width;
+	hres->height = d->height;
+	hres->is_3d = is_3d;
+	hres->last_level = d->last_level;
+	desc.res_id = hres->id;
+	create = vgpu_cmd_alloc(is_3d ? sizeof(struct virtio_gpu_resource_create_3d) :
+					sizeof(struct virtio_gpu_resource_create_2d));
+	if (!create) {
+		vgpu_hres_discard(hres);
+		return -ENOMEM;
+	}
+	if (is_3d)
+		vgpu_proto_resource_create_3d(create->req, &desc);
+	else
+		vgpu_proto_resource_create_2d(create->req, hres->id, d->format,
+					      d->width, d->height);
+	ret = vgpu_hres_send(vg, hres, &bo->base, create, false);
+	if (ret)
+		return ret;
+	bo->res = hres;
+	drm_dbg_driver(vg->drm, "resource %u: %s %ux%ux%u format %u bind 0x%x, %zu bytes\n",
+		       hres->id, is_3d ? "3D" : "2D", d->width, d->height,
+		       d->depth, d->format, d->bind, bo->base.base.size);
+	return 0;
+}
+EXPORT_SYMBOL_FOR_VGPU_TESTS(vgpu_bo_res_create);
+
+/**
+ * vgpu_bo_res_release - the buffer is freed: release its resource
+ * @bo: buffer whose GEM reference count reached zero, with @bo->res
+ *
+ * The buffer's memory is freed once the host has answered the unref,
+ * after every command queued before it.
+ */
+void vgpu_bo_res_release(struct vgpu_bo *bo)
+{
+	struct vgpu_hres *hres = bo->res;
+
+	hres->owner = bo;
+	vgpu_hres_put(hres);
 }
 
 /**

@@ -1,21 +1,159 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * vgpu submission feature: command streams to a context's rings.
+ * vgpu submission feature: fenced commands on a file's rings.
  *
- * A submission waits (on the CPU, interruptibly and bounded) for its in
- * fence, takes the next sequence number of its ring and queues SUBMIT_3D
- * with a fence, all under the file's lock, so a ring's commands reach the
- * host in sequence-number order. The stream travels as the command's
- * payload (kvmalloc'd, page by page), so large streams need no high-order
- * allocation. A zero-size submission is allowed: it is just a fence.
+ * A job is one fenced command (SUBMIT_3D or a transfer) on a ring of the
+ * file's context. Running it waits (on the CPU, interruptibly and bounded)
+ * for its in fences that the ring does not already order, locks the
+ * reservations of its buffers, takes the ring's next sequence number and
+ * queues the command under the file's lock, so a ring's commands reach
+ * the host in sequence-number order, and adds the job's fence to every
+ * buffer. Command streams travel as the command's payload (kvmalloc'd,
+ * page by page), so large streams need no high-order allocation. A
+ * zero-size submission is allowed: it is just a fence.
  */
 #include <linux/dma-fence.h>
+#include <linux/dma-resv.h>
 #include <linux/string.h>
 
+#include <drm/drm_gem.h>
 #include <drm/drm_print.h>
 
 #include "vgpu_compat.h"
 #include "vgpu_drv.h"
+
+static int vgpu_job_wait_in(struct vgpu_device *vg, struct vgpu_job *job,
+			    u64 context)
+{
+	unsigned int i;
+	long left;
+
+	for (i = 0; i < job->num_in; i++) {
+		struct dma_fence *in = job->in_fences[i];
+
+		/* The ring runs in order: its own fences need no wait. */
+		if (in->context == context)
+			continue;
+		left = dma_fence_wait_timeout(in, true, vg->cmd_timeout);
+		if (left < 0)
+			return left;
+		if (!left) {
+			drm_dbg_driver(vg->drm, "submit: in fence %llu:%llu timed out\n",
+				       in->context, in->seqno);
+			return -ETIMEDOUT;
+		}
+	}
+	return 0;
+}
+
+/**
+ * vgpu_job_run - fence and queue a command on a ring of the file
+ * @vg: device
+ * @vfile: file state; its context exists when the command names it
+ * @job: the job; @job->buf is consumed, and @job->event once armed (it
+ *	  stays with the caller when the job failed before); @job->out is
+ *	  set on success
+ *
+ * Return: 0; -EINVAL for a ring the context does not have; -ETIMEDOUT
+ * when an in fence does not signal within the command timeout;
+ * -ERESTARTSYS; -ENOMEM; -EDEADLK never (reservations are taken with a
+ * ticket); or the transport's error. A command the device never took
+ * signals its fence with the error.
+ */
+int vgpu_job_run(struct vgpu_device *vg, struct vgpu_file *vfile,
+		 struct vgpu_job *job)
+{
+	struct ww_acquire_ctx ticket;
+	struct vgpu_fence *f;
+	unsigned int i;
+	u32 ring = job->use_ring ? job->ring_idx : 0;
+	int ret;
+
+	job->out = NULL;
+	if (ring >= READ_ONCE(vfile->num_rings)) {
+		drm_dbg_driver(vg->drm, "submit: ring %u of %u\n", ring,
+			       vfile->num_rings);
+		ret = -EINVAL;
+		goto out_buf;
+	}
+	ret = vgpu_job_wait_in(vg, job, vfile->fence_context + ring);
+	if (ret)
+		goto out_buf;
+	if (job->num_objs) {
+		ret = drm_gem_lock_reservations(job->objs, job->num_objs,
+						&ticket);
+		if (ret)
+			goto out_buf;
+		for (i = 0; i < job->num_objs; i++) {
+			ret = dma_resv_reserve_fences(job->objs[i]->resv, 1);
+			if (ret)
+				goto out_unlock;
+		}
+	}
+	ret = mutex_lock_interruptible(&vfile->lock);
+	if (ret)
+		goto out_unlock;
+	f = vgpu_fence_alloc(vg, vfile->fence_context + ring,
+			     vfile->ring_seqno[ring] + 1);
+	if (!f) {
+		mutex_unlock(&vfile->lock);
+		ret = -ENOMEM;
+		goto out_unlock;
+	}
+	vfile->ring_seqno[ring]++;
+	vgpu_fence_emit(f, job->buf, job->use_ring, ring);
+	if (job->event) {
+		vgpu_fence_event_arm(job->event, &f->base);
+		job->event = NULL;
+	}
+	/* Not queued: the buffer completes with the error, and so does f. */
+	ret = vgpu_vq_submit(&vg->ctrlq, &job->buf, 1, vg->cmd_timeout);
+	mutex_unlock(&vfile->lock);
+	if (ret)
+		drm_dbg_driver(vg->drm, "submit: not queued (%d)\n", ret);
+	for (i = 0; i < job->num_objs; i++)
+		dma_resv_add_fence(job->objs[i]->resv, &f->base, job->usage);
+	if (ret)
+		dma_fence_put(&f->base);
+	else
+		job->out = &f->base;
+out_unlock:
+	if (job->num_objs)
+		drm_gem_unlock_reservations(job->objs, job->num_objs, &ticket);
+out_buf:
+	vgpu_buf_put(job->buf);
+	job->buf = NULL;
+	return ret;
+}
+EXPORT_SYMBOL_FOR_VGPU_TESTS(vgpu_job_run);
+
+/**
+ * vgpu_submit_alloc - a SUBMIT_3D command with room for its stream
+ * @ctx_id: context
+ * @size: stream bytes, at most VGPU_EXECBUF_MAX
+ * @data: set to where the stream goes (NULL for a zero size)
+ *
+ * Return: the command, or NULL.
+ */
+struct vgpu_buf *vgpu_submit_alloc(u32 ctx_id, u32 size, void **data)
+{
+	struct vgpu_buf *buf;
+
+	buf = vgpu_cmd_alloc(sizeof(struct virtio_gpu_cmd_submit));
+	if (!buf)
+		return NULL;
+	*data = NULL;
+	if (size) {
+		*data = vgpu_buf_alloc_data(buf, size, GFP_KERNEL);
+		if (!*data) {
+			vgpu_buf_put(buf);
+			return NULL;
+		}
+	}
+	vgpu_proto_submit_3d(buf->req, ctx_id, size);
+	return buf;
+}
+EXPORT_SYMBOL_FOR_VGPU_TESTS(vgpu_submit_alloc);
 
 /**
  * vgpu_submit - queue a command stream on a ring of the file's context
@@ -28,20 +166,20 @@
  * @in_fence: fence to wait for first, or NULL
  * @out_fence: set to the submission's fence (one reference), or NULL
  *
- * Return: 0; -EINVAL for a ring the context does not have or too large a
- * stream; -ENODEV without 3D; -ETIMEDOUT when the in fence does not
- * signal within the command timeout; -ERESTARTSYS; -ENOMEM; or the
- * context's creation error. A command the device never took signals its
- * fence with the error.
+ * Return: 0, -ENODEV without 3D, the context's creation error, or an
+ * error of vgpu_job_run().
  */
 int vgpu_submit(struct vgpu_device *vg, struct vgpu_file *vfile,
 		const void *cmds, u32 size, bool use_ring, u32 ring_idx,
 		struct dma_fence *in_fence, struct dma_fence **out_fence)
 {
-	struct vgpu_fence *f;
-	struct vgpu_buf *buf;
+	struct vgpu_job job = {
+		.use_ring = use_ring,
+		.ring_idx = ring_idx,
+		.in_fences = &in_fence,
+		.num_in = in_fence ? 1 : 0,
+	};
 	u32 ctx_id;
-	long left;
 	void *data;
 	int ret;
 
@@ -53,60 +191,97 @@ int vgpu_submit(struct vgpu_device *vg, struct vgpu_file *vfile,
 	ret = vgpu_ctx_get(vg, vfile, &ctx_id);
 	if (ret)
 		return ret;
-	if (!use_ring)
-		ring_idx = 0;
-	if (ring_idx >= vfile->num_rings) {
-		drm_dbg_driver(vg->drm, "submit: ring %u of %u\n", ring_idx,
-			       vfile->num_rings);
-		return -EINVAL;
-	}
-	if (in_fence) {
-		left = dma_fence_wait_timeout(in_fence, true, vg->cmd_timeout);
-		if (left < 0)
-			return left;
-		if (!left) {
-			drm_dbg_driver(vg->drm, "submit: in fence not signalled in time\n");
-			return -ETIMEDOUT;
-		}
-	}
-
-	buf = vgpu_cmd_alloc(sizeof(struct virtio_gpu_cmd_submit));
-	if (!buf)
+	job.buf = vgpu_submit_alloc(ctx_id, size, &data);
+	if (!job.buf)
 		return -ENOMEM;
-	if (size) {
-		data = vgpu_buf_alloc_data(buf, size, GFP_KERNEL);
-		if (!data) {
-			vgpu_buf_put(buf);
-			return -ENOMEM;
-		}
+	if (size)
 		memcpy(data, cmds, size);
-	}
-	vgpu_proto_submit_3d(buf->req, ctx_id, size);
-
-	ret = mutex_lock_interruptible(&vfile->lock);
-	if (ret) {
-		vgpu_buf_put(buf);
-		return ret;
-	}
-	f = vgpu_fence_alloc(vg, vfile->fence_context + ring_idx,
-			     vfile->ring_seqno[ring_idx] + 1);
-	if (!f) {
-		mutex_unlock(&vfile->lock);
-		vgpu_buf_put(buf);
-		return -ENOMEM;
-	}
-	vfile->ring_seqno[ring_idx]++;
-	vgpu_fence_emit(f, buf, use_ring, ring_idx);
-	/* Not queued: the buffer completes with the error, and so does f. */
-	ret = vgpu_vq_submit(&vg->ctrlq, &buf, 1, vg->cmd_timeout);
-	mutex_unlock(&vfile->lock);
-	vgpu_buf_put(buf);
+	ret = vgpu_job_run(vg, vfile, &job);
 	if (ret)
-		drm_dbg_driver(vg->drm, "submit: not queued (%d)\n", ret);
-	if (out_fence && !ret)
-		*out_fence = &f->base;
+		return ret;
+	if (out_fence)
+		*out_fence = job.out;
 	else
-		dma_fence_put(&f->base);
-	return ret;
+		dma_fence_put(job.out);
+	return 0;
 }
 EXPORT_SYMBOL_FOR_VGPU_TESTS(vgpu_submit);
+
+/**
+ * vgpu_transfer - TRANSFER_TO_HOST or TRANSFER_FROM_HOST of a buffer
+ * @vg: device
+ * @vfile: file state
+ * @bo: buffer with its own resource
+ * @to_host: guest to host (else host to guest)
+ * @t: box, level, offset and strides (@t->ctx_id and @t->res_id are set here)
+ *
+ * With 3D the transfer is a fenced TRANSFER_{TO,FROM}_HOST_3D in the
+ * file's context on ring 0; without, a fenced TRANSFER_TO_HOST_2D of the
+ * box (host-to-guest needs 3D). The fence goes on the buffer (as a write
+ * when the host writes guest memory), so DRM_IOCTL_VIRTGPU_WAIT waits for
+ * it.
+ *
+ * Return: 0; -EINVAL for a box or level outside the resource, or an
+ * offset outside the buffer; -ENODEV for host-to-guest without 3D; or an
+ * error of vgpu_ctx_get() or vgpu_job_run().
+ */
+int vgpu_transfer(struct vgpu_device *vg, struct vgpu_file *vfile,
+		  struct vgpu_bo *bo, bool to_host, struct vgpu_transfer_desc *t)
+{
+	struct drm_gem_object *obj = &bo->base.base;
+	struct vgpu_hres *res = bo->res;
+	struct vgpu_job job = {
+		.objs = &obj,
+		.num_objs = 1,
+		.usage = to_host ? DMA_RESV_USAGE_READ : DMA_RESV_USAGE_WRITE,
+	};
+	u32 end;
+	int ret;
+
+	if (t->offset >= obj->size) {
+		drm_dbg_driver(vg->drm, "transfer: offset %llu beyond %zu bytes\n",
+			       t->offset, obj->size);
+		return -EINVAL;
+	}
+	if (check_add_overflow(t->x, t->w, &end) || end > res->width ||
+	    check_add_overflow(t->y, t->h, &end) ||
+	    check_add_overflow(t->z, t->d, &end) ||
+	    t->level > res->last_level) {
+		drm_dbg_driver(vg->drm, "transfer: box %u,%u,%u %ux%ux%u level %u outside res %u\n",
+			       t->x, t->y, t->z, t->w, t->h, t->d, t->level,
+			       res->id);
+		return -EINVAL;
+	}
+	t->res_id = res->id;
+	if (!res->is_3d) {
+		struct vgpu_rect r = { t->x, t->y, t->w, t->h };
+
+		if (!to_host) {
+			drm_dbg_driver(vg->drm, "transfer from host: needs 3D\n");
+			return -ENODEV;
+		}
+		if (t->y + t->h > res->height) {
+			drm_dbg_driver(vg->drm, "transfer: rows %u..%u of %u\n",
+				       t->y, t->y + t->h, res->height);
+			return -EINVAL;
+		}
+		job.buf = vgpu_cmd_alloc(sizeof(struct virtio_gpu_transfer_to_host_2d));
+		if (!job.buf)
+			return -ENOMEM;
+		vgpu_proto_transfer_to_host_2d(job.buf->req, res->id, t->offset,
+					       &r);
+	} else {
+		ret = vgpu_ctx_get(vg, vfile, &t->ctx_id);
+		if (ret)
+			return ret;
+		job.buf = vgpu_cmd_alloc(sizeof(struct virtio_gpu_transfer_host_3d));
+		if (!job.buf)
+			return -ENOMEM;
+		vgpu_proto_transfer_3d(job.buf->req, to_host, t);
+	}
+	ret = vgpu_job_run(vg, vfile, &job);
+	if (!ret)
+		dma_fence_put(job.out);
+	return ret;
+}
+EXPORT_SYMBOL_FOR_VGPU_TESTS(vgpu_transfer);

@@ -81,6 +81,15 @@ struct vgpu_hres {
 	struct vgpu_bo *cache;
 	/** @backing: GEM object whose pages the host may read; one reference. */
 	struct drm_gem_object *backing;
+	/**
+	 * @owner: buffer this resource belongs to (RESOURCE_CREATE), set when
+	 * the buffer is freed: its memory goes once the host let go of it.
+	 */
+	struct vgpu_bo *owner;
+	/** @is_3d: made with RESOURCE_CREATE_3D: its content lives on the host. */
+	bool is_3d;
+	/** @last_level: last mipmap level (3D). */
+	u32 last_level;
 	/** @unref: RESOURCE_UNREF, allocated up front so release cannot fail. */
 	struct vgpu_buf *unref;
 	/** @unref_sent: @unref is on the ring; @work frees on its answer. */
@@ -92,8 +101,11 @@ struct vgpu_hres {
 /**
  * struct vgpu_bo - a GEM object
  *
- * Framebuffers of the same buffer, format and size share one host
- * resource: legacy cursor calls make a new framebuffer for every image.
+ * A buffer made with RESOURCE_CREATE has a host resource of its own,
+ * @res, for its whole life. Other buffers (dumb, imported) get 2D
+ * resources from their framebuffers; framebuffers of the same buffer,
+ * format and size share one: legacy cursor calls make a new framebuffer
+ * for every image.
  */
 struct vgpu_bo {
 	/** @base: shmem GEM object. */
@@ -102,6 +114,8 @@ struct vgpu_bo {
 	struct mutex lock;
 	/** @hres: the latest 2D resource made on these pages; no reference. */
 	struct vgpu_hres *hres;
+	/** @res: the buffer's own resource (one reference), or NULL; set once. */
+	struct vgpu_hres *res;
 };
 
 /**
@@ -239,6 +253,8 @@ struct vgpu_file {
 	u64 fence_context;
 	/** @ring_seqno: last sequence number of each ring. */
 	u64 ring_seqno[VGPU_MAX_RINGS];
+	/** @client_id: unique number of the file, for fdinfo. */
+	u64 client_id;
 };
 
 /**
@@ -322,6 +338,8 @@ struct vgpu_device {
 	u64 fence_next_id;
 	/** @fences_signalled: fence answers handled. */
 	u64 fences_signalled;
+	/** @fence_events: FENCE_SIGNALED events sent. */
+	atomic64_t fence_events;
 };
 
 static inline struct vgpu_device *to_vgpu(struct drm_device *drm)

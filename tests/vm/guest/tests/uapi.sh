@@ -3,6 +3,9 @@
 # subtest is reported as uapi/<name>; this test fails when any of them does.
 . /run/payload/lib.sh
 load_driver || fail "driver did not load"
+# vgem's fences are the controllable foreign fences of the wait and
+# in-fence cases.
+modprobe vgem 2>/dev/null || echo "vgem not available"
 export EXPECT_VIRGL
 run_subtests uapi vgpu_uapi
 exit 0
