@@ -1,9 +1,11 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
-# make bench: display benchmarks, vgpu and the in-tree virtio_gpu in the
-# same guest (profile 2d, QEMU tracing the host's GPU commands), printed
-# as a table of ratios and saved in out/bench-display.md.
-# Environment: BENCH_FRAMES (default 120).
+# make bench: vgpu and the in-tree virtio_gpu in the same guest, QEMU
+# tracing the host's GPU commands, printed as tables of ratios:
+#   display  profile 2d, out/bench-display.md (tests/bench/vgpu_bench.c)
+#   3d       profile virgl, out/bench-3d.md (vgpu_bench3d.c, kmscube, glmark2)
+# Environment: BENCH_SUITES (default "display 3d"), BENCH_FRAMES,
+# BENCH_COUNT.
 set -eu
 top=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$top"
@@ -13,9 +15,17 @@ mkdir -p "$out"
 KVER=${KVER:-$(vgpu_debian_kver)}
 make -s KVER="$KVER" >/dev/null
 image=$(tests/vm/mkimage.sh | tail -n1)
-rm -f "$out/bench-2d.json"
-python3 tests/vm/vm.py --driver vgpu --profile 2d --image "$image" --trace \
-	--test-dir tests/bench/guest --tests bench --timeout 900 \
-	--out "$out" | grep -E '^(PASS|FAIL|SKIP|     )' || true
-[ -f "$out/bench-2d.json" ] || { echo "FAIL: no benchmark figures"; exit 1; }
-python3 tests/bench/report.py "$out/bench-2d.json" | tee "$out/bench-display.md"
+for suite in ${BENCH_SUITES:-display 3d}; do
+	case $suite in
+	display) profile=2d test=bench report=report.py md=bench-display.md ;;
+	3d) profile=virgl test=bench3d report=report3d.py md=bench-3d.md ;;
+	*) echo "FAIL: unknown suite $suite"; exit 1 ;;
+	esac
+	rm -f "$out/bench-$profile.json"
+	python3 tests/vm/vm.py --driver vgpu --profile $profile --image "$image" --trace \
+		--test-dir tests/bench/guest --tests $test --timeout 1200 \
+		--out "$out" | grep -E '^(PASS|FAIL|SKIP|     )' || true
+	[ -f "$out/bench-$profile.json" ] || { echo "FAIL: no $suite benchmark figures"; exit 1; }
+	echo "## $suite"
+	python3 tests/bench/$report "$out/bench-$profile.json" | tee "$out/$md"
+done

@@ -102,6 +102,7 @@ static int vgpu_debugfs_info(struct seq_file *m, void *unused)
 
 	seq_printf(m, "fences_pending: %u\n", vgpu_fence_pending(vg));
 	seq_printf(m, "fence_answers: %llu\n", READ_ONCE(vg->fences_signalled));
+	seq_printf(m, "fence_events: %lld\n", (long long)atomic64_read(&vg->fence_events));
 
 	vgpu_debugfs_queue(m, &vg->ctrlq);
 	vgpu_debugfs_queue(m, &vg->cursorq);

@@ -222,6 +222,9 @@ static int vgpu_mem_stats_add(int id, void *ptr, void *data)
 	struct drm_gem_object *obj = ptr;
 	struct vgpu_mem_stats *st = data;
 
+	/* A handle being created has no object yet. */
+	if (!obj)
+		return 0;
 	st->total += obj->size;
 	if (to_vgpu_bo(obj)->base.pages || obj->import_attach)
 		st->resident += obj->size;

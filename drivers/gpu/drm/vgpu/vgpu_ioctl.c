@@ -348,6 +348,7 @@ static int vgpu_ioctl_wait(struct drm_device *drm, void *data,
  * @out_points: their timeline points (0: binary)
  * @out_chains: preallocated chain nodes for the timeline points
  * @num_out: entries in @out
+ * @in_fd: @in without in-syncobjs (no allocation)
  */
 struct vgpu_exec {
 	struct vgpu_job job;
@@ -359,6 +360,7 @@ struct vgpu_exec {
 	u64 *out_points;
 	struct dma_fence_chain **out_chains;
 	unsigned int num_out;
+	struct dma_fence *in_fd[1];
 };
 
 static int vgpu_exec_syncobj_desc(struct drm_device *drm,
@@ -464,7 +466,8 @@ static void vgpu_exec_fini(struct vgpu_exec *ex)
 		if (ex->job.objs[i])
 			drm_gem_object_put(ex->job.objs[i]);
 	kvfree(ex->job.objs);
-	kvfree(ex->in);
+	if (ex->in != ex->in_fd)
+		kvfree(ex->in);
 	kvfree(ex->reset);
 	kvfree(ex->out);
 	kvfree(ex->out_points);
@@ -511,16 +514,23 @@ static int vgpu_exec_check(struct drm_device *drm,
 static int vgpu_exec_alloc(struct vgpu_exec *ex,
 			   const struct drm_virtgpu_execbuffer *args)
 {
-	u32 n_in = args->num_in_syncobjs + 1, n_out = args->num_out_syncobjs;
+	u32 n_in = args->num_in_syncobjs, n_out = args->num_out_syncobjs;
 
-	ex->in = kvcalloc(n_in, sizeof(*ex->in), GFP_KERNEL);
-	ex->reset = kvcalloc(n_in, sizeof(*ex->reset), GFP_KERNEL);
-	ex->out = kvcalloc(n_out, sizeof(*ex->out), GFP_KERNEL);
-	ex->out_points = kvcalloc(n_out, sizeof(*ex->out_points), GFP_KERNEL);
-	ex->out_chains = kvcalloc(n_out, sizeof(*ex->out_chains), GFP_KERNEL);
-	if (!ex->in || !ex->reset || (n_out && (!ex->out || !ex->out_points ||
-						!ex->out_chains)))
-		return -ENOMEM;
+	/* The common case, no syncobjs, allocates nothing. */
+	ex->in = ex->in_fd;
+	if (n_in) {
+		ex->in = kvcalloc(n_in + 1, sizeof(*ex->in), GFP_KERNEL);
+		ex->reset = kvcalloc(n_in, sizeof(*ex->reset), GFP_KERNEL);
+		if (!ex->in || !ex->reset)
+			return -ENOMEM;
+	}
+	if (n_out) {
+		ex->out = kvcalloc(n_out, sizeof(*ex->out), GFP_KERNEL);
+		ex->out_points = kvcalloc(n_out, sizeof(*ex->out_points), GFP_KERNEL);
+		ex->out_chains = kvcalloc(n_out, sizeof(*ex->out_chains), GFP_KERNEL);
+		if (!ex->out || !ex->out_points || !ex->out_chains)
+			return -ENOMEM;
+	}
 	return 0;
 }
 

@@ -1,0 +1,194 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * vgpu_bench3d: 3D uapi benchmarks on whichever virtio-gpu driver is bound
+ * (virgl), through the render node.
+ *
+ * Usage: vgpu_bench3d LABEL [count]
+ *
+ * Phases:
+ *   submit_latency  a 4-byte SUBMIT_3D (a virgl NOP) with an out fence,
+ *                   waited for before the next one
+ *   submit_rate     the same submissions back to back, only the last one
+ *                   waited for
+ *   bo_4k           RESOURCE_CREATE of a 32x32 BGRA texture (4 KiB), then
+ *                   GEM_CLOSE, in a loop
+ *   bo_4m           the same with 1024x1024 (4 MiB), count / 8 times
+ * Each phase is bracketed by "BENCH-MARK LABEL/phase" on the rig's port
+ * and reported as
+ *   BENCH LABEL/phase frames=N wall_us=T cpu_us=C
+ * with N operations, as vgpu_bench does.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <xf86drm.h>
+
+#include "virtgpu_drm.h"
+
+static int fd;
+static FILE *rig;
+static const char *label;
+
+static int64_t now_us(void)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (int64_t)t.tv_sec * 1000000 + t.tv_nsec / 1000;
+}
+
+/* Non-idle guest CPU time, all CPUs, in microseconds. */
+static int64_t cpu_us(void)
+{
+	unsigned long long v[8] = { 0 }, busy = 0;
+	long hz = sysconf(_SC_CLK_TCK);
+	FILE *f = fopen("/proc/stat", "r");
+
+	if (!f || fscanf(f, "cpu %llu %llu %llu %llu %llu %llu %llu %llu",
+			 &v[0], &v[1], &v[2], &v[3], &v[4], &v[5], &v[6], &v[7]) != 8) {
+		if (f)
+			fclose(f);
+		return 0;
+	}
+	fclose(f);
+	for (int i = 0; i < 8; i++)
+		if (i != 3 && i != 4)	/* idle, iowait */
+			busy += v[i];
+	return (int64_t)(busy * 1000000ULL / (unsigned long long)hz);
+}
+
+static void mark(const char *phase)
+{
+	fprintf(rig, "BENCH-MARK %s/%s\n", label, phase);
+	fflush(rig);
+	sleep(2);
+}
+
+static void report(const char *phase, unsigned int n, int64_t wall, int64_t cpu)
+{
+	printf("BENCH %s/%s frames=%u wall_us=%" PRId64 " cpu_us=%" PRId64 "\n",
+	       label, phase, n, wall, cpu);
+	fprintf(rig, "BENCH %s/%s frames=%u wall_us=%" PRId64 " cpu_us=%" PRId64 "\n",
+		label, phase, n, wall, cpu);
+	fflush(rig);
+}
+
+/* One NOP submission: its out fence fd when @fence, else 0; or -errno. */
+static int submit(int fence)
+{
+	static const uint32_t nop[1] = { 0 };
+	struct drm_virtgpu_execbuffer e = {
+		.flags = fence ? VIRTGPU_EXECBUF_FENCE_FD_OUT : 0,
+		.size = sizeof(nop), .command = (uintptr_t)nop, .fence_fd = -1,
+	};
+
+	if (drmIoctl(fd, DRM_IOCTL_VIRTGPU_EXECBUFFER, &e))
+		return -errno;
+	return fence ? e.fence_fd : 0;
+}
+
+static int fence_wait(int f)
+{
+	struct pollfd p = { .fd = f, .events = POLLIN };
+	int r = poll(&p, 1, 10000);
+
+	close(f);
+	return r == 1 ? 0 : -1;
+}
+
+static int bo_cycle(uint32_t w, uint32_t h)
+{
+	struct drm_virtgpu_resource_create c = {
+		.target = 2, .format = 1, .bind = (1 << 1) | (1 << 3),
+		.width = w, .height = h, .depth = 1, .array_size = 1,
+		.size = w * h * 4,
+	};
+
+	if (drmIoctl(fd, DRM_IOCTL_VIRTGPU_RESOURCE_CREATE, &c))
+		return -errno;
+	return drmCloseBufferHandle(fd, c.bo_handle) ? -errno : 0;
+}
+
+static int phase_bo(const char *name, unsigned int n, uint32_t w, uint32_t h)
+{
+	int64_t w0, c0;
+
+	mark(name);
+	w0 = now_us();
+	c0 = cpu_us();
+	for (unsigned int i = 0; i < n; i++) {
+		int ret = bo_cycle(w, h);
+
+		if (ret) {
+			fprintf(stderr, "%s %u: %s\n", name, i, strerror(-ret));
+			return 1;
+		}
+	}
+	report(name, n, now_us() - w0, cpu_us() - c0);
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	unsigned int n = argc > 2 ? (unsigned int)atoi(argv[2]) : 500;
+	int64_t w0, c0;
+	int f;
+
+	if (argc < 2) {
+		fprintf(stderr, "usage: vgpu_bench3d LABEL [count]\n");
+		return 2;
+	}
+	label = argv[1];
+	rig = fopen("/dev/ttyS1", "w");
+	fd = open("/dev/dri/renderD128", O_RDWR | O_CLOEXEC);
+	if (!rig || fd < 0) {
+		perror("open");
+		return 1;
+	}
+	/* The context exists before the first timed submission. */
+	f = submit(1);
+	if (f < 0 || fence_wait(f)) {
+		fprintf(stderr, "first submission failed\n");
+		return 1;
+	}
+
+	mark("submit_latency");
+	w0 = now_us();
+	c0 = cpu_us();
+	for (unsigned int i = 0; i < n; i++) {
+		f = submit(1);
+		if (f < 0 || fence_wait(f)) {
+			fprintf(stderr, "submit_latency %u failed\n", i);
+			return 1;
+		}
+	}
+	report("submit_latency", n, now_us() - w0, cpu_us() - c0);
+
+	mark("submit_rate");
+	w0 = now_us();
+	c0 = cpu_us();
+	for (unsigned int i = 0; i + 1 < n * 4; i++) {
+		if (submit(0) < 0) {
+			fprintf(stderr, "submit_rate %u failed\n", i);
+			return 1;
+		}
+	}
+	f = submit(1);
+	if (f < 0 || fence_wait(f))
+		return 1;
+	report("submit_rate", n * 4, now_us() - w0, cpu_us() - c0);
+
+	if (phase_bo("bo_4k", n * 2, 32, 32) ||
+	    phase_bo("bo_4m", n / 8 ? n / 8 : 1, 1024, 1024))
+		return 1;
+	mark("end");
+	close(fd);
+	return 0;
+}
