@@ -1,7 +1,8 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0
-# make demo: build vgpu, boot a guest with it (virtio-vga) and save a
-# screenshot of the guest's display.
+# make demo: build vgpu, boot a guest with it (virtio-gpu-gl-pci: virgl),
+# run kmscube (Mesa's virgl driver through vgpu) and save a screenshot of
+# the guest's display.
 set -eu
 top=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$top"
@@ -9,7 +10,7 @@ cd "$top"
 tests/deps.sh
 kver=$(vgpu_debian_kver)
 make -s KVER="$kver"
-python3 tests/vm/vm.py --profile vga --driver vgpu --tests demo \
+python3 tests/vm/vm.py --profile virgl --driver vgpu --tests kmscube \
 	--test-dir tests/vm/demo --out "$top/out" >"$top/out.demo.log" 2>&1 || {
 	cat "$top/out.demo.log"; exit 1; }
 png="$top/out/vgpu-demo.png"

@@ -236,12 +236,22 @@ def trace_phases(trace, marks):
     return phases
 
 
-def screendump(sock_path, png):
-    """Save the guest display as PNG (QEMU writes PPM; convert if needed)."""
+def screendump(sock_path, png, display=None):
+    """Save the guest display as PNG (QEMU writes PPM; convert if needed).
+
+    QEMU 7.2 has no screendump of a GL scanout ("no surface"): then, when
+    QEMU's GTK window is on our Xvfb, the Xvfb screen is saved instead."""
     ppm = png[:-4] + ".ppm"
     out = monitor(sock_path, f"screendump {png} -f png")
     if os.path.exists(png) and os.path.getsize(png) > 0:
         return True
+    if "no surface" in out and display:
+        log(f"screendump: no surface (GL scanout); saving the X screen {display}")
+        subprocess.run(["import", "-display", display, "-window", "root", png],
+                       check=False)
+        # The window sits at the top left of a black screen: cut it out.
+        subprocess.run(["convert", png, "-trim", "+repage", png], check=False)
+        return os.path.exists(png) and os.path.getsize(png) > 0
     log(f"screendump -f png: {out.strip()[-200:]!r}; falling back to PPM")
     monitor(sock_path, f"screendump {ppm}")
     for _ in range(50):
@@ -380,7 +390,8 @@ def boot(args, image, work):
                 if ln.startswith("SCREENSHOT "):
                     name = ln.split()[1]
                     png = os.path.join(args.out, f"{name}.png")
-                    if screendump(os.path.join(work, "mon.sock"), png):
+                    if screendump(os.path.join(work, "mon.sock"), png,
+                                  env.get("DISPLAY") if xvfb else None):
                         shots.append(png)
                 elif ln.startswith("BENCH-MARK "):
                     marks.append((ln.split()[1], time.time(), qemu_cpu_ticks(proc.pid)))
