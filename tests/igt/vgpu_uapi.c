@@ -490,6 +490,58 @@ static int t_transfer_roundtrip(void)
 	return 0;
 }
 
+/*
+ * A resource shared through PRIME is usable by the importer: its handle
+ * names the same resource, and a transfer from the importer's context
+ * (which the import attached it to) reads what the exporter wrote.
+ */
+static int t_resource_prime(void)
+{
+	const uint32_t w = 32, h = 32;
+	struct drm_virtgpu_resource_info info = { 0 };
+	struct res r, imp = { 0 };
+	uint32_t *px;
+	int fd2, dmabuf, ret, saved;
+
+	ret = res_create(w, h, w * h * 4, &r);
+	CHECK(!ret, "create: %s", strerror(-ret));
+	CHECK(!res_map(&r), "map");
+	px = (uint32_t *)r.map;
+	for (uint32_t i = 0; i < w * h; i++)
+		px[i] = 0xff000000u | i;
+	CHECK(!transfer(true, r.bo, 0, 0, w, h, 0, 0), "to host");
+	CHECK(!bo_wait(r.bo, 0), "wait");
+	CHECK(!drmPrimeHandleToFD(fd, r.bo, DRM_CLOEXEC | DRM_RDWR, &dmabuf),
+	      "export: %s", strerror(errno));
+	fd2 = open(node, O_RDWR | O_CLOEXEC);
+	CHECK(fd2 >= 0, "second open: %s", strerror(errno));
+	ret = drmPrimeFDToHandle(fd2, dmabuf, &imp.bo) ? -errno : 0;
+	close(dmabuf);
+	CHECK(!ret, "import: %s", strerror(-ret));
+	info.bo_handle = imp.bo;
+	ret = drmIoctl(fd2, DRM_IOCTL_VIRTGPU_RESOURCE_INFO, &info) ? -errno : 0;
+	CHECK(!ret, "info of the import: %s", strerror(-ret));
+	CHECK(info.res_handle == r.id, "import names resource %u, exporter %u",
+	      info.res_handle, r.id);
+	if (virgl) {
+		/* Read back through the importer's file and context. */
+		memset(r.map, 0, r.size);
+		saved = fd;
+		fd = fd2;
+		ret = transfer(false, imp.bo, 0, 0, w, h, 0, 0);
+		if (!ret)
+			ret = bo_wait(imp.bo, 0);
+		fd = saved;
+		CHECK(!ret, "transfer from host on the importer: %s", strerror(-ret));
+		for (uint32_t i = 0; i < w * h; i++)
+			CHECK(px[i] == (0xff000000u | i), "pixel %u: 0x%08x through the import",
+			      i, px[i]);
+	}
+	close(fd2);
+	res_free(&r);
+	return 0;
+}
+
 static int t_transfer_bad(void)
 {
 	struct res r;
@@ -868,6 +920,7 @@ static const struct subtest tests[] = {
 	{ "resource_create_bad", t_resource_create_bad },
 	{ "transfer_roundtrip", t_transfer_roundtrip },
 	{ "transfer_bad", t_transfer_bad },
+	{ "resource_prime", t_resource_prime },
 	{ "wait_busy", t_wait_busy },
 	{ "execbuf_foreign_in", t_execbuf_foreign_in },
 	{ "execbuf_bos", t_execbuf_bos },

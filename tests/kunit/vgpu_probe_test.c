@@ -934,10 +934,15 @@ static void res_3d_lifecycle(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, r->height, 32u);
 	KUNIT_EXPECT_EQ(test, r->backing_bytes, 64ull * 32 * 4);
 	KUNIT_EXPECT_EQ(test, atomic_read(&vg->host_errors), 0);
-	/* What opening a handle does. */
+	/* What opening a handle does (the ioctl kicks). */
 	KUNIT_ASSERT_EQ(test, vgpu_ctx_get(vg, f, &ctx), 0);
 	vgpu_ctx_resource(vg, ctx, id, true);
+	KUNIT_EXPECT_EQ(test, vgpu_fake_host_count(host, VIRTIO_GPU_CMD_CTX_ATTACH_RESOURCE),
+			0u);
+	vgpu_vq_kick(&vg->ctrlq);
 	flush_work(&host->q[0].irq);
+	KUNIT_EXPECT_EQ(test, vgpu_fake_host_count(host, VIRTIO_GPU_CMD_CTX_ATTACH_RESOURCE),
+			1u);
 
 	/* A transfer is a fence on the buffer until the host answers. */
 	host->q[0].hold = true;

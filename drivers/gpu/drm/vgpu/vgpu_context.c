@@ -394,9 +394,10 @@ EXPORT_SYMBOL_FOR_VGPU_TESTS(vgpu_ctx_fini);
  * @res_id: resource
  * @attach: attach (else detach)
  *
- * Queued and kicked, not waited for: commands queued later on the control
- * queue see the result. An error answer is counted in
- * &vgpu_device.host_errors.
+ * Queued, neither kicked nor waited for: the control queue is processed
+ * in order, so every later command (of this context or any other) comes
+ * after it, and the next kick sends it along. An error answer is counted
+ * in &vgpu_device.host_errors.
  */
 void vgpu_ctx_resource(struct vgpu_device *vg, u32 ctx_id, u32 res_id,
 		       bool attach)
@@ -410,7 +411,6 @@ void vgpu_ctx_resource(struct vgpu_device *vg, u32 ctx_id, u32 res_id,
 		return;
 	}
 	vgpu_proto_ctx_resource(buf->req, attach, ctx_id, res_id);
-	if (!vgpu_cmd_async(vg, &vg->ctrlq, buf))
-		vgpu_vq_kick(&vg->ctrlq);
+	vgpu_cmd_async(vg, &vg->ctrlq, buf);
 }
 EXPORT_SYMBOL_FOR_VGPU_TESTS(vgpu_ctx_resource);
