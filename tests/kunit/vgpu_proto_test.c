@@ -555,9 +555,15 @@ static void proto_formats(struct kunit *test)
 	unsigned int i, j, n;
 	const u32 *list = vgpu_proto_fourccs(&n);
 
-	for (i = 0; i < ARRAY_SIZE(map); i++)
+	for (i = 0; i < ARRAY_SIZE(map); i++) {
 		KUNIT_EXPECT_EQ_MSG(test, vgpu_proto_format(map[i].fourcc),
 				    map[i].format, "fourcc %p4cc", &map[i].fourcc);
+		KUNIT_EXPECT_TRUE(test, vgpu_proto_format_2d(map[i].format));
+	}
+	/* No other value is a 2D format (the ids run below 200). */
+	for (i = 0, j = 0; i < 200; i++)
+		j += vgpu_proto_format_2d(i);
+	KUNIT_EXPECT_EQ(test, j, (unsigned int)ARRAY_SIZE(map));
 	/* Formats the protocol cannot scan out map to 0. */
 	KUNIT_EXPECT_EQ(test, vgpu_proto_format(DRM_FORMAT_RGB565), 0u);
 	KUNIT_EXPECT_EQ(test, vgpu_proto_format(DRM_FORMAT_XRGB2101010), 0u);

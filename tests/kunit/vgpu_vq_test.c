@@ -576,6 +576,40 @@ static void vq_owned_payload(struct kunit *test)
 	vq_teardown(test);
 }
 
+/*
+ * Bytes after a request: inside the request while the whole fits a
+ * page, a payload of their own beyond; nothing for a zero length.
+ */
+static void vq_buf_tail(struct kunit *test)
+{
+	struct vgpu_buf *buf;
+	void *tail;
+
+	buf = vgpu_buf_alloc_tail(32, PAGE_SIZE - 32, 24, GFP_KERNEL, &tail);
+	KUNIT_ASSERT_NOT_NULL(test, buf);
+	KUNIT_EXPECT_PTR_EQ(test, tail, (void *)((u8 *)buf->req + 32));
+	KUNIT_EXPECT_EQ(test, buf->req_len, (u32)PAGE_SIZE);
+	KUNIT_EXPECT_EQ(test, buf->data_nents, 0u);
+	KUNIT_EXPECT_EQ(test, buf->resp_len, 24u);
+	vgpu_buf_put(buf);
+
+	buf = vgpu_buf_alloc_tail(32, PAGE_SIZE - 31, 24, GFP_KERNEL, &tail);
+	KUNIT_ASSERT_NOT_NULL(test, buf);
+	KUNIT_EXPECT_EQ(test, buf->req_len, 32u);
+	KUNIT_EXPECT_PTR_EQ(test, tail, buf->own_mem);
+	KUNIT_EXPECT_EQ(test, buf->data_len, (u32)(PAGE_SIZE - 31));
+	KUNIT_EXPECT_TRUE(test, buf->data_to_device);
+	vgpu_buf_put(buf);
+
+	buf = vgpu_buf_alloc_tail(32, 0, 24, GFP_KERNEL, &tail);
+	KUNIT_ASSERT_NOT_NULL(test, buf);
+	KUNIT_EXPECT_NULL(test, tail);
+	KUNIT_EXPECT_EQ(test, buf->req_len, 32u);
+	KUNIT_EXPECT_EQ(test, buf->data_nents, 0u);
+	vgpu_buf_put(buf);
+	vq_teardown(test);
+}
+
 static void vq_buf_alloc_rules(struct kunit *test)
 {
 	struct vq_ctx *ctx = test->priv;
@@ -612,6 +646,7 @@ static struct kunit_case vgpu_vq_cases[] = {
 	KUNIT_CASE(vq_snapshot),
 	KUNIT_CASE(vq_buf_alloc_rules),
 	KUNIT_CASE(vq_owned_payload),
+	KUNIT_CASE(vq_buf_tail),
 	{}
 };
 

@@ -155,24 +155,6 @@ static int vgpu_ioctl_context_init(struct drm_device *drm, void *data,
 	return vgpu_ctx_init(to_vgpu(drm), to_vgpu_file(file), &p);
 }
 
-/* The 2D formats a resource may have without 3D. */
-static bool vgpu_format_2d(u32 format)
-{
-	switch (format) {
-	case VIRTIO_GPU_FORMAT_B8G8R8A8_UNORM:
-	case VIRTIO_GPU_FORMAT_B8G8R8X8_UNORM:
-	case VIRTIO_GPU_FORMAT_A8R8G8B8_UNORM:
-	case VIRTIO_GPU_FORMAT_X8R8G8B8_UNORM:
-	case VIRTIO_GPU_FORMAT_R8G8B8A8_UNORM:
-	case VIRTIO_GPU_FORMAT_X8B8G8R8_UNORM:
-	case VIRTIO_GPU_FORMAT_A8B8G8R8_UNORM:
-	case VIRTIO_GPU_FORMAT_R8G8B8X8_UNORM:
-		return true;
-	default:
-		return false;
-	}
-}
-
 /* gallium's PIPE_TEXTURE_2D, the only target without 3D. */
 #define VGPU_TARGET_TEXTURE_2D	2
 
@@ -204,7 +186,7 @@ static int vgpu_ioctl_resource_create(struct drm_device *drm, void *data,
 			drm_dbg_driver(drm, "resource create: only 2D textures without 3D\n");
 			return -EINVAL;
 		}
-		if (!vgpu_format_2d(args->format) ||
+		if (!vgpu_proto_format_2d(args->format) ||
 		    args->width > VGPU_FB_MAX || args->height > VGPU_FB_MAX) {
 			drm_dbg_driver(drm, "resource create: 2D format %u %ux%u not supported\n",
 				       args->format, args->width, args->height);

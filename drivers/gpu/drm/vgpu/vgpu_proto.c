@@ -683,6 +683,23 @@ u32 vgpu_proto_format(u32 fourcc)
 EXPORT_SYMBOL_FOR_VGPU_TESTS(vgpu_proto_format);
 
 /**
+ * vgpu_proto_format_2d - whether a virtio-gpu format is a 2D one
+ * @format: VIRTIO_GPU_FORMAT_*
+ *
+ * Return: true for the eight formats a 2D resource may have.
+ */
+bool vgpu_proto_format_2d(u32 format)
+{
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(vgpu_proto_formats); i++)
+		if (vgpu_proto_formats[i].format == format)
+			return true;
+	return false;
+}
+EXPORT_SYMBOL_FOR_VGPU_TESTS(vgpu_proto_format_2d);
+
+/**
  * vgpu_proto_fourccs - the DRM fourccs vgpu_proto_format() maps
  * @count: set to the number of entries
  *

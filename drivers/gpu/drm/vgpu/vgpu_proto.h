@@ -187,6 +187,7 @@ int vgpu_proto_parse_edid(const struct virtio_gpu_resp_edid *resp, u32 len,
 			  u32 *edid_size);
 
 u32 vgpu_proto_format(u32 fourcc);
+bool vgpu_proto_format_2d(u32 format);
 const u32 *vgpu_proto_fourccs(unsigned int *count);
 
 const char *vgpu_proto_capset_name(u32 id);

@@ -118,11 +118,6 @@ void vgpu_hres_put(struct vgpu_hres *hres)
 		kref_put(&hres->ref, vgpu_hres_last_put);
 }
 
-/* Entries that travel in the command's own buffer (up to a page in all). */
-#define VGPU_ATTACH_INLINE_MAX	\
-	((PAGE_SIZE - sizeof(struct virtio_gpu_resource_attach_backing)) / \
-	 sizeof(struct virtio_gpu_mem_entry))
-
 /* Memory entries for @sgt: DMA segments, or physical pages (DMA quirk). */
 static struct vgpu_buf *vgpu_attach_buf(struct vgpu_device *vg, u32 res_id,
 					struct sg_table *sgt)
@@ -132,25 +127,13 @@ static struct vgpu_buf *vgpu_attach_buf(struct vgpu_device *vg, u32 res_id,
 	struct vgpu_buf *buf;
 	unsigned int n, i;
 
-	u32 req_len = sizeof(struct virtio_gpu_resource_attach_backing);
-	bool inline_ents;
-
 	n = vg->use_dma_api ? sgt->nents : sgt->orig_nents;
-	/* A short list follows the command in its own buffer. */
-	inline_ents = n <= VGPU_ATTACH_INLINE_MAX;
-	buf = vgpu_buf_alloc(req_len + (inline_ents ? n * sizeof(*ents) : 0),
-			     sizeof(struct virtio_gpu_ctrl_hdr), GFP_KERNEL);
+	buf = vgpu_buf_alloc_tail(sizeof(struct virtio_gpu_resource_attach_backing),
+				  array_size(n, sizeof(*ents)),
+				  sizeof(struct virtio_gpu_ctrl_hdr), GFP_KERNEL,
+				  (void **)&ents);
 	if (!buf)
 		return NULL;
-	if (inline_ents)
-		ents = (void *)((u8 *)buf->req + req_len);
-	else
-		ents = vgpu_buf_alloc_data(buf, array_size(n, sizeof(*ents)),
-					   GFP_KERNEL);
-	if (!ents) {
-		vgpu_buf_put(buf);
-		return NULL;
-	}
 	if (vg->use_dma_api) {
 		for_each_sgtable_dma_sg(sgt, sg, i)
 			vgpu_proto_mem_entry(&ents[i], sg_dma_address(sg),

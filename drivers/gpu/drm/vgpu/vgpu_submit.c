@@ -8,10 +8,10 @@
  * reservations of its buffers, takes the ring's next sequence number and
  * queues the command under the file's lock, so a ring's commands reach
  * the host in sequence-number order, and adds the job's fence to every
- * buffer. Small command streams travel in the command's own buffer,
- * large ones as a payload of their own (kvmalloc'd, page by page), so
- * they need no high-order allocation. A zero-size submission is allowed:
- * it is just a fence.
+ * buffer. A stream follows its command (vgpu_buf_alloc_tail(): in the
+ * command's buffer when small, else a page-by-page payload, so large ones
+ * need no high-order allocation). A zero-size submission is allowed: it
+ * is just a fence.
  */
 #include <linux/dma-fence.h>
 #include <linux/dma-resv.h>
@@ -128,40 +128,23 @@ out_buf:
 }
 EXPORT_SYMBOL_FOR_VGPU_TESTS(vgpu_job_run);
 
-/* Streams up to this size travel in the command's own allocation. */
-#define VGPU_SUBMIT_INLINE_MAX	(PAGE_SIZE - sizeof(struct virtio_gpu_cmd_submit))
-
 /**
  * vgpu_submit_alloc - a SUBMIT_3D command with room for its stream
  * @ctx_id: context
  * @size: stream bytes, at most VGPU_EXECBUF_MAX
  * @data: set to where the stream goes (NULL for a zero size)
  *
- * A small stream follows the command in the same buffer (one descriptor,
- * no scatterlist); a larger one is a payload of its own, page by page.
- *
  * Return: the command, or NULL.
  */
 struct vgpu_buf *vgpu_submit_alloc(u32 ctx_id, u32 size, void **data)
 {
-	u32 req_len = sizeof(struct virtio_gpu_cmd_submit);
-	bool inline_data = size <= VGPU_SUBMIT_INLINE_MAX;
 	struct vgpu_buf *buf;
 
-	buf = vgpu_cmd_alloc(req_len + (inline_data ? size : 0));
-	if (!buf)
-		return NULL;
-	*data = NULL;
-	if (size && inline_data) {
-		*data = (u8 *)buf->req + req_len;
-	} else if (size) {
-		*data = vgpu_buf_alloc_data(buf, size, GFP_KERNEL);
-		if (!*data) {
-			vgpu_buf_put(buf);
-			return NULL;
-		}
-	}
-	vgpu_proto_submit_3d(buf->req, ctx_id, size);
+	buf = vgpu_buf_alloc_tail(sizeof(struct virtio_gpu_cmd_submit), size,
+				  sizeof(struct virtio_gpu_ctrl_hdr), GFP_KERNEL,
+				  data);
+	if (buf)
+		vgpu_proto_submit_3d(buf->req, ctx_id, size);
 	return buf;
 }
 EXPORT_SYMBOL_FOR_VGPU_TESTS(vgpu_submit_alloc);

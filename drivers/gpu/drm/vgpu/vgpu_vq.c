@@ -176,6 +176,43 @@ void *vgpu_buf_alloc_data(struct vgpu_buf *buf, size_t len, gfp_t gfp)
 EXPORT_SYMBOL_FOR_VGPU_TESTS(vgpu_buf_alloc_data);
 
 /**
+ * vgpu_buf_alloc_tail - a buffer whose request is followed by more bytes
+ * @req_len: request size
+ * @len: bytes the device reads right after the request (may be 0)
+ * @resp_len: response room
+ * @gfp: allocation flags
+ * @tail: set to where those bytes go (NULL when @len is 0)
+ *
+ * Up to a page in all, the bytes are part of the request (one allocation,
+ * one descriptor); beyond, they are a payload of their own
+ * (vgpu_buf_alloc_data()). The device sees the same bytes either way.
+ *
+ * Return: the buffer, or NULL.
+ */
+struct vgpu_buf *vgpu_buf_alloc_tail(u32 req_len, size_t len, u32 resp_len,
+				     gfp_t gfp, void **tail)
+{
+	bool in_req = len <= PAGE_SIZE - min_t(u32, req_len, PAGE_SIZE);
+	struct vgpu_buf *buf;
+
+	*tail = NULL;
+	buf = vgpu_buf_alloc(req_len + (in_req ? len : 0), resp_len, gfp);
+	if (!buf || !len)
+		return buf;
+	if (in_req) {
+		*tail = (u8 *)buf->req + req_len;
+	} else {
+		*tail = vgpu_buf_alloc_data(buf, len, gfp);
+		if (!*tail) {
+			vgpu_buf_put(buf);
+			return NULL;
+		}
+	}
+	return buf;
+}
+EXPORT_SYMBOL_FOR_VGPU_TESTS(vgpu_buf_alloc_tail);
+
+/**
  * vgpu_buf_wait - wait until the device returned a buffer
  * @buf: a queued buffer the caller holds a reference to
  * @timeout: longest wait, in jiffies

@@ -133,6 +133,8 @@ void vgpu_buf_put(struct vgpu_buf *buf);
 void vgpu_buf_set_data(struct vgpu_buf *buf, struct scatterlist *sgl,
 		       unsigned int nents, bool to_device);
 void *vgpu_buf_alloc_data(struct vgpu_buf *buf, size_t len, gfp_t gfp);
+struct vgpu_buf *vgpu_buf_alloc_tail(u32 req_len, size_t len, u32 resp_len,
+				     gfp_t gfp, void **tail);
 int vgpu_buf_wait(struct vgpu_buf *buf, unsigned long timeout);
 
 void vgpu_vq_init(struct vgpu_vq *q, const char *name, struct virtqueue *vq);
