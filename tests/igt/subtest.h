@@ -11,9 +11,12 @@
 #ifndef VGPU_SUBTEST_H
 #define VGPU_SUBTEST_H
 
+#include <errno.h>
+#include <fcntl.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
@@ -59,6 +62,31 @@ static inline int run_subtests(const struct subtest *t, unsigned int n,
 		fflush(stdout);
 		failed |= ret != 0 && ret != 77;
 	}
+	return failed;
+}
+
+/*
+ * subtest_main - the main() of a program testing one DRM node: open the
+ * node (-d NODE, else @node), run the subtests named after it (all when
+ * none), close it. @fd and @node are the program's globals.
+ */
+static inline int subtest_main(const struct subtest *t, unsigned int n,
+			       int argc, char **argv, int *fd,
+			       const char **node)
+{
+	int failed, first = 1;
+
+	if (argc > 2 && !strcmp(argv[1], "-d")) {
+		*node = argv[2];
+		first = 3;
+	}
+	*fd = open(*node, O_RDWR | O_CLOEXEC);
+	if (*fd < 0) {
+		printf("SUBTEST setup fail %s: %s\n", *node, strerror(errno));
+		return 1;
+	}
+	failed = run_subtests(t, n, argc, argv, first);
+	close(*fd);
 	return failed;
 }
 

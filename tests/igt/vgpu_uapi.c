@@ -27,6 +27,7 @@
 #include <linux/dma-buf.h>
 #include <xf86drm.h>
 
+#include "drm_util.h"
 #include "subtest.h"
 #include "virtgpu_drm.h"
 
@@ -579,30 +580,6 @@ struct vgem {
 	int sync;	/* sync file of the fence */
 };
 
-static int vgem_open(void)
-{
-	char path[64];
-
-	for (int i = 0; i < 16; i++) {
-		drmVersionPtr v;
-		int f;
-
-		snprintf(path, sizeof(path), "/dev/dri/card%d", i);
-		f = open(path, O_RDWR | O_CLOEXEC);
-		if (f < 0)
-			continue;
-		v = drmGetVersion(f);
-		if (v && !strcmp(v->name, "vgem")) {
-			drmFreeVersion(v);
-			return f;
-		}
-		if (v)
-			drmFreeVersion(v);
-		close(f);
-	}
-	return -1;
-}
-
 /* An unsignalled fence as a sync file, or -1. */
 static int vgem_fence(struct vgem *g)
 {
@@ -611,7 +588,7 @@ static int vgem_fence(struct vgem *g)
 	struct dma_buf_export_sync_file ex = { .flags = DMA_BUF_SYNC_RW, .fd = -1 };
 	int dmabuf;
 
-	g->fd = vgem_open();
+	g->fd = open_card_of("vgem");
 	if (g->fd < 0)
 		return -1;
 	if (drmIoctl(g->fd, DRM_IOCTL_MODE_CREATE_DUMB, &d))
@@ -931,20 +908,8 @@ static const struct subtest tests[] = {
 
 int main(int argc, char **argv)
 {
-	int failed, first = 1;
 	const char *ev = getenv("EXPECT_VIRGL");
 
-	if (argc > 2 && !strcmp(argv[1], "-d")) {
-		node = argv[2];
-		first = 3;
-	}
 	virgl = ev && !strcmp(ev, "yes");
-	fd = open(node, O_RDWR | O_CLOEXEC);
-	if (fd < 0) {
-		printf("SUBTEST setup fail %s: %s\n", node, strerror(errno));
-		return 1;
-	}
-	failed = run_subtests(tests, ARRAY_SIZE(tests), argc, argv, first);
-	close(fd);
-	return failed;
+	return subtest_main(tests, ARRAY_SIZE(tests), argc, argv, &fd, &node);
 }

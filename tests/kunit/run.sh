@@ -27,6 +27,8 @@ fi
 python3 "$top/tests/vm/vm.py" --kernel-dir "$kdir" \
 	--module "$build/drivers/gpu/drm/vgpu/vgpu.ko" \
 	--extra "$build/tests/kunit/vgpu_test.ko" \
+	--extra "$build/tests/kunit/vgpu_fakedev.ko" \
 	--test-dir "$top/tests/kunit/guest" \
-	--tests "module_load drm_version drm_bus debugfs_info load_unload only_one_driver kms uapi kunit" \
+	--hostmem 16 \
+	--tests "module_load drm_version drm_bus debugfs_info load_unload only_one_driver kms uapi fakedev kunit" \
 	"$@"

@@ -18,6 +18,9 @@
 #include <linux/virtio_config.h>
 #include <linux/virtio_ids.h>
 
+#include <linux/io.h>
+#include <linux/pci.h>
+
 #include "vgpu_fake_host.h"
 #include "vgpu_proto.h"
 
@@ -412,6 +415,39 @@ static u32 fake_scanout(struct vgpu_fake_host *host,
 	return VIRTIO_GPU_RESP_OK_NODATA;
 }
 
+static u32 fake_scanout_blob(struct vgpu_fake_host *host,
+			     const struct virtio_gpu_set_scanout_blob *c)
+{
+	u32 s = le32_to_cpu(c->scanout_id), id = le32_to_cpu(c->resource_id);
+	struct vgpu_fake_res *r = vgpu_fake_host_res(host, id);
+	u32 w = le32_to_cpu(c->width), h = le32_to_cpu(c->height);
+	u32 stride = le32_to_cpu(c->strides[0]);
+	u64 end;
+
+	if (!fake_has(host, VIRTIO_GPU_F_RESOURCE_BLOB))
+		fake_protocol_error(host, "scanout blob without blobs",
+				    VIRTIO_GPU_CMD_SET_SCANOUT_BLOB);
+	if (s >= min_t(u32, host->num_scanouts, VIRTIO_GPU_MAX_SCANOUTS))
+		return VIRTIO_GPU_RESP_ERR_INVALID_SCANOUT_ID;
+	if (!id) {
+		host->scanout_res[s] = 0;
+		return VIRTIO_GPU_RESP_OK_NODATA;
+	}
+	if (!r || !r->blob)
+		return VIRTIO_GPU_RESP_ERR_INVALID_RESOURCE_ID;
+	if (!fake_format_ok(le32_to_cpu(c->format)) || !w || !h ||
+	    le32_to_cpu(c->r.x) + le32_to_cpu(c->r.width) > w ||
+	    le32_to_cpu(c->r.y) + le32_to_cpu(c->r.height) > h ||
+	    stride < w * 4)
+		return VIRTIO_GPU_RESP_ERR_INVALID_PARAMETER;
+	end = le32_to_cpu(c->offsets[0]) + (u64)stride * (h - 1) + w * 4;
+	if (end > r->size)
+		return VIRTIO_GPU_RESP_ERR_INVALID_PARAMETER;
+	host->scanout_res[s] = id;
+	host->scanout_blobs++;
+	return VIRTIO_GPU_RESP_OK_NODATA;
+}
+
 static u32 fake_ctx_create(struct vgpu_fake_host *host,
 			   const struct virtio_gpu_ctx_create *c)
 {
@@ -552,6 +588,10 @@ static u32 fake_map_blob(struct vgpu_fake_host *host,
 	}
 	r->mapped = true;
 	r->map_offset = off;
+	r->map_info = host->map_info;
+	/* What the host put there: the resource id in every 32-bit word. */
+	if (host->hostmem)
+		memset32(host->hostmem + off, r->id, r->size / 4);
 	resp->map_info = host->map_info;
 	return VIRTIO_GPU_RESP_OK_MAP_INFO;
 }
@@ -692,6 +732,11 @@ static u32 fake_execute(struct vgpu_fake_host *host, unsigned int qi,
 		}
 		break;
 	}
+	case VIRTIO_GPU_CMD_SET_SCANOUT_BLOB:
+		if (fake_check_fixed(host, req, len,
+				     sizeof(struct virtio_gpu_set_scanout_blob), true))
+			rtype = fake_scanout_blob(host, (const void *)req);
+		break;
 	case VIRTIO_GPU_CMD_SET_SCANOUT:
 		if (fake_check_fixed(host, req, len,
 				     sizeof(struct virtio_gpu_set_scanout), false))
@@ -1223,13 +1268,19 @@ static void fake_get(struct virtio_device *vdev, unsigned int offset,
 		     void *buf, unsigned int len)
 {
 	struct vgpu_fake_host *host = to_host(vdev);
-	struct virtio_gpu_config c = {};
+	/* The 6.1 header's config, then blob_alignment (virtio 1.4). */
+	struct {
+		struct virtio_gpu_config base;
+		__le32 blob_alignment;
+	} __packed c = {};
 	unsigned long flags;
 
 	spin_lock_irqsave(&host->lock, flags);
-	c.events_read = cpu_to_le32(host->events_read);
-	c.num_scanouts = cpu_to_le32(host->num_scanouts);
-	c.num_capsets = cpu_to_le32(host->num_capsets);
+	c.base.events_read = cpu_to_le32(host->events_read);
+	c.base.num_scanouts = cpu_to_le32(host->num_scanouts);
+	c.base.num_capsets = cpu_to_le32(host->num_capsets);
+	if (host->features & BIT_ULL(VGPU_FAKE_F_BLOB_ALIGNMENT))
+		c.blob_alignment = cpu_to_le32(host->align);
 	spin_unlock_irqrestore(&host->lock, flags);
 	if (offset > sizeof(c) || len > sizeof(c) - offset)
 		memset(buf, 0, len);
@@ -1318,7 +1369,7 @@ static bool fake_get_shm_region(struct virtio_device *vdev,
 
 	if (id != VIRTIO_GPU_SHM_ID_HOST_VISIBLE || !host->hostmem)
 		return false;
-	region->addr = virt_to_phys(host->hostmem);
+	region->addr = host->hostmem_phys;
 	region->len = host->hostmem_size;
 	return true;
 }
@@ -1376,6 +1427,58 @@ unsigned int vgpu_fake_host_query_notifies(struct vgpu_fake_host *host)
 	return n;
 }
 
+/* One host at a time owns the window. */
+static atomic_t fake_hostmem_busy = ATOMIC_INIT(0);
+
+/*
+ * The host-visible region is BAR 2 of an ivshmem-plain device (the rig
+ * adds one): memory outside the guest's RAM, as a real device's window
+ * is, so the driver can reserve it and map it into processes. The host
+ * keeps a write-combined mapping of its own, which every cache type the
+ * guest may choose is compatible with.
+ */
+static int fake_hostmem_claim(struct vgpu_fake_host *host)
+{
+	struct pci_dev *pdev;
+
+	pdev = pci_get_device(PCI_VENDOR_ID_REDHAT_QUMRANET, 0x1110, NULL);
+	if (!pdev) {
+		snprintf(host->last_error, sizeof(host->last_error),
+			 "no ivshmem device for the host-visible region");
+		return -ENODEV;
+	}
+	if (pci_resource_len(pdev, 2) < host->hostmem_size ||
+	    atomic_cmpxchg(&fake_hostmem_busy, 0, 1)) {
+		snprintf(host->last_error, sizeof(host->last_error),
+			 "ivshmem BAR 2 too small (%llu) or in use",
+			 (u64)pci_resource_len(pdev, 2));
+		pci_dev_put(pdev);
+		return -EBUSY;
+	}
+	host->hostmem_phys = pci_resource_start(pdev, 2);
+	host->hostmem = memremap(host->hostmem_phys, host->hostmem_size,
+				 MEMREMAP_WC);
+	if (!host->hostmem) {
+		atomic_set(&fake_hostmem_busy, 0);
+		pci_dev_put(pdev);
+		return -ENOMEM;
+	}
+	memset(host->hostmem, 0, host->hostmem_size);
+	host->hostmem_pdev = pdev;
+	return 0;
+}
+
+static void fake_hostmem_release(struct vgpu_fake_host *host)
+{
+	if (!host->hostmem_pdev)
+		return;
+	memunmap(host->hostmem);
+	host->hostmem = NULL;
+	pci_dev_put(host->hostmem_pdev);
+	host->hostmem_pdev = NULL;
+	atomic_set(&fake_hostmem_busy, 0);
+}
+
 /**
  * vgpu_fake_host_register - put the device on the virtio bus
  * @host: a configured host
@@ -1394,10 +1497,9 @@ int vgpu_fake_host_register(struct vgpu_fake_host *host)
 	int ret;
 
 	if (host->hostmem_size && !host->hostmem) {
-		host->hostmem = alloc_pages_exact(host->hostmem_size,
-						  GFP_KERNEL | __GFP_ZERO);
-		if (!host->hostmem)
-			return -ENOMEM;
+		ret = fake_hostmem_claim(host);
+		if (ret)
+			return ret;
 	}
 	fp = kzalloc(sizeof(*fp), GFP_KERNEL);
 	if (!fp)
@@ -1466,7 +1568,6 @@ void vgpu_fake_host_destroy(struct vgpu_fake_host *host)
 		list_del(&c->link);
 		kfree(c);
 	}
-	if (host->hostmem)
-		free_pages_exact(host->hostmem, host->hostmem_size);
+	fake_hostmem_release(host);
 	kfree(host);
 }

@@ -32,6 +32,10 @@
 #define VGPU_FAKE_MAX_SEGS	16
 #define VGPU_FAKE_MAX_RES	64
 #define VGPU_FAKE_MAX_CTX	16
+/* Feature bit 5 (virtio 1.4): blob sizes and map offsets are aligned. */
+#define VGPU_FAKE_F_BLOB_ALIGNMENT	5
+
+struct pci_dev;
 
 /** enum vgpu_fake_fault - what the host does instead of answering properly */
 enum vgpu_fake_fault {
@@ -105,6 +109,7 @@ struct vgpu_fake_cmd {
  * @ctx_mask: contexts (by slot) it is attached to
  * @mapped: mapped in the host-visible region
  * @map_offset: where
+ * @map_info: cache type it was mapped with
  * @uuid: a UUID was assigned
  * @transfers: TRANSFER_TO_HOST_2D and TRANSFER_TO_HOST_3D received
  * @flushes: RESOURCE_FLUSH received
@@ -129,6 +134,7 @@ struct vgpu_fake_res {
 	u32 ctx_mask;
 	bool mapped;
 	u64 map_offset;
+	u32 map_info;
 	bool uuid;
 	unsigned int transfers, flushes;
 };
@@ -225,12 +231,22 @@ struct vgpu_fake_host {
 	struct virtio_gpu_resp_capset_info caps[VGPU_FAKE_MAX_CAPSETS];
 	/** @hostmem_size: bytes of host-visible region (0: none). */
 	u64 hostmem_size;
-	/** @hostmem: the region's memory (allocated at register, at most 4 MiB). */
+	/**
+	 * @hostmem: the host's mapping of the region: BAR 2 of the rig's
+	 * ivshmem device, claimed at register.
+	 */
 	void *hostmem;
+	/** @hostmem_phys: physical address of the region. */
+	phys_addr_t hostmem_phys;
+	/** @hostmem_pdev: the ivshmem device, while claimed. */
+	struct pci_dev *hostmem_pdev;
 	/** @map_info: cache type MAP_BLOB answers with. */
 	u32 map_info;
-	/** @align: required alignment of blob sizes and map offsets. */
-	u64 align;
+	/**
+	 * @align: required alignment of blob sizes and map offsets; the
+	 * config's blob_alignment with VGPU_FAKE_F_BLOB_ALIGNMENT.
+	 */
+	u32 align;
 
 	/** @lock: see above. */
 	spinlock_t lock;
@@ -256,6 +272,8 @@ struct vgpu_fake_host {
 	u32 scanout_res[VIRTIO_GPU_MAX_SCANOUTS];
 	/** @cursor: last cursor command (position, resource, hotspot). */
 	struct virtio_gpu_update_cursor cursor;
+	/** @scanout_blobs: SET_SCANOUT_BLOB commands carried out. */
+	unsigned int scanout_blobs;
 	/** @cursor_updates: UPDATE_CURSOR received. */
 	unsigned int cursor_updates;
 	/** @cursor_moves: MOVE_CURSOR received. */

@@ -377,6 +377,81 @@ static void proto_blobs(struct kunit *test)
 	expect_bytes(test, req, w, 32);
 }
 
+static void proto_scanout_blob(struct kunit *test)
+{
+	const struct vgpu_scanout_blob_desc d = {
+		.scanout = 2, .res_id = 9, .x = 16, .y = 8, .width = 640, .height = 480,
+		.fb_width = 1024, .fb_height = 768, .format = 2,
+		.strides = { 4096, 1, 2, 3 }, .offsets = { 64, 4, 5, 6 },
+	};
+	void *req = poisoned(test, 96);
+	unsigned int i;
+	u8 *w;
+
+	w = want_cmd(test, 96, 0x010d, 0, 0, 0, 0);
+	put32(w, 24, 16);
+	put32(w, 28, 8);
+	put32(w, 32, 640);
+	put32(w, 36, 480);
+	put32(w, 40, 2);
+	put32(w, 44, 9);
+	put32(w, 48, 1024);
+	put32(w, 52, 768);
+	put32(w, 56, 2);
+	put32(w, 60, 0);
+	for (i = 0; i < 4; i++) {
+		put32(w, 64 + 4 * i, d.strides[i]);
+		put32(w, 80 + 4 * i, d.offsets[i]);
+	}
+	vgpu_proto_set_scanout_blob(req, &d);
+	expect_bytes(test, req, w, 96);
+}
+
+/* MAP_BLOB answers: the cache type, refusals, and what is not protocol. */
+static void proto_map_info(struct kunit *test)
+{
+	struct virtio_gpu_resp_map_info r = {};
+	u32 cache = 99;
+
+	r.hdr.type = cpu_to_le32(VIRTIO_GPU_RESP_OK_MAP_INFO);
+	r.map_info = (__force u32)cpu_to_le32(VIRTIO_GPU_MAP_CACHE_WC);
+	KUNIT_EXPECT_EQ(test, vgpu_proto_parse_map_info(&r, sizeof(r), &cache), 0);
+	KUNIT_EXPECT_EQ(test, cache, (u32)VIRTIO_GPU_MAP_CACHE_WC);
+	r.map_info = (__force u32)cpu_to_le32(VIRTIO_GPU_MAP_CACHE_UNCACHED | 0x100);
+	KUNIT_EXPECT_EQ(test, vgpu_proto_parse_map_info(&r, sizeof(r), &cache), 0);
+	KUNIT_EXPECT_EQ(test, cache, (u32)VIRTIO_GPU_MAP_CACHE_UNCACHED);
+	/* no type named: cached, like guest memory */
+	r.map_info = (__force u32)cpu_to_le32(VIRTIO_GPU_MAP_CACHE_NONE);
+	KUNIT_EXPECT_EQ(test, vgpu_proto_parse_map_info(&r, sizeof(r), &cache), 0);
+	KUNIT_EXPECT_EQ(test, cache, (u32)VIRTIO_GPU_MAP_CACHE_CACHED);
+	r.map_info = (__force u32)cpu_to_le32(7);
+	KUNIT_EXPECT_EQ(test, vgpu_proto_parse_map_info(&r, sizeof(r), &cache), -EPROTO);
+	r.map_info = (__force u32)cpu_to_le32(VIRTIO_GPU_MAP_CACHE_CACHED);
+	KUNIT_EXPECT_EQ(test, vgpu_proto_parse_map_info(&r, sizeof(r) - 4, &cache), -EPROTO);
+	r.hdr.type = cpu_to_le32(VIRTIO_GPU_RESP_OK_NODATA);
+	KUNIT_EXPECT_EQ(test, vgpu_proto_parse_map_info(&r, sizeof(r), &cache), -EPROTO);
+	r.hdr.type = cpu_to_le32(VIRTIO_GPU_RESP_ERR_INVALID_RESOURCE_ID);
+	KUNIT_EXPECT_EQ(test, vgpu_proto_parse_map_info(&r, sizeof(r.hdr), &cache), -EINVAL);
+}
+
+static void proto_uuid(struct kunit *test)
+{
+	struct virtio_gpu_resp_resource_uuid r = {};
+	u8 uuid[16] = {};
+	unsigned int i;
+
+	r.hdr.type = cpu_to_le32(VIRTIO_GPU_RESP_OK_RESOURCE_UUID);
+	for (i = 0; i < 16; i++)
+		r.uuid[i] = 0xa0 + i;
+	KUNIT_EXPECT_EQ(test, vgpu_proto_parse_uuid(&r, sizeof(r), uuid), 0);
+	KUNIT_EXPECT_EQ(test, memcmp(uuid, r.uuid, 16), 0);
+	memset(uuid, 0, sizeof(uuid));
+	KUNIT_EXPECT_EQ(test, vgpu_proto_parse_uuid(&r, sizeof(r) - 1, uuid), -EPROTO);
+	KUNIT_EXPECT_EQ(test, uuid[0], 0);
+	r.hdr.type = cpu_to_le32(VIRTIO_GPU_RESP_ERR_OUT_OF_MEMORY);
+	KUNIT_EXPECT_EQ(test, vgpu_proto_parse_uuid(&r, sizeof(r), uuid), -ENOMEM);
+}
+
 struct errno_case {
 	u32 type;
 	int err;
@@ -610,6 +685,9 @@ static struct kunit_case vgpu_proto_cases[] = {
 	KUNIT_CASE(proto_contexts),
 	KUNIT_CASE(proto_3d),
 	KUNIT_CASE(proto_blobs),
+	KUNIT_CASE(proto_scanout_blob),
+	KUNIT_CASE(proto_map_info),
+	KUNIT_CASE(proto_uuid),
 	KUNIT_CASE_PARAM(proto_resp_errno, errno_cases_gen_params),
 	KUNIT_CASE(proto_resp_check),
 	KUNIT_CASE(proto_parse_display_info),

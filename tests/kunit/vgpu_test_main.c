@@ -12,8 +12,10 @@
 kunit_test_suites(&vgpu_proto_suite, &vgpu_vq_suite, &vgpu_vq_full_suite,
 		  &vgpu_fake_host_suite, &vgpu_probe_suite,
 		  &vgpu_context_suite, &vgpu_fence_suite,
-		  &vgpu_resource_suite);
+		  &vgpu_resource_suite, &vgpu_blob_suite);
 
 MODULE_DESCRIPTION("KUnit tests for vgpu");
 MODULE_LICENSE("GPL");
 VGPU_IMPORT_FOR_TESTS();
+/* The PRIME cases put the dma-bufs they export. */
+VGPU_IMPORT_DMA_BUF_NS();

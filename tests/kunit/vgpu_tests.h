@@ -13,5 +13,6 @@ extern struct kunit_suite vgpu_fake_host_suite;
 extern struct kunit_suite vgpu_context_suite;
 extern struct kunit_suite vgpu_fence_suite;
 extern struct kunit_suite vgpu_resource_suite;
+extern struct kunit_suite vgpu_blob_suite;
 
 #endif /* VGPU_TESTS_H */

@@ -346,6 +346,10 @@ def qemu_cmd(args, image, payload, work):
         cmd += ["-msg", "timestamp=on", "-D", os.path.join(work, "trace.log")]
         for ev in TRACE_EVENTS:
             cmd += ["-trace", f"enable={ev}"]
+    if args.hostmem:
+        # memory outside guest RAM, as a real host-visible window is
+        cmd += ["-object", f"memory-backend-ram,id=vgpu-hostmem,size={args.hostmem}M",
+                "-device", "ivshmem-plain,memdev=vgpu-hostmem"]
     cmd += ["-display", "gtk,gl=on" if gl else "none"] + dev
     return cmd
 
@@ -499,6 +503,9 @@ def main():
     ap.add_argument("--memory", type=int, default=2048)
     ap.add_argument("--load-cycles", type=int, default=20)
     ap.add_argument("--append", default="", help="extra kernel command line")
+    ap.add_argument("--hostmem", type=int, default=0, metavar="MIB",
+                    help="add an ivshmem device of MIB MiB: the KUnit fake "
+                         "host's host-visible region")
     ap.add_argument("--out", default=os.path.join(TOP, "out"),
                     help="where screenshots and logs are kept")
     ap.add_argument("--keep", action="store_true", help="keep the work directory")

@@ -11,7 +11,10 @@
 #include <linux/export.h>
 #include <linux/hrtimer.h>
 #include <linux/kconfig.h>
+#include <linux/mm.h>
 #include <linux/module.h>
+#include <linux/stddef.h>
+#include <linux/virtio_gpu.h>
 #include <linux/virtio_config.h>
 
 #include <drm/drm_connector.h>
@@ -74,6 +77,11 @@ static inline int vgpu_find_vqs(struct virtio_device *vdev, unsigned int n,
 #define EXPORT_SYMBOL_FOR_VGPU_TESTS(sym)
 #endif
 #define VGPU_IMPORT_FOR_TESTS() MODULE_IMPORT_NS(VGPU_KUNIT_NS)
+#ifdef VGPU_HAVE_EXPORT_NS_STRING
+#define VGPU_IMPORT_DMA_BUF_NS() MODULE_IMPORT_NS("DMA_BUF")
+#else
+#define VGPU_IMPORT_DMA_BUF_NS() MODULE_IMPORT_NS(DMA_BUF)
+#endif
 
 /**
  * vgpu_hrtimer_setup - initialise an hrtimer and set its callback
@@ -142,6 +150,35 @@ static inline void vgpu_cursor_hotspot(const struct drm_plane_state *s,
 #else
 	*x = s->fb->hot_x;
 	*y = s->fb->hot_y;
+#endif
+}
+
+/*
+ * VGPU_F_BLOB_ALIGNMENT - feature bit: blob sizes and map offsets are
+ * multiples of the config field blob_alignment (the host's page size), at
+ * byte VGPU_CONFIG_BLOB_ALIGNMENT of the config space. Older headers lack
+ * both; the values are the virtio specification's.
+ */
+#ifdef VGPU_HAVE_VIRTIO_GPU_BLOB_ALIGNMENT
+#define VGPU_F_BLOB_ALIGNMENT		VIRTIO_GPU_F_BLOB_ALIGNMENT
+#define VGPU_CONFIG_BLOB_ALIGNMENT	offsetof(struct virtio_gpu_config, blob_alignment)
+#else
+#define VGPU_F_BLOB_ALIGNMENT		5
+#define VGPU_CONFIG_BLOB_ALIGNMENT	(sizeof(struct virtio_gpu_config))
+#endif
+
+/**
+ * vgpu_vm_flags_set - add flags to a mapping being set up
+ * @vma: mapping
+ * @flags: VM_* flags
+ */
+static inline void vgpu_vm_flags_set(struct vm_area_struct *vma,
+				     unsigned long flags)
+{
+#ifdef VGPU_HAVE_VM_FLAGS_SET
+	vm_flags_set(vma, flags);
+#else
+	vma->vm_flags |= flags;
 #endif
 }
 

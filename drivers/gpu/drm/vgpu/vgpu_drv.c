@@ -60,6 +60,7 @@ static const struct drm_driver vgpu_drm_driver = {
 	.dumb_create = vgpu_gem_dumb_create,
 	.prime_handle_to_fd = drm_gem_prime_handle_to_fd,
 	.prime_fd_to_handle = drm_gem_prime_fd_to_handle,
+	.gem_prime_import = vgpu_gem_prime_import,
 	.gem_prime_import_sg_table = drm_gem_shmem_prime_import_sg_table,
 	.gem_prime_mmap = drm_gem_prime_mmap,
 	.debugfs_init = vgpu_debugfs_init,
@@ -122,6 +123,7 @@ static void vgpu_read_features(struct vgpu_device *vg)
 	vg->has_resource_uuid = virtio_has_feature(vdev, VIRTIO_GPU_F_RESOURCE_UUID);
 	vg->has_resource_blob = virtio_has_feature(vdev, VIRTIO_GPU_F_RESOURCE_BLOB);
 	vg->has_context_init = virtio_has_feature(vdev, VIRTIO_GPU_F_CONTEXT_INIT);
+	vg->has_blob_alignment = virtio_has_feature(vdev, VGPU_F_BLOB_ALIGNMENT);
 	drm_dbg_driver(vg->drm, "features offered 0x%llx negotiated 0x%llx\n",
 		       vg->features_offered, vdev->features);
 }
@@ -176,14 +178,17 @@ static int vgpu_probe(struct virtio_device *vdev)
 	if (ret)
 		goto err_put;
 
+	vgpu_read_features(vg);
 	vgpu_fence_init_device(vg);
-	ret = vgpu_res_init(vg);
+	/* Before vgpu_res_init(): its release drains before the region goes. */
+	ret = vgpu_hostmem_init(vg);
+	if (!ret)
+		ret = vgpu_res_init(vg);
 	if (!ret)
 		ret = vgpu_context_init_device(vg);
 	if (ret)
 		goto err_put;
 
-	vgpu_read_features(vg);
 	vg->use_dma_api = !virtio_has_dma_quirk(vdev);
 	vgpu_device_read_config(vg);
 	if (vg->num_scanouts) {
@@ -267,6 +272,7 @@ static const unsigned int vgpu_features[] = {
 	VIRTIO_GPU_F_RESOURCE_UUID,
 	VIRTIO_GPU_F_RESOURCE_BLOB,
 	VIRTIO_GPU_F_CONTEXT_INIT,
+	VGPU_F_BLOB_ALIGNMENT,
 };
 
 static struct virtio_driver vgpu_virtio_driver = {

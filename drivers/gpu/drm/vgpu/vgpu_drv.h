@@ -24,6 +24,9 @@ struct drm_minor;
 struct drm_mode_create_dumb;
 struct drm_mode_fb_cmd2;
 struct seq_file;
+struct dma_buf;
+struct sg_table;
+struct vm_area_struct;
 struct file;
 
 /* vgpu_drv.c */
@@ -40,6 +43,11 @@ int vgpu_cmd_exec(struct vgpu_device *vg, struct vgpu_vq *q,
 struct vgpu_hres *vgpu_hres_get_2d(struct vgpu_device *vg, struct vgpu_bo *bo,
 				   u32 format, u32 width, u32 height);
 void vgpu_hres_put(struct vgpu_hres *hres);
+struct vgpu_hres *vgpu_hres_alloc(struct vgpu_device *vg);
+void vgpu_hres_discard(struct vgpu_hres *hres);
+void vgpu_hres_release(struct vgpu_hres *hres);
+struct vgpu_buf *vgpu_mem_entries(struct vgpu_device *vg, struct sg_table *sgt,
+				  u32 req_len, u32 *n);
 int vgpu_bo_res_create(struct vgpu_device *vg, struct vgpu_bo *bo,
 		       const struct vgpu_res3d_desc *d, bool is_3d);
 void vgpu_bo_res_release(struct vgpu_bo *bo);
@@ -47,12 +55,25 @@ struct vgpu_buf *vgpu_cmd_alloc(u32 req_len);
 int vgpu_cmd_async(struct vgpu_device *vg, struct vgpu_vq *q,
 		   struct vgpu_buf *buf);
 
+/* vgpu_blob.c: blob resources and the host-visible region */
+int vgpu_hostmem_init(struct vgpu_device *vg);
+int vgpu_blob_create(struct vgpu_device *vg, struct drm_file *file,
+		     struct drm_virtgpu_resource_create_blob *args);
+int vgpu_blob_map_wait(struct vgpu_device *vg, struct vgpu_hres *hres);
+int vgpu_gem_host_mmap(struct drm_gem_object *obj, struct vm_area_struct *vma);
+
+/* vgpu_prime.c */
+struct dma_buf *vgpu_gem_prime_export(struct drm_gem_object *obj, int flags);
+struct drm_gem_object *vgpu_gem_prime_import(struct drm_device *drm,
+					     struct dma_buf *dmabuf);
+
 /* vgpu_gem.c */
 struct drm_gem_object *vgpu_gem_create_object(struct drm_device *drm,
 					      size_t size);
 int vgpu_gem_dumb_create(struct drm_file *file, struct drm_device *drm,
 			 struct drm_mode_create_dumb *args);
 void vgpu_gem_free_now(struct vgpu_bo *bo);
+struct vgpu_bo *vgpu_gem_host_create(struct drm_device *drm, size_t size);
 int vgpu_gem_create_resource(struct vgpu_device *vg, struct drm_file *file,
 			     size_t size, const struct vgpu_res3d_desc *d,
 			     bool is_3d, u32 *handle, u32 *res_id);

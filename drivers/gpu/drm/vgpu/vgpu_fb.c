@@ -90,6 +90,31 @@ static struct vgpu_hres *vgpu_fb_hres_3d(struct drm_device *drm,
 	return res;
 }
 
+/*
+ * A blob is scanned out in place (SET_SCANOUT_BLOB) with the
+ * framebuffer's own offset and pitch, which must lie within the blob.
+ */
+static struct vgpu_hres *vgpu_fb_hres_blob(struct drm_device *drm,
+					   struct vgpu_fb *vfb,
+					   struct vgpu_bo *bo)
+{
+	struct drm_framebuffer *fb = &vfb->base;
+	struct vgpu_hres *res = bo->res;
+	u64 end = fb->offsets[0] + (u64)fb->pitches[0] * (fb->height - 1) +
+		  (u64)fb->width * fb->format->cpp[0];
+
+	if (end > bo->base.base.size) {
+		drm_dbg_kms(drm, "fb: %ux%u pitch %u at offset %u ends past blob %u (%zu bytes)\n",
+			    fb->width, fb->height, fb->pitches[0], fb->offsets[0],
+			    res->id, bo->base.base.size);
+		return ERR_PTR(-EINVAL);
+	}
+	vfb->x0 = 0;
+	vfb->y0 = 0;
+	kref_get(&res->ref);
+	return res;
+}
+
 /**
  * vgpu_fb_create - &drm_mode_config_funcs.fb_create
  * @drm: DRM device
@@ -136,13 +161,16 @@ struct drm_framebuffer *vgpu_fb_create(struct drm_device *drm,
 			       &res_h, &vfb->x0, &vfb->y0);
 	if (ret)
 		goto err_fb;
-	if (vfb->base.obj[0]->import_attach) {
-		drm_dbg_kms(drm, "fb: buffers from other devices cannot be scanned out\n");
+	bo = to_vgpu_bo(vfb->base.obj[0]);
+	/* A foreign buffer is shown only as a blob (the host reads its pages). */
+	if (vfb->base.obj[0]->import_attach && !bo->res) {
+		drm_dbg_kms(drm, "fb: buffers from other devices need host blobs\n");
 		ret = -EINVAL;
 		goto err_fb;
 	}
-	bo = to_vgpu_bo(vfb->base.obj[0]);
-	if (bo->res && bo->res->is_3d)
+	if (bo->res && bo->res->blob_mem)
+		hres = vgpu_fb_hres_blob(drm, vfb, bo);
+	else if (bo->res && bo->res->is_3d)
 		hres = vgpu_fb_hres_3d(drm, vfb, bo->res);
 	else
 		hres = vgpu_hres_get_2d(vg, bo, format, res_w, res_h);

@@ -34,6 +34,11 @@
 void vgpu_gem_free_now(struct vgpu_bo *bo)
 {
 	mutex_destroy(&bo->lock);
+	if (bo->host_only) {
+		drm_gem_object_release(&bo->base.base);
+		kfree(bo);
+		return;
+	}
 	/* Frees @bo: the shmem object is its first member. */
 	drm_gem_shmem_free(&bo->base);
 }
@@ -79,6 +84,7 @@ static const struct drm_gem_object_funcs vgpu_gem_funcs = {
 	.free = vgpu_gem_free,
 	.open = vgpu_gem_open,
 	.close = vgpu_gem_close,
+	.export = vgpu_gem_prime_export,
 	.print_info = drm_gem_shmem_object_print_info,
 	.pin = drm_gem_shmem_object_pin,
 	.unpin = drm_gem_shmem_object_unpin,
@@ -88,6 +94,47 @@ static const struct drm_gem_object_funcs vgpu_gem_funcs = {
 	.mmap = drm_gem_shmem_object_mmap,
 	.vm_ops = &drm_gem_shmem_vm_ops,
 };
+
+static const struct vm_operations_struct vgpu_gem_host_vm_ops = {
+	.open = drm_gem_vm_open,
+	.close = drm_gem_vm_close,
+};
+
+/* A host blob: no pages in the guest, mapped from the host-visible region. */
+static const struct drm_gem_object_funcs vgpu_gem_host_funcs = {
+	.free = vgpu_gem_free,
+	.open = vgpu_gem_open,
+	.close = vgpu_gem_close,
+	.export = vgpu_gem_prime_export,
+	.mmap = vgpu_gem_host_mmap,
+	.vm_ops = &vgpu_gem_host_vm_ops,
+};
+
+/**
+ * vgpu_gem_host_create - a GEM object without guest memory
+ * @drm: DRM device
+ * @size: size in bytes, a multiple of the page size
+ *
+ * Return: the object (one reference) with an mmap offset, or an ERR_PTR.
+ */
+struct vgpu_bo *vgpu_gem_host_create(struct drm_device *drm, size_t size)
+{
+	struct vgpu_bo *bo = kzalloc(sizeof(*bo), GFP_KERNEL);
+	int ret;
+
+	if (!bo)
+		return ERR_PTR(-ENOMEM);
+	mutex_init(&bo->lock);
+	bo->host_only = true;
+	bo->base.base.funcs = &vgpu_gem_host_funcs;
+	drm_gem_private_object_init(drm, &bo->base.base, size);
+	ret = drm_gem_create_mmap_offset(&bo->base.base);
+	if (ret) {
+		vgpu_gem_free_now(bo);
+		return ERR_PTR(ret);
+	}
+	return bo;
+}
 
 /**
  * vgpu_gem_create_object - allocate the driver's GEM object

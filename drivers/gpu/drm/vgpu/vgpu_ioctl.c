@@ -210,6 +210,49 @@ static int vgpu_ioctl_resource_create(struct drm_device *drm, void *data,
 	return ret;
 }
 
+static int vgpu_ioctl_resource_create_blob(struct drm_device *drm, void *data,
+					   struct drm_file *file)
+{
+	struct drm_virtgpu_resource_create_blob *args = data;
+	bool host3d;
+
+	switch (args->blob_mem) {
+	case VIRTGPU_BLOB_MEM_GUEST:
+	case VIRTGPU_BLOB_MEM_HOST3D:
+	case VIRTGPU_BLOB_MEM_HOST3D_GUEST:
+		break;
+	default:
+		drm_dbg_driver(drm, "blob: unknown memory type %u\n", args->blob_mem);
+		return -EINVAL;
+	}
+	if (args->blob_flags & ~(VIRTGPU_BLOB_FLAG_USE_MAPPABLE |
+				 VIRTGPU_BLOB_FLAG_USE_SHAREABLE |
+				 VIRTGPU_BLOB_FLAG_USE_CROSS_DEVICE)) {
+		drm_dbg_driver(drm, "blob: unknown flags 0x%x\n", args->blob_flags);
+		return -EINVAL;
+	}
+	if (args->pad) {
+		drm_dbg_driver(drm, "blob: pad is not zero\n");
+		return -EINVAL;
+	}
+	host3d = args->blob_mem != VIRTGPU_BLOB_MEM_GUEST;
+	if (!host3d && (args->blob_id || args->cmd_size)) {
+		drm_dbg_driver(drm, "blob: blob_id or a command for guest memory\n");
+		return -EINVAL;
+	}
+	if (args->cmd_size % 4) {
+		drm_dbg_driver(drm, "blob: command size %u is not a multiple of 4\n",
+			       args->cmd_size);
+		return -EINVAL;
+	}
+	if (args->cmd_size > VGPU_EXECBUF_MAX) {
+		drm_dbg_driver(drm, "blob: command of %u bytes exceeds %u\n",
+			       args->cmd_size, VGPU_EXECBUF_MAX);
+		return -E2BIG;
+	}
+	return vgpu_blob_create(to_vgpu(drm), file, args);
+}
+
 static struct vgpu_bo *vgpu_lookup_res(struct drm_device *drm,
 				       struct drm_file *file, u32 handle,
 				       const char *what)
@@ -240,7 +283,7 @@ static int vgpu_ioctl_resource_info(struct drm_device *drm, void *data,
 		return PTR_ERR(bo);
 	args->res_handle = bo->res->id;
 	args->size = bo->base.base.size;
-	args->blob_mem = 0;
+	args->blob_mem = bo->res->blob_mem;
 	drm_gem_object_put(&bo->base.base);
 	return 0;
 }
@@ -652,6 +695,7 @@ const struct drm_ioctl_desc vgpu_ioctls[VGPU_NUM_IOCTLS] = {
 	VGPU_IOCTL(TRANSFER_TO_HOST, vgpu_ioctl_transfer_to_host),
 	VGPU_IOCTL(WAIT, vgpu_ioctl_wait),
 	VGPU_IOCTL(GET_CAPS, vgpu_ioctl_get_caps),
+	VGPU_IOCTL(RESOURCE_CREATE_BLOB, vgpu_ioctl_resource_create_blob),
 	VGPU_IOCTL(CONTEXT_INIT, vgpu_ioctl_context_init),
 };
 

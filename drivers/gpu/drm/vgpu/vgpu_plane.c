@@ -72,6 +72,37 @@ static void vgpu_set_scanout(struct vgpu_output *out, u32 res_id,
 	vgpu_cmd_async(out->vg, &out->vg->ctrlq, buf);
 }
 
+/*
+ * SET_SCANOUT_BLOB: the host reads the framebuffer straight from the blob,
+ * with the framebuffer's own layout (@r is in framebuffer pixels).
+ */
+static void vgpu_set_scanout_blob(struct vgpu_output *out, struct vgpu_fb *vfb,
+				  const struct vgpu_rect *r)
+{
+	const struct drm_framebuffer *fb = &vfb->base;
+	struct vgpu_scanout_blob_desc d = {
+		.scanout = out->index, .res_id = vfb->hres->id,
+		.x = r->x, .y = r->y, .width = r->width, .height = r->height,
+		.fb_width = fb->width, .fb_height = fb->height,
+		.format = vgpu_proto_format(fb->format->format),
+	};
+	struct vgpu_buf *buf;
+	unsigned int i;
+
+	buf = vgpu_cmd_alloc(sizeof(struct virtio_gpu_set_scanout_blob));
+	if (!buf) {
+		drm_dbg_kms(out->vg->drm, "scanout %u: no memory for SET_SCANOUT_BLOB\n",
+			    out->index);
+		return;
+	}
+	for (i = 0; i < fb->format->num_planes; i++) {
+		d.strides[i] = fb->pitches[i];
+		d.offsets[i] = fb->offsets[i];
+	}
+	vgpu_proto_set_scanout_blob(buf->req, &d);
+	vgpu_cmd_async(out->vg, &out->vg->ctrlq, buf);
+}
+
 /* Queue SET_SCANOUT with no resource. */
 static void vgpu_scanout_disable(struct vgpu_output *out)
 {
@@ -82,7 +113,8 @@ static void vgpu_scanout_disable(struct vgpu_output *out)
 
 /*
  * TRANSFER_TO_HOST_2D of @r, in resource coordinates. A 3D resource is
- * drawn on the host: its guest pages are not its content.
+ * drawn on the host: its guest pages are not its content; a blob is
+ * shared memory: nothing to copy.
  */
 static void vgpu_fb_transfer(struct vgpu_device *vg, struct vgpu_fb *vfb,
 			     const struct vgpu_rect *r)
@@ -91,7 +123,7 @@ static void vgpu_fb_transfer(struct vgpu_device *vg, struct vgpu_fb *vfb,
 		     (u64)r->x * vfb->base.format->cpp[0];
 	struct vgpu_buf *buf;
 
-	if (vfb->hres->is_3d)
+	if (vfb->hres->is_3d || vfb->hres->blob_mem)
 		return;
 	buf = vgpu_cmd_alloc(sizeof(struct virtio_gpu_transfer_to_host_2d));
 	if (buf) {
@@ -166,7 +198,10 @@ static void vgpu_primary_atomic_update(struct drm_plane *plane,
 	if (full) {
 		r = vgpu_fb_rect(vfb, &src);
 		vgpu_fb_transfer(vg, vfb, &r);
-		vgpu_set_scanout(out, vfb->hres->id, &r);
+		if (vfb->hres->blob_mem)
+			vgpu_set_scanout_blob(out, vfb, &r);
+		else
+			vgpu_set_scanout(out, vfb->hres->id, &r);
 		vgpu_fb_flush(vg, vfb, &r);
 		return;
 	}
@@ -400,6 +435,11 @@ static int vgpu_cursor_atomic_check(struct drm_plane *plane,
 		cs = drm_atomic_get_new_crtc_state(state, ps->crtc);
 	if (ps->fb) {
 		vfb = to_vgpu_fb(ps->fb);
+		if (vfb->hres->blob_mem) {
+			drm_dbg_atomic(plane->dev, "cursor fb on blob resource %u\n",
+				       vfb->hres->id);
+			return -EINVAL;
+		}
 		if (ps->fb->width != VGPU_CURSOR_SIZE ||
 		    ps->fb->height != VGPU_CURSOR_SIZE ||
 		    ps->fb->pitches[0] != VGPU_CURSOR_SIZE * 4 ||

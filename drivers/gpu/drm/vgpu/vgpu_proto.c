@@ -474,6 +474,34 @@ void vgpu_proto_resource_unmap_blob(struct virtio_gpu_resource_unmap_blob *req,
 EXPORT_SYMBOL_FOR_VGPU_TESTS(vgpu_proto_resource_unmap_blob);
 
 /**
+ * vgpu_proto_set_scanout_blob - encode SET_SCANOUT_BLOB
+ * @req: request
+ * @d: scanout, resource, rectangle and layout
+ */
+void vgpu_proto_set_scanout_blob(struct virtio_gpu_set_scanout_blob *req,
+				 const struct vgpu_scanout_blob_desc *d)
+{
+	unsigned int i;
+
+	memset(req, 0, sizeof(*req));
+	vgpu_proto_hdr(&req->hdr, VIRTIO_GPU_CMD_SET_SCANOUT_BLOB);
+	req->r.x = cpu_to_le32(d->x);
+	req->r.y = cpu_to_le32(d->y);
+	req->r.width = cpu_to_le32(d->width);
+	req->r.height = cpu_to_le32(d->height);
+	req->scanout_id = cpu_to_le32(d->scanout);
+	req->resource_id = cpu_to_le32(d->res_id);
+	req->width = cpu_to_le32(d->fb_width);
+	req->height = cpu_to_le32(d->fb_height);
+	req->format = cpu_to_le32(d->format);
+	for (i = 0; i < 4; i++) {
+		req->strides[i] = cpu_to_le32(d->strides[i]);
+		req->offsets[i] = cpu_to_le32(d->offsets[i]);
+	}
+}
+EXPORT_SYMBOL_FOR_VGPU_TESTS(vgpu_proto_set_scanout_blob);
+
+/**
  * vgpu_proto_assign_uuid - encode RESOURCE_ASSIGN_UUID
  * @req: request
  * @res_id: resource id
@@ -615,6 +643,66 @@ int vgpu_proto_parse_capset_info(const struct virtio_gpu_resp_capset_info *resp,
 	return 0;
 }
 EXPORT_SYMBOL_FOR_VGPU_TESTS(vgpu_proto_parse_capset_info);
+
+/**
+ * vgpu_proto_parse_map_info - decode the answer to RESOURCE_MAP_BLOB
+ * @resp: response bytes
+ * @len: bytes the device wrote
+ * @cache: set to VIRTIO_GPU_MAP_CACHE_CACHED, _UNCACHED or _WC
+ *
+ * VIRTIO_GPU_MAP_CACHE_NONE (a host that names no type) maps cached, as
+ * guest memory does; the bits above VIRTIO_GPU_MAP_CACHE_MASK are ignored.
+ *
+ * Return: 0; the errno of an error answer; -EPROTO for a truncated answer,
+ * another OK type, or a cache type the protocol does not define.
+ */
+int vgpu_proto_parse_map_info(const void *resp, u32 len, u32 *cache)
+{
+	const struct virtio_gpu_resp_map_info *r = resp;
+	int err;
+	u32 c;
+
+	err = vgpu_proto_resp_check(resp, len, VIRTIO_GPU_RESP_OK_MAP_INFO,
+				    sizeof(*r));
+	if (err)
+		return err;
+	c = le32_to_cpu((__force __le32)r->map_info) & VIRTIO_GPU_MAP_CACHE_MASK;
+	switch (c) {
+	case VIRTIO_GPU_MAP_CACHE_NONE:
+		c = VIRTIO_GPU_MAP_CACHE_CACHED;
+		fallthrough;
+	case VIRTIO_GPU_MAP_CACHE_CACHED:
+	case VIRTIO_GPU_MAP_CACHE_UNCACHED:
+	case VIRTIO_GPU_MAP_CACHE_WC:
+		*cache = c;
+		return 0;
+	default:
+		return -EPROTO;
+	}
+}
+EXPORT_SYMBOL_FOR_VGPU_TESTS(vgpu_proto_parse_map_info);
+
+/**
+ * vgpu_proto_parse_uuid - decode the answer to RESOURCE_ASSIGN_UUID
+ * @resp: response bytes
+ * @len: bytes the device wrote
+ * @uuid: set to the 16 bytes of the UUID
+ *
+ * Return: 0; the errno of an error answer; -EPROTO for a truncated answer
+ * or another OK type.
+ */
+int vgpu_proto_parse_uuid(const void *resp, u32 len, u8 uuid[16])
+{
+	const struct virtio_gpu_resp_resource_uuid *r = resp;
+	int err;
+
+	err = vgpu_proto_resp_check(resp, len, VIRTIO_GPU_RESP_OK_RESOURCE_UUID,
+				    sizeof(*r));
+	if (!err)
+		memcpy(uuid, r->uuid, sizeof(r->uuid));
+	return err;
+}
+EXPORT_SYMBOL_FOR_VGPU_TESTS(vgpu_proto_parse_uuid);
 
 /**
  * vgpu_proto_parse_edid - decode RESP_OK_EDID

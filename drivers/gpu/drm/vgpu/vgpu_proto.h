@@ -80,6 +80,30 @@ struct vgpu_blob_desc {
 };
 
 /**
+ * struct vgpu_scanout_blob_desc - what a SET_SCANOUT_BLOB asks for
+ * @scanout: scanout id
+ * @res_id: blob resource shown
+ * @x: left of the shown rectangle, in framebuffer pixels
+ * @y: top of the shown rectangle
+ * @width: width of the shown rectangle
+ * @height: height of the shown rectangle
+ * @fb_width: framebuffer width
+ * @fb_height: framebuffer height
+ * @format: VIRTIO_GPU_FORMAT_*
+ * @strides: bytes per row of each plane
+ * @offsets: offset of each plane in the blob
+ */
+struct vgpu_scanout_blob_desc {
+	u32 scanout;
+	u32 res_id;
+	u32 x, y, width, height;
+	u32 fb_width, fb_height;
+	u32 format;
+	u32 strides[4];
+	u32 offsets[4];
+};
+
+/**
  * struct vgpu_res3d_desc - what a RESOURCE_CREATE_3D asks for
  * @res_id: resource id
  * @target: gallium texture target (PIPE_BUFFER, PIPE_TEXTURE_2D, ...)
@@ -169,6 +193,8 @@ void vgpu_proto_resource_map_blob(struct virtio_gpu_resource_map_blob *req,
 				  u32 ctx_id, u32 res_id, u64 offset);
 void vgpu_proto_resource_unmap_blob(struct virtio_gpu_resource_unmap_blob *req,
 				    u32 ctx_id, u32 res_id);
+void vgpu_proto_set_scanout_blob(struct virtio_gpu_set_scanout_blob *req,
+				 const struct vgpu_scanout_blob_desc *d);
 void vgpu_proto_assign_uuid(struct virtio_gpu_resource_assign_uuid *req,
 			    u32 res_id);
 
@@ -183,6 +209,8 @@ vgpu_proto_parse_display_info(const struct virtio_gpu_resp_display_info *resp,
 			      struct vgpu_scanout_info *out);
 int vgpu_proto_parse_capset_info(const struct virtio_gpu_resp_capset_info *resp,
 				 struct vgpu_capset *out);
+int vgpu_proto_parse_map_info(const void *resp, u32 len, u32 *cache);
+int vgpu_proto_parse_uuid(const void *resp, u32 len, u8 uuid[16]);
 int vgpu_proto_parse_edid(const struct virtio_gpu_resp_edid *resp, u32 len,
 			  u32 *edid_size);
 

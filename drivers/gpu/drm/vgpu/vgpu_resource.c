@@ -25,6 +25,7 @@
 #define VGPU_RES_ID_MAX	(INT_MAX - 1)
 
 static void vgpu_hres_work(struct work_struct *work);
+static void vgpu_cmd_async_done(struct vgpu_buf *buf);
 
 static void vgpu_hres_unref_done(struct vgpu_buf *buf)
 {
@@ -34,10 +35,28 @@ static void vgpu_hres_unref_done(struct vgpu_buf *buf)
 	queue_delayed_work(hres->vg->wq, &hres->work, 0);
 }
 
+/* Give back a blob's range of the host-visible region and its commands. */
+static void vgpu_hres_put_blob(struct vgpu_hres *hres)
+{
+	struct vgpu_device *vg = hres->vg;
+
+	if (drm_mm_node_allocated(&hres->map_node)) {
+		mutex_lock(&vg->hostmem_lock);
+		vg->hostmem_used -= hres->map_node.size;
+		drm_mm_remove_node(&hres->map_node);
+		mutex_unlock(&vg->hostmem_lock);
+	}
+	vgpu_buf_put(hres->map);
+	vgpu_buf_put(hres->unmap);
+	vgpu_buf_put(hres->uuid_cmd);
+}
+
 static void vgpu_hres_free(struct vgpu_hres *hres)
 {
 	struct vgpu_device *vg = hres->vg;
 
+	/* The host answered the unmap before the unref. */
+	vgpu_hres_put_blob(hres);
 	if (hres->backing)
 		drm_gem_object_put(hres->backing);
 	if (hres->owner)
@@ -59,25 +78,44 @@ static void vgpu_hres_work(struct work_struct *work)
 		vgpu_hres_free(hres);
 		return;
 	}
+	if (hres->unmap) {
+		/* Only a mapping the host made is undone. */
+		hres->unmap->on_done = vgpu_cmd_async_done;
+		hres->unmap->priv = vg;
+		ret = READ_ONCE(hres->map_state) < 0 ? 0 :
+		      vgpu_vq_queue(&vg->ctrlq, hres->unmap, vg->cmd_timeout);
+		if (ret)
+			goto not_queued;
+		vgpu_buf_put(hres->unmap);
+		hres->unmap = NULL;
+	}
 	hres->unref_sent = true;
 	ret = vgpu_vq_queue(&vg->ctrlq, hres->unref, vg->cmd_timeout);
 	if (!ret) {
 		vgpu_vq_kick(&vg->ctrlq);
 		return;
 	}
+	hres->unref_sent = false;
+not_queued:
 	if (ret == -ENODEV) {
 		/* The device is gone: nothing on the host to wait for. */
 		vgpu_hres_free(hres);
 		return;
 	}
 	/* Ring full for a whole timeout: try again later, keep the pages. */
-	drm_err_ratelimited(vg->drm, "resource %u: unref not queued (%d), retrying\n",
+	drm_err_ratelimited(vg->drm, "resource %u: release not queued (%d), retrying\n",
 			    hres->id, ret);
-	hres->unref_sent = false;
 	queue_delayed_work(vg->wq, &hres->work, vg->cmd_timeout);
 }
 
-static void vgpu_hres_release(struct vgpu_hres *hres)
+/**
+ * vgpu_hres_release - release a resource the host may know
+ * @hres: resource nobody uses any more
+ *
+ * Queues the unmap (if mapped) and the unref from a work item; everything
+ * is freed once the host has answered.
+ */
+void vgpu_hres_release(struct vgpu_hres *hres)
 {
 	queue_delayed_work(hres->vg->wq, &hres->work, 0);
 }
@@ -118,18 +156,28 @@ void vgpu_hres_put(struct vgpu_hres *hres)
 		kref_put(&hres->ref, vgpu_hres_last_put);
 }
 
-/* Memory entries for @sgt: DMA segments, or physical pages (DMA quirk). */
-static struct vgpu_buf *vgpu_attach_buf(struct vgpu_device *vg, u32 res_id,
-					struct sg_table *sgt)
+/**
+ * vgpu_mem_entries - a command followed by the memory entries of pages
+ * @vg: device
+ * @sgt: the pages, mapped for the device
+ * @req_len: size of the command before the entries
+ * @n: set to the number of entries
+ *
+ * Entries are DMA segments, or physical pages with the virtio DMA quirk.
+ *
+ * Return: the command with the entries filled in and a ctrl_hdr answer,
+ * or NULL.
+ */
+struct vgpu_buf *vgpu_mem_entries(struct vgpu_device *vg, struct sg_table *sgt,
+				  u32 req_len, u32 *n)
 {
 	struct virtio_gpu_mem_entry *ents;
 	struct scatterlist *sg;
 	struct vgpu_buf *buf;
-	unsigned int n, i;
+	unsigned int i;
 
-	n = vg->use_dma_api ? sgt->nents : sgt->orig_nents;
-	buf = vgpu_buf_alloc_tail(sizeof(struct virtio_gpu_resource_attach_backing),
-				  array_size(n, sizeof(*ents)),
+	*n = vg->use_dma_api ? sgt->nents : sgt->orig_nents;
+	buf = vgpu_buf_alloc_tail(req_len, array_size(*n, sizeof(*ents)),
 				  sizeof(struct virtio_gpu_ctrl_hdr), GFP_KERNEL,
 				  (void **)&ents);
 	if (!buf)
@@ -142,11 +190,30 @@ static struct vgpu_buf *vgpu_attach_buf(struct vgpu_device *vg, u32 res_id,
 		for_each_sgtable_sg(sgt, sg, i)
 			vgpu_proto_mem_entry(&ents[i], sg_phys(sg), sg->length);
 	}
-	vgpu_proto_attach_backing(buf->req, res_id, n);
 	return buf;
 }
 
-static struct vgpu_hres *vgpu_hres_alloc(struct vgpu_device *vg)
+static struct vgpu_buf *vgpu_attach_buf(struct vgpu_device *vg, u32 res_id,
+					struct sg_table *sgt)
+{
+	struct vgpu_buf *buf;
+	u32 n;
+
+	buf = vgpu_mem_entries(vg, sgt,
+			       sizeof(struct virtio_gpu_resource_attach_backing),
+			       &n);
+	if (buf)
+		vgpu_proto_attach_backing(buf->req, res_id, n);
+	return buf;
+}
+
+/**
+ * vgpu_hres_alloc - a new resource id and its preallocated unref
+ * @vg: device
+ *
+ * Return: the resource (one reference), or an ERR_PTR.
+ */
+struct vgpu_hres *vgpu_hres_alloc(struct vgpu_device *vg)
 {
 	struct vgpu_hres *hres;
 	int id;
@@ -178,11 +245,15 @@ static struct vgpu_hres *vgpu_hres_alloc(struct vgpu_device *vg)
 	return hres;
 }
 
-/* Free a resource the host never heard of. */
-static void vgpu_hres_discard(struct vgpu_hres *hres)
+/**
+ * vgpu_hres_discard - free a resource the host never heard of
+ * @hres: resource from vgpu_hres_alloc(), nothing sent for it
+ */
+void vgpu_hres_discard(struct vgpu_hres *hres)
 {
 	struct vgpu_device *vg = hres->vg;
 
+	vgpu_hres_put_blob(hres);
 	vgpu_buf_put(hres->unref);
 	ida_free(&vg->res_ida, hres->id);
 	atomic_dec(&vg->res_live);

@@ -215,9 +215,14 @@ EXPORT_SYMBOL_FOR_VGPU_TESTS(vgpu_submit);
  * when the host writes guest memory), so DRM_IOCTL_VIRTGPU_WAIT waits for
  * it.
  *
- * Return: 0; -EINVAL for a box or level outside the resource, or an
- * offset outside the buffer; -ENODEV for host-to-guest without 3D; or an
- * error of vgpu_ctx_get() or vgpu_job_run().
+ * A blob with guest memory is transferred as a 3D resource whose layout
+ * the host knows (the host checks the box); a host blob has nothing to
+ * transfer.
+ *
+ * Return: 0; -EINVAL for a box or level outside the resource, an offset
+ * outside the buffer, or a blob without guest memory or without 3D;
+ * -ENODEV for host-to-guest without 3D; or an error of vgpu_ctx_get() or
+ * vgpu_job_run().
  */
 int vgpu_transfer(struct vgpu_device *vg, struct vgpu_file *vfile,
 		  struct vgpu_bo *bo, bool to_host, struct vgpu_transfer_desc *t)
@@ -237,17 +242,24 @@ int vgpu_transfer(struct vgpu_device *vg, struct vgpu_file *vfile,
 			       t->offset, obj->size);
 		return -EINVAL;
 	}
-	if (check_add_overflow(t->x, t->w, &end) || end > res->width ||
-	    check_add_overflow(t->y, t->h, &end) ||
-	    check_add_overflow(t->z, t->d, &end) ||
-	    t->level > res->last_level) {
+	if (res->blob_mem && (bo->host_only || !vg->has_virgl)) {
+		drm_dbg_driver(vg->drm, "transfer: blob %u %s\n", res->id,
+			       bo->host_only ? "has no guest memory" : "without 3D");
+		return -EINVAL;
+	}
+	/* A blob's layout is the host's: it checks the box. */
+	if (!res->blob_mem &&
+	    (check_add_overflow(t->x, t->w, &end) || end > res->width ||
+	     check_add_overflow(t->y, t->h, &end) ||
+	     check_add_overflow(t->z, t->d, &end) ||
+	     t->level > res->last_level)) {
 		drm_dbg_driver(vg->drm, "transfer: box %u,%u,%u %ux%ux%u level %u outside res %u\n",
 			       t->x, t->y, t->z, t->w, t->h, t->d, t->level,
 			       res->id);
 		return -EINVAL;
 	}
 	t->res_id = res->id;
-	if (!res->is_3d) {
+	if (!res->is_3d && !res->blob_mem) {
 		struct vgpu_rect r = { t->x, t->y, t->w, t->h };
 
 		if (!to_host) {

@@ -32,6 +32,7 @@
 #include <drm/drm_file.h>
 #include <drm/drm_framebuffer.h>
 #include <drm/drm_gem_shmem_helper.h>
+#include <drm/drm_mm.h>
 #include <drm/drm_plane.h>
 
 #include "vgpu_proto.h"
@@ -90,6 +91,29 @@ struct vgpu_hres {
 	bool is_3d;
 	/** @last_level: last mipmap level (3D). */
 	u32 last_level;
+	/** @blob_mem: VIRTIO_GPU_BLOB_MEM_* of a blob, 0 for other resources. */
+	u32 blob_mem;
+	/** @blob_flags: VIRTIO_GPU_BLOB_FLAG_* of a blob. */
+	u32 blob_flags;
+	/**
+	 * @map_node: range of the host-visible region a mappable host blob is
+	 * mapped at (offsets from the region's start); &vgpu_device.hostmem_lock.
+	 */
+	struct drm_mm_node map_node;
+	/** @map: RESOURCE_MAP_BLOB; its answer carries the cache type. */
+	struct vgpu_buf *map;
+	/** @map_info: VIRTIO_GPU_MAP_CACHE_* once @map_state is 1. */
+	u32 map_info;
+	/** @map_state: 0 unanswered, 1 mapped, or the host's refusal (errno). */
+	int map_state;
+	/** @unmap: RESOURCE_UNMAP_BLOB, sent before @unref when mapped. */
+	struct vgpu_buf *unmap;
+	/** @uuid_cmd: RESOURCE_ASSIGN_UUID once sent (owner's &vgpu_bo.lock). */
+	struct vgpu_buf *uuid_cmd;
+	/** @uuid_state: 0 unanswered, 1 assigned, or the host's refusal. */
+	int uuid_state;
+	/** @uuid: the UUID once @uuid_state is 1. */
+	u8 uuid[16];
 	/** @unref: RESOURCE_UNREF, allocated up front so release cannot fail. */
 	struct vgpu_buf *unref;
 	/** @unref_sent: @unref is on the ring; @work frees on its answer. */
@@ -116,6 +140,11 @@ struct vgpu_bo {
 	struct vgpu_hres *hres;
 	/** @res: the buffer's own resource (one reference), or NULL; set once. */
 	struct vgpu_hres *res;
+	/**
+	 * @host_only: a host blob: no guest pages, only @base.base is set up;
+	 * mapped from the host-visible region.
+	 */
+	bool host_only;
 };
 
 /**
@@ -280,6 +309,23 @@ struct vgpu_device {
 	bool has_context_init;
 	/** @has_host_visible: the host-visible memory region is mapped. */
 	bool has_host_visible;
+	/** @has_blob_alignment: VGPU_F_BLOB_ALIGNMENT negotiated. */
+	bool has_blob_alignment;
+	/**
+	 * @blob_align: what blob sizes and map offsets must be multiples of:
+	 * the host's blob_alignment, at least a page.
+	 */
+	u32 blob_align;
+	/** @hostmem_base: physical address of the host-visible region. */
+	phys_addr_t hostmem_base;
+	/** @hostmem_size: bytes of the region. */
+	u64 hostmem_size;
+	/** @hostmem_lock: covers @hostmem_mm and @hostmem_used. */
+	struct mutex hostmem_lock;
+	/** @hostmem_mm: ranges of the region given to mapped blobs. */
+	struct drm_mm hostmem_mm;
+	/** @hostmem_used: bytes of the region in use. */
+	u64 hostmem_used;
 
 	/** @ctrlq: control queue. */
 	struct vgpu_vq ctrlq;

@@ -1,0 +1,441 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * vgpu resources feature: blob resources and the host-visible region.
+ *
+ * A blob is memory the host and the guest share by address rather than by
+ * transfer (RESOURCE_CREATE_BLOB):
+ *
+ * - BLOB_MEM_GUEST: guest pages (a shmem buffer), listed in the create
+ *   command; the host maps them.
+ * - BLOB_MEM_HOST3D: memory a context allocated on the host, named by
+ *   blob_id or made by the command stream sent just before the create; no
+ *   guest pages. A mappable one is mapped into the host-visible region at
+ *   creation (RESOURCE_MAP_BLOB) and the guest maps that range with the
+ *   cache type the host answered.
+ * - BLOB_MEM_HOST3D_GUEST: allocated by a host context, backed by guest
+ *   pages listed as for a guest blob.
+ *
+ * The region is a shared-memory window of the device
+ * (VIRTIO_GPU_SHM_ID_HOST_VISIBLE), reserved at probe and handed out by a
+ * drm_mm in multiples of the blob alignment, under
+ * &vgpu_device.hostmem_lock. A range goes back only after the host has
+ * answered the blob's unmap and unref, so no range is ever mapped twice.
+ * Ranges are not evicted: a mapping lives as long as its blob (Vulkan
+ * keeps host-visible memory mapped), so a full region is reported to the
+ * allocating client as -ENOSPC.
+ *
+ * Create, map and the context attach go out with one notification and are
+ * not waited for; the first mmap of a host blob waits (interruptibly, for
+ * at most the command timeout) for the map's answer.
+ */
+#include <linux/io.h>
+#include <linux/log2.h>
+#include <linux/mm.h>
+#include <linux/uaccess.h>
+#include <linux/virtio_config.h>
+
+#include <drm/drm_gem_shmem_helper.h>
+#include <drm/drm_managed.h>
+#include <drm/drm_print.h>
+#include <drm/drm_vma_manager.h>
+
+#include "vgpu_compat.h"
+#include "vgpu_drv.h"
+
+/* Largest host blob without guest pages: the host decides, this bounds it. */
+#define VGPU_BLOB_HOST_MAX	BIT_ULL(40)
+
+static void vgpu_hostmem_fini(struct drm_device *drm, void *arg)
+{
+	struct vgpu_device *vg = arg;
+
+	/* Runs after resource release has drained: no range is left. */
+	if (vg->has_host_visible) {
+		drm_WARN_ON(drm, vg->hostmem_used);
+		drm_mm_takedown(&vg->hostmem_mm);
+	}
+}
+
+/**
+ * vgpu_hostmem_init - blob alignment and the host-visible region
+ * @vg: device with its features read
+ *
+ * Reads the host's blob alignment when VGPU_F_BLOB_ALIGNMENT was
+ * negotiated (a value that is not a power of two turns blobs off, since
+ * no size could be trusted to fit), then finds and reserves the
+ * host-visible region. A device without one still has blobs, only no
+ * mappable host blobs.
+ *
+ * Return: 0 or -ENOMEM.
+ */
+int vgpu_hostmem_init(struct vgpu_device *vg)
+{
+	struct virtio_device *vdev = vg->vdev;
+	struct virtio_shm_region r;
+	__le32 align;
+	int ret;
+
+	ret = drmm_mutex_init(vg->drm, &vg->hostmem_lock);
+	if (ret)
+		return ret;
+	vg->blob_align = PAGE_SIZE;
+	if (vg->has_blob_alignment) {
+		vdev->config->get(vdev, VGPU_CONFIG_BLOB_ALIGNMENT, &align,
+				  sizeof(align));
+		vg->blob_align = le32_to_cpu(align);
+		if (!is_power_of_2(vg->blob_align)) {
+			drm_warn(vg->drm, "blob alignment %u is not a power of two: no blobs\n",
+				 vg->blob_align);
+			vg->has_resource_blob = false;
+		}
+	}
+	ret = drmm_add_action(vg->drm, vgpu_hostmem_fini, vg);
+	if (ret || !vg->has_resource_blob)
+		return ret;
+	if (!virtio_get_shm_region(vdev, &r, VIRTIO_GPU_SHM_ID_HOST_VISIBLE) ||
+	    !r.len) {
+		drm_dbg_driver(vg->drm, "no host-visible region\n");
+		return 0;
+	}
+	if (!PAGE_ALIGNED(r.addr) || !PAGE_ALIGNED(r.len)) {
+		drm_warn(vg->drm, "host-visible region %pa+%llx is not page aligned: not used\n",
+			 &r.addr, r.len);
+		return 0;
+	}
+	if (!devm_request_mem_region(&vdev->dev, r.addr, r.len,
+				     dev_name(&vdev->dev))) {
+		drm_warn(vg->drm, "host-visible region %pa+%llx is busy: not used\n",
+			 &r.addr, r.len);
+		return 0;
+	}
+	vg->hostmem_base = r.addr;
+	vg->hostmem_size = r.len;
+	drm_mm_init(&vg->hostmem_mm, 0, r.len);
+	vg->has_host_visible = true;
+	drm_dbg_driver(vg->drm, "host-visible region %pa, %llu MiB, blob alignment %u\n",
+		       &r.addr, r.len >> 20, vg->blob_align);
+	return 0;
+}
+
+static void vgpu_blob_map_done(struct vgpu_buf *buf)
+{
+	struct vgpu_hres *hres = buf->priv;
+	struct vgpu_device *vg = hres->vg;
+	u32 cache = 0;
+	int err;
+
+	err = buf->status;
+	if (!err) {
+		err = vgpu_proto_parse_map_info(buf->resp, buf->used_len, &cache);
+		if (err) {
+			WRITE_ONCE(vg->last_host_error,
+				   vgpu_proto_resp_type(buf->resp, buf->used_len));
+			atomic_inc(&vg->host_errors);
+		}
+	}
+	hres->map_info = cache;
+	/* Pairs with the acquire in vgpu_blob_map_wait(). */
+	smp_store_release(&hres->map_state, err ?: 1);
+}
+
+/*
+ * Give a mappable host blob its range of the region and prepare its map
+ * and unmap. Return: 0, -ENOMEM, or -ENOSPC when the region is full.
+ */
+static int vgpu_blob_map_prepare(struct vgpu_device *vg,
+				 struct vgpu_hres *hres, u64 size)
+{
+	int ret;
+
+	hres->map = vgpu_buf_alloc(sizeof(struct virtio_gpu_resource_map_blob),
+				   sizeof(struct virtio_gpu_resp_map_info),
+				   GFP_KERNEL);
+	hres->unmap = vgpu_cmd_alloc(sizeof(struct virtio_gpu_resource_unmap_blob));
+	if (!hres->map || !hres->unmap)
+		return -ENOMEM;
+
+	mutex_lock(&vg->hostmem_lock);
+	ret = drm_mm_insert_node_generic(&vg->hostmem_mm, &hres->map_node, size,
+					 max_t(u32, vg->blob_align, PAGE_SIZE),
+					 0, DRM_MM_INSERT_BEST);
+	if (!ret)
+		vg->hostmem_used += size;
+	mutex_unlock(&vg->hostmem_lock);
+	if (ret) {
+		drm_dbg_driver(vg->drm, "blob: region full: %llu of %llu used, %llu asked\n",
+			       vg->hostmem_used, vg->hostmem_size, size);
+		return -ENOSPC;
+	}
+	vgpu_proto_resource_map_blob(hres->map->req, 0, hres->id,
+				     hres->map_node.start);
+	vgpu_proto_resource_unmap_blob(hres->unmap->req, 0, hres->id);
+	hres->map->on_done = vgpu_blob_map_done;
+	hres->map->priv = hres;
+	return 0;
+}
+
+/*
+ * Check what the device decides: the features the blob needs and its
+ * size. Sets @size to the object's size (rounded up to pages).
+ */
+static int vgpu_blob_check(struct vgpu_device *vg,
+			   const struct drm_virtgpu_resource_create_blob *a,
+			   u64 *size)
+{
+	bool host3d = a->blob_mem != VIRTGPU_BLOB_MEM_GUEST;
+	bool guest_pages = a->blob_mem != VIRTGPU_BLOB_MEM_HOST3D;
+	u64 max = guest_pages ? (u64)totalram_pages() << PAGE_SHIFT :
+				VGPU_BLOB_HOST_MAX;
+
+	if (!vg->has_resource_blob) {
+		drm_dbg_driver(vg->drm, "blob: the host offers no blobs\n");
+		return -EINVAL;
+	}
+	if (host3d && !vg->has_virgl) {
+		drm_dbg_driver(vg->drm, "blob: host3d memory without 3D\n");
+		return -EINVAL;
+	}
+	if ((a->blob_flags & VIRTGPU_BLOB_FLAG_USE_CROSS_DEVICE) &&
+	    !vg->has_resource_uuid) {
+		drm_dbg_driver(vg->drm, "blob: cross-device sharing without resource UUIDs\n");
+		return -EINVAL;
+	}
+	if (!a->size || a->size > max) {
+		drm_dbg_driver(vg->drm, "blob: size %llu outside 1..%llu\n",
+			       a->size, max);
+		return -EINVAL;
+	}
+	if (vg->has_blob_alignment && !IS_ALIGNED(a->size, vg->blob_align)) {
+		drm_dbg_driver(vg->drm, "blob: size %llu not a multiple of the alignment %u\n",
+			       a->size, vg->blob_align);
+		return -EINVAL;
+	}
+	*size = PAGE_ALIGN(a->size);
+	if (!guest_pages && (a->blob_flags & VIRTGPU_BLOB_FLAG_USE_MAPPABLE)) {
+		if (!vg->has_host_visible) {
+			drm_dbg_driver(vg->drm, "blob: mappable host memory without a region\n");
+			return -EINVAL;
+		}
+		if (*size > vg->hostmem_size) {
+			drm_dbg_driver(vg->drm, "blob: %llu bytes exceed the region (%llu)\n",
+				       *size, vg->hostmem_size);
+			return -EINVAL;
+		}
+	}
+	return 0;
+}
+
+/* The buffer, and the create command listing its pages if it has any. */
+static struct vgpu_bo *vgpu_blob_bo(struct vgpu_device *vg, u64 size,
+				    bool guest_pages, struct vgpu_buf **create,
+				    u32 *nr_entries)
+{
+	struct drm_gem_shmem_object *shmem;
+	struct sg_table *sgt;
+	struct vgpu_bo *bo;
+
+	*nr_entries = 0;
+	if (!guest_pages) {
+		bo = vgpu_gem_host_create(vg->drm, size);
+		if (IS_ERR(bo))
+			return bo;
+		*create = vgpu_cmd_alloc(sizeof(struct virtio_gpu_resource_create_blob));
+	} else {
+		shmem = drm_gem_shmem_create(vg->drm, size);
+		if (IS_ERR(shmem))
+			return ERR_CAST(shmem);
+		bo = to_vgpu_bo(&shmem->base);
+		/* Pins the pages until the buffer is freed. */
+		sgt = drm_gem_shmem_get_pages_sgt(shmem);
+		if (IS_ERR(sgt)) {
+			drm_gem_object_put(&shmem->base);
+			return ERR_CAST(sgt);
+		}
+		*create = vgpu_mem_entries(vg, sgt,
+					   sizeof(struct virtio_gpu_resource_create_blob),
+					   nr_entries);
+	}
+	if (!*create) {
+		drm_gem_object_put(&bo->base.base);
+		return ERR_PTR(-ENOMEM);
+	}
+	return bo;
+}
+
+/**
+ * vgpu_blob_create - DRM_IOCTL_VIRTGPU_RESOURCE_CREATE_BLOB
+ * @vg: device
+ * @file: file that gets the handle
+ * @args: checked for form by the ioctl (memory type, flags, pad, blob_id
+ *	  and command only for host3d, command size a multiple of 4); the
+ *	  handle and resource id are set on success
+ *
+ * The command stream (if any), the create, the map of a mappable host
+ * blob and the attach to the file's context go out with one notification.
+ *
+ * Return: 0; -EINVAL for what the device does not offer (blobs, 3D for
+ * host3d, UUIDs for cross-device, a host-visible region for a mappable host
+ * blob) or a size that is 0, too large or not a multiple of the host's
+ * blob alignment; -ENOSPC when the host-visible region is full; -EFAULT;
+ * -ENOMEM; the context's creation error; or a transport error.
+ */
+int vgpu_blob_create(struct vgpu_device *vg, struct drm_file *file,
+		     struct drm_virtgpu_resource_create_blob *args)
+{
+	bool guest_pages = args->blob_mem != VIRTGPU_BLOB_MEM_HOST3D;
+	struct vgpu_blob_desc d = {
+		.blob_mem = args->blob_mem, .blob_flags = args->blob_flags,
+		.blob_id = args->blob_id,
+	};
+	struct vgpu_buf *submit = NULL, *create;
+	struct vgpu_hres *hres;
+	struct vgpu_bo *bo;
+	void *stream;
+	int ret;
+
+	ret = vgpu_blob_check(vg, args, &d.size);
+	if (ret)
+		return ret;
+	if (args->blob_mem != VIRTGPU_BLOB_MEM_GUEST) {
+		ret = vgpu_ctx_get(vg, to_vgpu_file(file), &d.ctx_id);
+		if (ret)
+			return ret;
+	}
+	if (args->cmd_size) {
+		submit = vgpu_submit_alloc(d.ctx_id, args->cmd_size, &stream);
+		if (!submit)
+			return -ENOMEM;
+		if (copy_from_user(stream, u64_to_user_ptr(args->cmd),
+				   args->cmd_size)) {
+			drm_dbg_driver(vg->drm, "blob: bad command pointer\n");
+			vgpu_buf_put(submit);
+			return -EFAULT;
+		}
+	}
+	hres = vgpu_hres_alloc(vg);
+	if (IS_ERR(hres)) {
+		vgpu_buf_put(submit);
+		return PTR_ERR(hres);
+	}
+	hres->blob_mem = args->blob_mem;
+	hres->blob_flags = args->blob_flags;
+	d.res_id = hres->id;
+	bo = vgpu_blob_bo(vg, d.size, guest_pages, &create, &d.nr_entries);
+	if (IS_ERR(bo)) {
+		vgpu_hres_discard(hres);
+		vgpu_buf_put(submit);
+		return PTR_ERR(bo);
+	}
+	vgpu_proto_resource_create_blob(create->req, &d);
+	if (!guest_pages && (args->blob_flags & VIRTGPU_BLOB_FLAG_USE_MAPPABLE)) {
+		ret = vgpu_blob_map_prepare(vg, hres, d.size);
+		if (ret) {
+			vgpu_buf_put(create);
+			vgpu_hres_discard(hres);
+			vgpu_buf_put(submit);
+			drm_gem_object_put(&bo->base.base);
+			return ret;
+		}
+	}
+
+	/* From here the host may know the resource: release, not discard. */
+	ret = submit ? vgpu_cmd_async(vg, &vg->ctrlq, submit) : 0;
+	if (!ret)
+		ret = vgpu_cmd_async(vg, &vg->ctrlq, create);
+	else
+		vgpu_buf_put(create);
+	if (!ret && hres->map)
+		ret = vgpu_vq_queue(&vg->ctrlq, hres->map, vg->cmd_timeout);
+	if (ret && hres->map)
+		hres->map_state = ret;	/* never mapped: no unmap either */
+	bo->res = hres;
+	if (!ret)
+		ret = drm_gem_handle_create(file, &bo->base.base, &args->bo_handle);
+	if (!ret)
+		args->res_handle = hres->id;
+	/* On failure the last reference releases the resource. */
+	drm_gem_object_put(&bo->base.base);
+	vgpu_vq_kick(&vg->ctrlq);
+	drm_dbg_driver(vg->drm, "res %u: blob %u/0x%x id %llu, %llu B, %u ents, cmd %u: %d\n",
+		       hres->id, d.blob_mem, d.blob_flags, d.blob_id, d.size,
+		       d.nr_entries, args->cmd_size, ret);
+	return ret;
+}
+EXPORT_SYMBOL_FOR_VGPU_TESTS(vgpu_blob_create);
+
+/**
+ * vgpu_blob_map_wait - wait until the host has mapped a host blob
+ * @vg: device
+ * @hres: mappable host blob
+ *
+ * Return: 0 once mapped; the host's refusal (an errno); -ETIMEDOUT after
+ * the command timeout; -ERESTARTSYS; -ENODEV when the device went away.
+ */
+int vgpu_blob_map_wait(struct vgpu_device *vg, struct vgpu_hres *hres)
+{
+	/* Pairs with the release in vgpu_blob_map_done(). */
+	int ret = smp_load_acquire(&hres->map_state);
+
+	if (!ret) {
+		ret = vgpu_buf_wait(hres->map, vg->cmd_timeout);
+		if (ret)
+			return ret;
+		/* As above: the answer's cache type is visible after this. */
+		ret = smp_load_acquire(&hres->map_state);
+	}
+	return ret < 0 ? ret : 0;
+}
+EXPORT_SYMBOL_FOR_VGPU_TESTS(vgpu_blob_map_wait);
+
+/**
+ * vgpu_gem_host_mmap - &drm_gem_object_funcs.mmap of a host blob
+ * @obj: the blob's GEM object
+ * @vma: mapping of a part of it (the GEM core found the object by offset)
+ *
+ * Maps the blob's range of the host-visible region, with the cache type
+ * the host gave: write-combined, uncached, or cached.
+ *
+ * Return: 0; -EINVAL for a blob that is not mappable, a private mapping
+ * (host memory cannot be copied on write), or a range outside the blob;
+ * an error of vgpu_blob_map_wait(); or the page-table error.
+ */
+int vgpu_gem_host_mmap(struct drm_gem_object *obj, struct vm_area_struct *vma)
+{
+	struct vgpu_device *vg = to_vgpu(obj->dev);
+	struct vgpu_hres *hres = to_vgpu_bo(obj)->res;
+	unsigned long pages = obj->size >> PAGE_SHIFT;
+	unsigned long off = vma->vm_pgoff - drm_vma_node_start(&obj->vma_node);
+	pgprot_t prot = vm_get_page_prot(vma->vm_flags);
+	int ret;
+
+	if (!hres->map) {
+		drm_dbg_driver(vg->drm, "mmap: blob %u is not mappable\n", hres->id);
+		return -EINVAL;
+	}
+	if (is_cow_mapping(vma->vm_flags)) {
+		drm_dbg_driver(vg->drm, "mmap: private mapping of host blob %u\n",
+			       hres->id);
+		return -EINVAL;
+	}
+	if (off > pages || vma_pages(vma) > pages - off) {
+		drm_dbg_driver(vg->drm, "mmap: pages %lu+%lu outside blob %u (%lu)\n",
+			       off, vma_pages(vma), hres->id, pages);
+		return -EINVAL;
+	}
+	ret = vgpu_blob_map_wait(vg, hres);
+	if (ret) {
+		drm_dbg_driver(vg->drm, "mmap: blob %u not mapped by the host: %d\n",
+			       hres->id, ret);
+		return ret;
+	}
+	if (hres->map_info == VIRTIO_GPU_MAP_CACHE_WC)
+		prot = pgprot_writecombine(prot);
+	else if (hres->map_info == VIRTIO_GPU_MAP_CACHE_UNCACHED)
+		prot = pgprot_noncached(prot);
+	prot = pgprot_decrypted(prot);
+	vma->vm_page_prot = prot;
+	vgpu_vm_flags_set(vma, VM_PFNMAP | VM_IO | VM_DONTEXPAND | VM_DONTDUMP);
+	return io_remap_pfn_range(vma, vma->vm_start,
+				  PHYS_PFN(vg->hostmem_base + hres->map_node.start) + off,
+				  vma->vm_end - vma->vm_start, prot);
+}
