@@ -7,6 +7,7 @@
 [ -f $P/extra/vgpu_fakedev.ko ] || skip "no vgpu_fakedev.ko on the payload"
 [ "$DRIVER" = vgpu ] || skip "the fake device is driven by vgpu"
 [ -d /sys/module/vgpu ] || load_driver || fail "cannot load vgpu"
+modprobe vgem 2>/dev/null || echo "vgem not available"
 
 # The render node whose device is the fake one.
 fake_node() {
@@ -31,7 +32,7 @@ run_fake() {
 	wait_for "$node" 5 || fail "$node did not appear"
 	run_subtests "$prefix" vgpu_blob -d "$node" venus_params venus_blob_map \
 		venus_mmap_bad venus_execbuf_rings venus_blob_cmd venus_guest_blob \
-		venus_region_full venus_alignment
+		venus_region_full venus_alignment prime_vgem_import
 	trap - EXIT
 	rmmod vgpu_fakedev || fail "rmmod vgpu_fakedev"
 }

@@ -73,6 +73,7 @@ struct drm_gem_object *vgpu_gem_create_object(struct drm_device *drm,
 int vgpu_gem_dumb_create(struct drm_file *file, struct drm_device *drm,
 			 struct drm_mode_create_dumb *args);
 void vgpu_gem_free_now(struct vgpu_bo *bo);
+int vgpu_mmap(struct file *filp, struct vm_area_struct *vma);
 struct vgpu_bo *vgpu_gem_host_create(struct drm_device *drm, size_t size);
 int vgpu_gem_create_resource(struct vgpu_device *vg, struct drm_file *file,
 			     size_t size, const struct vgpu_res3d_desc *d,

@@ -23,6 +23,7 @@
 #include <drm/drm_file.h>
 #include <drm/drm_gem_shmem_helper.h>
 #include <drm/drm_print.h>
+#include <drm/drm_vma_manager.h>
 
 #include "vgpu_compat.h"
 #include "vgpu_drv.h"
@@ -134,6 +135,48 @@ struct vgpu_bo *vgpu_gem_host_create(struct drm_device *drm, size_t size)
 		return ERR_PTR(ret);
 	}
 	return bo;
+}
+
+/**
+ * vgpu_mmap - &file_operations.mmap of the DRM file
+ * @filp: DRM file
+ * @vma: mapping; its offset names a buffer
+ *
+ * The GEM core maps a buffer from its first page only. A host blob may
+ * also be mapped from any page inside it (Vulkan maps ranges of a
+ * memory object); everything else goes to drm_gem_mmap().
+ *
+ * Return: 0 or a negative errno.
+ */
+int vgpu_mmap(struct file *filp, struct vm_area_struct *vma)
+{
+	struct drm_file *priv = filp->private_data;
+	struct drm_device *drm = priv->minor->dev;
+	struct drm_vma_offset_manager *mgr = drm->vma_offset_manager;
+	struct drm_gem_object *obj = NULL;
+	struct drm_vma_offset_node *node;
+	int ret;
+
+	if (drm_dev_is_unplugged(drm))
+		return -ENODEV;
+	drm_vma_offset_lock_lookup(mgr);
+	node = drm_vma_offset_lookup_locked(mgr, vma->vm_pgoff, vma_pages(vma));
+	if (node && drm_vma_node_start(node) != vma->vm_pgoff) {
+		obj = container_of(node, struct drm_gem_object, vma_node);
+		/* A buffer being freed (no references) is not mapped. */
+		if (!to_vgpu_bo(obj)->host_only || !kref_get_unless_zero(&obj->refcount))
+			obj = NULL;
+	}
+	drm_vma_offset_unlock_lookup(mgr);
+	if (!obj)
+		return drm_gem_mmap(filp, vma);
+	if (!drm_vma_node_is_allowed(node, priv)) {
+		drm_gem_object_put(obj);
+		return -EACCES;
+	}
+	ret = drm_gem_mmap_obj(obj, drm_vma_node_size(node) << PAGE_SHIFT, vma);
+	drm_gem_object_put(obj);
+	return ret;
 }
 
 /**

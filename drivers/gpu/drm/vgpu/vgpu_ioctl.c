@@ -18,6 +18,7 @@
 #include <drm/drm_ioctl.h>
 #include <drm/drm_syncobj.h>
 #include <drm/drm_print.h>
+#include <drm/drm_vma_manager.h>
 #include <drm/virtgpu_drm.h>
 
 #include "vgpu_drv.h"
@@ -292,13 +293,24 @@ static int vgpu_ioctl_map(struct drm_device *drm, void *data,
 			  struct drm_file *file)
 {
 	struct drm_virtgpu_map *args = data;
+	struct drm_gem_object *obj;
+	int ret;
 
 	if (args->pad) {
 		drm_dbg_driver(drm, "map: pad is not zero\n");
 		return -EINVAL;
 	}
-	/* -ENOENT for a bad handle, like the dumb-buffer map. */
-	return drm_gem_dumb_map_offset(file, drm, args->handle, &args->offset);
+	obj = drm_gem_object_lookup(file, args->handle);
+	if (!obj) {
+		drm_dbg_driver(drm, "map: no buffer %u\n", args->handle);
+		return -ENOENT;
+	}
+	/* Imported buffers too: their mmap goes to the exporter. */
+	ret = drm_gem_create_mmap_offset(obj);
+	if (!ret)
+		args->offset = drm_vma_node_offset_addr(&obj->vma_node);
+	drm_gem_object_put(obj);
+	return ret;
 }
 
 static int vgpu_transfer_ioctl(struct drm_device *drm, struct drm_file *file,
