@@ -30,5 +30,5 @@ python3 "$top/tests/vm/vm.py" --kernel-dir "$kdir" \
 	--extra "$build/tests/kunit/vgpu_fakedev.ko" \
 	--test-dir "$top/tests/kunit/guest" \
 	--hostmem 16 \
-	--tests "module_load drm_version drm_bus debugfs_info load_unload only_one_driver kms uapi fakedev kunit" \
+	--tests "module_load drm_version drm_bus debugfs_info load_unload only_one_driver kms uapi blob fakedev kunit" \
 	"$@"

@@ -43,7 +43,7 @@ PROFILES = {
     "virgl": (["-device", "virtio-gpu-gl-pci{edid}"], 1, True, True),
 }
 
-DEFAULT_TESTS = "module_load drm_version drm_bus debugfs_info load_unload only_one_driver kms uapi mesa igt"
+DEFAULT_TESTS = "module_load drm_version drm_bus debugfs_info load_unload only_one_driver kms uapi blob mesa igt"
 
 # Report headers only: banners such as "RCU lockdep checking is enabled"
 # must not match. Lockdep and KASAN reports start with "WARNING: " or
