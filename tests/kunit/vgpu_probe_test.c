@@ -1653,6 +1653,38 @@ static void blob_prime_uuid(struct kunit *test)
 	unbind_and_check(test);
 }
 
+/*
+ * Blobs without 3D: dumb buffers are shareable guest blobs, and the
+ * console is scanned out of one in place (SET_SCANOUT_BLOB, no transfers).
+ */
+static void blob_dumb_console(struct kunit *test)
+{
+	struct vgpu_fake_host *host = new_host(test, BIT_ULL(VIRTIO_GPU_F_RESOURCE_BLOB), 1);
+	struct vgpu_fake_res *res;
+	struct vgpu_device *vg;
+
+	vg = bind(test);
+	KUNIT_ASSERT_NOT_NULL(test, vg);
+	KUNIT_ASSERT_NOT_NULL(test, vg->drm->fb_helper);
+	KUNIT_ASSERT_EQ(test, drm_fb_helper_restore_fbdev_mode_unlocked(vg->drm->fb_helper), 0);
+	flush_work(&host->q[0].irq);
+	KUNIT_EXPECT_EQ(test, vgpu_fake_host_count(host, VIRTIO_GPU_CMD_RESOURCE_CREATE_2D), 0u);
+	KUNIT_EXPECT_GE(test, host->scanout_blobs, 1u);
+	KUNIT_ASSERT_NE(test, host->scanout_res[0], 0u);
+	res = vgpu_fake_host_res(host, host->scanout_res[0]);
+	KUNIT_ASSERT_NOT_NULL(test, res);
+	KUNIT_EXPECT_TRUE(test, res->blob);
+	KUNIT_EXPECT_EQ(test, res->blob_mem, (u32)VIRTIO_GPU_BLOB_MEM_GUEST);
+	KUNIT_EXPECT_EQ(test, res->blob_flags, (u32)VIRTIO_GPU_BLOB_FLAG_USE_SHAREABLE);
+	KUNIT_EXPECT_GE(test, res->size, 1024ull * 768 * 4);
+	KUNIT_EXPECT_EQ(test, res->backing_bytes, res->size);
+	KUNIT_EXPECT_EQ(test, res->transfers, 0u);
+	KUNIT_EXPECT_GE(test, res->flushes, 1u);
+	KUNIT_EXPECT_EQ(test, atomic_read(&vg->host_errors), 0);
+	KUNIT_EXPECT_EQ(test, host->protocol_errors, 0u);
+	unbind_and_check(test);
+}
+
 static struct kunit_case vgpu_blob_cases[] = {
 	KUNIT_CASE(blob_venus_sequence),
 	KUNIT_CASE(blob_guest_memory),
@@ -1665,6 +1697,7 @@ static struct kunit_case vgpu_blob_cases[] = {
 	KUNIT_CASE(blob_host_errors),
 	KUNIT_CASE(blob_map_unanswered),
 	KUNIT_CASE(blob_prime_uuid),
+	KUNIT_CASE(blob_dumb_console),
 	{}
 };
 

@@ -364,6 +364,50 @@ int vgpu_blob_create(struct vgpu_device *vg, struct drm_file *file,
 EXPORT_SYMBOL_FOR_VGPU_TESTS(vgpu_blob_create);
 
 /**
+ * vgpu_blob_guest - make a buffer's pages a guest blob
+ * @vg: device offering blobs
+ * @bo: shmem buffer (own or imported) without a resource
+ * @flags: VIRTIO_GPU_BLOB_FLAG_*
+ *
+ * Pins the pages and queues RESOURCE_CREATE_BLOB listing them, without a
+ * kick. On failure after queueing, @bo->res is set and the buffer's
+ * release releases the resource.
+ *
+ * Return: 0, -ENOMEM, or a transport error.
+ */
+int vgpu_blob_guest(struct vgpu_device *vg, struct vgpu_bo *bo, u32 flags)
+{
+	struct vgpu_blob_desc d = {
+		.blob_mem = VIRTIO_GPU_BLOB_MEM_GUEST, .blob_flags = flags,
+		.size = bo->base.base.size,
+	};
+	struct vgpu_hres *hres;
+	struct vgpu_buf *create;
+	struct sg_table *sgt;
+
+	sgt = drm_gem_shmem_get_pages_sgt(&bo->base);
+	if (IS_ERR(sgt))
+		return PTR_ERR(sgt);
+	hres = vgpu_hres_alloc(vg);
+	if (IS_ERR(hres))
+		return PTR_ERR(hres);
+	hres->blob_mem = d.blob_mem;
+	hres->blob_flags = flags;
+	d.res_id = hres->id;
+	create = vgpu_mem_entries(vg, sgt, sizeof(struct virtio_gpu_resource_create_blob),
+				  &d.nr_entries);
+	if (!create) {
+		vgpu_hres_discard(hres);
+		return -ENOMEM;
+	}
+	vgpu_proto_resource_create_blob(create->req, &d);
+	bo->res = hres;
+	drm_dbg_driver(vg->drm, "resource %u: guest blob of %llu bytes in %u entries\n",
+		       hres->id, d.size, d.nr_entries);
+	return vgpu_cmd_async(vg, &vg->ctrlq, create);
+}
+
+/**
  * vgpu_blob_map_wait - wait until the host has mapped a host blob
  * @vg: device
  * @hres: mappable host blob

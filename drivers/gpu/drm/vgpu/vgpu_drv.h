@@ -60,6 +60,7 @@ int vgpu_hostmem_init(struct vgpu_device *vg);
 int vgpu_blob_create(struct vgpu_device *vg, struct drm_file *file,
 		     struct drm_virtgpu_resource_create_blob *args);
 int vgpu_blob_map_wait(struct vgpu_device *vg, struct vgpu_hres *hres);
+int vgpu_blob_guest(struct vgpu_device *vg, struct vgpu_bo *bo, u32 flags);
 int vgpu_gem_host_mmap(struct drm_gem_object *obj, struct vm_area_struct *vma);
 
 /* vgpu_prime.c */

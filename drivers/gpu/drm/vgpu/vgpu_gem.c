@@ -207,13 +207,19 @@ struct drm_gem_object *vgpu_gem_create_object(struct drm_device *drm,
  *
  * The core has already rejected zero sizes and overflowing pitch * height.
  * Scanout formats are 32 bits per pixel, and each side is bounded by the
- * largest framebuffer the device takes.
+ * largest framebuffer the device takes. When the host offers blobs but
+ * no 3D, the buffer is a shareable guest blob (scanned out in place, no
+ * transfers), its size a multiple of the blob alignment.
  *
  * Return: 0 or a negative errno.
  */
 int vgpu_gem_dumb_create(struct drm_file *file, struct drm_device *drm,
 			 struct drm_mode_create_dumb *args)
 {
+	struct vgpu_device *vg = to_vgpu(drm);
+	struct drm_gem_shmem_object *shmem;
+	int ret;
+
 	if (args->bpp != 32) {
 		drm_dbg_kms(drm, "dumb create: bpp %u, only 32 is supported\n",
 			    args->bpp);
@@ -224,7 +230,23 @@ int vgpu_gem_dumb_create(struct drm_file *file, struct drm_device *drm,
 			    args->width, args->height, VGPU_FB_MAX, VGPU_FB_MAX);
 		return -EINVAL;
 	}
-	return drm_gem_shmem_dumb_create(file, drm, args);
+	if (!vg->has_resource_blob || vg->has_virgl)
+		return drm_gem_shmem_dumb_create(file, drm, args);
+
+	/* Blobs without 3D: a dumb buffer is a shareable guest blob. */
+	args->pitch = args->width * 4;
+	args->size = ALIGN((u64)args->pitch * args->height,
+			   max_t(u32, vg->blob_align, PAGE_SIZE));
+	shmem = drm_gem_shmem_create(drm, args->size);
+	if (IS_ERR(shmem))
+		return PTR_ERR(shmem);
+	ret = vgpu_blob_guest(vg, to_vgpu_bo(&shmem->base),
+			      VIRTIO_GPU_BLOB_FLAG_USE_SHAREABLE);
+	if (!ret)
+		ret = drm_gem_handle_create(file, &shmem->base, &args->handle);
+	drm_gem_object_put(&shmem->base);
+	vgpu_vq_kick(&vg->ctrlq);
+	return ret;
 }
 
 /**

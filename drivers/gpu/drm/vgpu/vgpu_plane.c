@@ -383,8 +383,8 @@ static void vgpu_cursor_show(struct vgpu_output *out,
 	struct vgpu_buf *buf = NULL, *old_upload;
 	u32 hot_x, hot_y;
 
-	/* A 3D resource's image is on the host already. */
-	if (!vfb->hres->is_3d) {
+	/* A 3D resource's image is on the host already; a blob is shared. */
+	if (!vfb->hres->is_3d && !vfb->hres->blob_mem) {
 		buf = vgpu_cmd_alloc(sizeof(struct virtio_gpu_transfer_to_host_2d));
 		if (!buf) {
 			drm_dbg_kms(out->vg->drm, "cursor %u: no memory for the upload\n",
@@ -435,11 +435,6 @@ static int vgpu_cursor_atomic_check(struct drm_plane *plane,
 		cs = drm_atomic_get_new_crtc_state(state, ps->crtc);
 	if (ps->fb) {
 		vfb = to_vgpu_fb(ps->fb);
-		if (vfb->hres->blob_mem) {
-			drm_dbg_atomic(plane->dev, "cursor fb on blob resource %u\n",
-				       vfb->hres->id);
-			return -EINVAL;
-		}
 		if (ps->fb->width != VGPU_CURSOR_SIZE ||
 		    ps->fb->height != VGPU_CURSOR_SIZE ||
 		    ps->fb->pitches[0] != VGPU_CURSOR_SIZE * 4 ||

@@ -235,46 +235,6 @@ struct dma_buf *vgpu_gem_prime_export(struct drm_gem_object *obj, int flags)
 }
 EXPORT_SYMBOL_FOR_VGPU_TESTS(vgpu_gem_prime_export);
 
-/* A foreign buffer becomes a shareable guest blob on its pages. */
-static int vgpu_import_blob(struct vgpu_device *vg, struct vgpu_bo *bo)
-{
-	struct vgpu_blob_desc d = {
-		.blob_mem = VIRTIO_GPU_BLOB_MEM_GUEST,
-		.blob_flags = VIRTIO_GPU_BLOB_FLAG_USE_SHAREABLE,
-		.size = bo->base.base.size,
-	};
-	struct vgpu_hres *hres;
-	struct vgpu_buf *create;
-	int ret;
-
-	if (vg->has_blob_alignment && !IS_ALIGNED(d.size, vg->blob_align)) {
-		drm_dbg_prime(vg->drm, "import: %llu bytes, alignment %u: no blob\n",
-			      d.size, vg->blob_align);
-		return 0;
-	}
-	hres = vgpu_hres_alloc(vg);
-	if (IS_ERR(hres))
-		return PTR_ERR(hres);
-	hres->blob_mem = d.blob_mem;
-	hres->blob_flags = d.blob_flags;
-	d.res_id = hres->id;
-	create = vgpu_mem_entries(vg, bo->base.sgt,
-				  sizeof(struct virtio_gpu_resource_create_blob),
-				  &d.nr_entries);
-	if (!create) {
-		vgpu_hres_discard(hres);
-		return -ENOMEM;
-	}
-	vgpu_proto_resource_create_blob(create->req, &d);
-	bo->res = hres;
-	ret = vgpu_cmd_async(vg, &vg->ctrlq, create);
-	vgpu_vq_kick(&vg->ctrlq);
-	drm_dbg_prime(vg->drm, "import: resource %u, guest blob of %llu bytes in %u entries: %d\n",
-		      hres->id, d.size, d.nr_entries, ret);
-	/* On failure the buffer's release releases the resource. */
-	return ret;
-}
-
 /**
  * vgpu_gem_prime_import - &drm_driver.gem_prime_import
  * @drm: DRM device
@@ -299,8 +259,16 @@ struct drm_gem_object *vgpu_gem_prime_import(struct drm_device *drm,
 	obj = drm_gem_prime_import(drm, dmabuf);
 	if (IS_ERR(obj) || !vg->has_resource_blob)
 		return obj;
-	ret = vgpu_import_blob(vg, to_vgpu_bo(obj));
+	/* A foreign buffer becomes a shareable guest blob on its pages. */
+	if (vg->has_blob_alignment && !IS_ALIGNED(obj->size, vg->blob_align)) {
+		drm_dbg_prime(drm, "import: %zu bytes, alignment %u: no blob\n",
+			      obj->size, vg->blob_align);
+		return obj;
+	}
+	ret = vgpu_blob_guest(vg, to_vgpu_bo(obj), VIRTIO_GPU_BLOB_FLAG_USE_SHAREABLE);
+	vgpu_vq_kick(&vg->ctrlq);
 	if (ret) {
+		/* The buffer's release releases the resource. */
 		drm_gem_object_put(obj);
 		return ERR_PTR(ret);
 	}
