@@ -902,14 +902,20 @@ static struct vgpu_bo *new_bo(struct kunit *test, struct vgpu_device *vg,
 	return to_vgpu_bo(&shmem->base);
 }
 
+/* Wait until released resources are gone: unref sent, answered, freed. */
+static void settle(struct vgpu_device *vg, struct vgpu_fake_host *host)
+{
+	flush_workqueue(vg->wq);
+	flush_work(&host->q[0].irq);
+	flush_workqueue(vg->wq);
+}
+
 /* Drop a buffer and wait until the host has let its resource go. */
 static void put_bo_settled(struct vgpu_device *vg, struct vgpu_fake_host *host,
 			   struct vgpu_bo *bo)
 {
 	drm_gem_object_put(&bo->base.base);
-	flush_workqueue(vg->wq);
-	flush_work(&host->q[0].irq);
-	flush_workqueue(vg->wq);
+	settle(vg, host);
 }
 
 static const struct vgpu_res3d_desc tex64x32 = {
@@ -1212,9 +1218,8 @@ static void blob_close(struct blob_env *env)
 {
 	__fput_sync(env->filp);
 	env->filp = NULL;
-	flush_workqueue(env->vg->wq);
-	flush_work(&env->host->q[0].irq);
-	flush_workqueue(env->vg->wq);
+	/* the context goes with the file: its destroy is answered too */
+	settle(env->vg, env->host);
 	flush_work(&env->host->q[0].irq);
 }
 
@@ -1500,6 +1505,22 @@ static void blob_alignment(struct kunit *test)
 	unbind_and_check(test);
 }
 
+/* An alignment that is not a power of two: no blobs rather than wrong ones. */
+static void blob_alignment_bad(struct kunit *test)
+{
+	struct blob_env *env = blob_bind(test, BLOB_FEATURES | BIT_ULL(F_BLOB_ALIGNMENT),
+					 0, 3000);
+	struct drm_virtgpu_resource_create_blob a;
+	int value;
+
+	KUNIT_EXPECT_FALSE(test, env->vg->has_resource_blob);
+	KUNIT_EXPECT_EQ(test, vgpu_param_get(env->vg, VIRTGPU_PARAM_RESOURCE_BLOB, &value), 0);
+	KUNIT_EXPECT_EQ(test, value, 0);
+	KUNIT_EXPECT_EQ(test, mkblob(env, VIRTGPU_BLOB_MEM_GUEST, 0, SZ_64K, 0, &a), -EINVAL);
+	blob_close(env);
+	unbind_and_check(test);
+}
+
 /* The region fills up: -ENOSPC, and space comes back with the blobs. */
 static void blob_region_exhausted(struct kunit *test)
 {
@@ -1519,9 +1540,7 @@ static void blob_region_exhausted(struct kunit *test)
 			-ENOSPC);
 	/* one goes: its range is free once the host let go of it */
 	KUNIT_ASSERT_EQ(test, drm_gem_handle_delete(env->df, a[1].bo_handle), 0);
-	flush_workqueue(env->vg->wq);
-	flush_work(&env->host->q[0].irq);
-	flush_workqueue(env->vg->wq);
+	settle(env->vg, env->host);
 	KUNIT_EXPECT_EQ(test, env->vg->hostmem_used, (u64)SZ_256K - SZ_64K);
 	KUNIT_EXPECT_EQ(test, mkblob(env, VIRTGPU_BLOB_MEM_HOST3D,
 				     VIRTGPU_BLOB_FLAG_USE_MAPPABLE, SZ_64K, 9, &x), 0);
@@ -1597,6 +1616,35 @@ static void blob_map_unanswered(struct kunit *test)
 	unbind_and_check(test);
 }
 
+/*
+ * Map @dmabuf for another device (the fake host's parent, without an
+ * IOMMU): the DMA address of its one segment (the first of several), or
+ * the mapping's errno as a u64.
+ */
+static u64 map_for_device(struct kunit *test, struct blob_env *env,
+			  struct dma_buf *dmabuf)
+{
+	struct dma_buf_attachment *attach;
+	struct sg_table *sgt;
+	u64 addr;
+
+	attach = dma_buf_attach(dmabuf, env->host->vdev.dev.parent);
+	if (IS_ERR(attach))
+		return (u64)PTR_ERR(attach);
+	sgt = dma_buf_map_attachment(attach, DMA_BIDIRECTIONAL);
+	if (IS_ERR(sgt)) {
+		dma_buf_detach(dmabuf, attach);
+		return (u64)PTR_ERR(sgt);
+	}
+	KUNIT_EXPECT_GE(test, sgt->nents, 1u);
+	addr = sg_dma_address(sgt->sgl);
+	if (to_vgpu_bo(dmabuf->priv)->host_only)
+		KUNIT_EXPECT_EQ(test, sg_dma_len(sgt->sgl), (u32)dmabuf->size);
+	dma_buf_unmap_attachment(attach, sgt, DMA_BIDIRECTIONAL);
+	dma_buf_detach(dmabuf, attach);
+	return addr;
+}
+
 /* PRIME: UUIDs for other devices, our own buffers come back as themselves. */
 static void blob_prime_uuid(struct kunit *test)
 {
@@ -1624,6 +1672,10 @@ static void blob_prime_uuid(struct kunit *test)
 	KUNIT_ASSERT_EQ(test, virtio_dma_buf_get_uuid(dmabuf, &uuid), 0);
 	KUNIT_EXPECT_EQ(test, get_unaligned_le32(uuid.b), a.res_handle);
 	KUNIT_EXPECT_TRUE(test, vgpu_fake_host_res(env->host, a.res_handle)->uuid);
+	/* another device gets the blob's range of the region */
+	KUNIT_EXPECT_EQ(test, map_for_device(test, env, dmabuf),
+			env->host->hostmem_phys +
+			vgpu_fake_host_res(env->host, a.res_handle)->map_offset);
 	/* imported again: the same object */
 	back = vgpu_gem_prime_import(env->vg->drm, dmabuf);
 	KUNIT_ASSERT_FALSE(test, IS_ERR(back));
@@ -1631,13 +1683,22 @@ static void blob_prime_uuid(struct kunit *test)
 	drm_gem_object_put(back);
 	dma_buf_put(dmabuf);
 
-	/* a blob without CROSS_DEVICE gets none */
+	/* a blob without CROSS_DEVICE gets none; its pages are lent */
 	KUNIT_ASSERT_EQ(test, mkblob(env, VIRTGPU_BLOB_MEM_GUEST,
 				     VIRTGPU_BLOB_FLAG_USE_SHAREABLE, SZ_64K, 0, &b), 0);
 	dmabuf = vgpu_gem_prime_export(&blob_bo(test, env, b.bo_handle)->base.base,
 				       O_RDWR);
 	KUNIT_ASSERT_FALSE(test, IS_ERR(dmabuf));
 	KUNIT_EXPECT_EQ(test, virtio_dma_buf_get_uuid(dmabuf, &uuid), -ENODEV);
+	KUNIT_EXPECT_NE(test, map_for_device(test, env, dmabuf), 0ull);
+	dma_buf_put(dmabuf);
+
+	/* a host blob that is not mappable cannot be lent */
+	KUNIT_ASSERT_EQ(test, mkblob(env, VIRTGPU_BLOB_MEM_HOST3D, 0, SZ_64K, 0, &b), 0);
+	dmabuf = vgpu_gem_prime_export(&blob_bo(test, env, b.bo_handle)->base.base,
+				       O_RDWR);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(dmabuf));
+	KUNIT_EXPECT_EQ(test, map_for_device(test, env, dmabuf), (u64)-EINVAL);
 	dma_buf_put(dmabuf);
 
 	/* the host refuses: the importer hears it */
@@ -1693,6 +1754,7 @@ static struct kunit_case vgpu_blob_cases[] = {
 	KUNIT_CASE(blob_no_region),
 	KUNIT_CASE(blob_not_offered),
 	KUNIT_CASE(blob_alignment),
+	KUNIT_CASE(blob_alignment_bad),
 	KUNIT_CASE(blob_region_exhausted),
 	KUNIT_CASE(blob_host_errors),
 	KUNIT_CASE(blob_map_unanswered),

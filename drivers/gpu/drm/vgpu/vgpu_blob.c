@@ -120,18 +120,14 @@ int vgpu_hostmem_init(struct vgpu_device *vg)
 static void vgpu_blob_map_done(struct vgpu_buf *buf)
 {
 	struct vgpu_hres *hres = buf->priv;
-	struct vgpu_device *vg = hres->vg;
 	u32 cache = 0;
 	int err;
 
 	err = buf->status;
 	if (!err) {
 		err = vgpu_proto_parse_map_info(buf->resp, buf->used_len, &cache);
-		if (err) {
-			WRITE_ONCE(vg->last_host_error,
-				   vgpu_proto_resp_type(buf->resp, buf->used_len));
-			atomic_inc(&vg->host_errors);
-		}
+		if (err)
+			vgpu_host_error(hres->vg, buf);
 	}
 	hres->map_info = cache;
 	/* Pairs with the acquire in vgpu_blob_map_wait(). */
@@ -225,41 +221,32 @@ static int vgpu_blob_check(struct vgpu_device *vg,
 	return 0;
 }
 
-/* The buffer, and the create command listing its pages if it has any. */
-static struct vgpu_bo *vgpu_blob_bo(struct vgpu_device *vg, u64 size,
-				    bool guest_pages, struct vgpu_buf **create,
-				    u32 *nr_entries)
+/*
+ * RESOURCE_CREATE_BLOB of @d for @bo, listing its pages (pinned until the
+ * buffer is freed) unless it is a host blob. Sets @d->nr_entries.
+ */
+static struct vgpu_buf *vgpu_blob_create_cmd(struct vgpu_device *vg,
+					     struct vgpu_bo *bo,
+					     struct vgpu_blob_desc *d)
 {
-	struct drm_gem_shmem_object *shmem;
+	struct vgpu_buf *create;
 	struct sg_table *sgt;
-	struct vgpu_bo *bo;
 
-	*nr_entries = 0;
-	if (!guest_pages) {
-		bo = vgpu_gem_host_create(vg->drm, size);
-		if (IS_ERR(bo))
-			return bo;
-		*create = vgpu_cmd_alloc(sizeof(struct virtio_gpu_resource_create_blob));
+	d->nr_entries = 0;
+	if (bo->host_only) {
+		create = vgpu_cmd_alloc(sizeof(struct virtio_gpu_resource_create_blob));
 	} else {
-		shmem = drm_gem_shmem_create(vg->drm, size);
-		if (IS_ERR(shmem))
-			return ERR_CAST(shmem);
-		bo = to_vgpu_bo(&shmem->base);
-		/* Pins the pages until the buffer is freed. */
-		sgt = drm_gem_shmem_get_pages_sgt(shmem);
-		if (IS_ERR(sgt)) {
-			drm_gem_object_put(&shmem->base);
+		sgt = drm_gem_shmem_get_pages_sgt(&bo->base);
+		if (IS_ERR(sgt))
 			return ERR_CAST(sgt);
-		}
-		*create = vgpu_mem_entries(vg, sgt,
-					   sizeof(struct virtio_gpu_resource_create_blob),
-					   nr_entries);
+		create = vgpu_mem_entries(vg, sgt,
+					  sizeof(struct virtio_gpu_resource_create_blob),
+					  &d->nr_entries);
 	}
-	if (!*create) {
-		drm_gem_object_put(&bo->base.base);
+	if (!create)
 		return ERR_PTR(-ENOMEM);
-	}
-	return bo;
+	vgpu_proto_resource_create_blob(create->req, d);
+	return create;
 }
 
 /**
@@ -312,30 +299,36 @@ int vgpu_blob_create(struct vgpu_device *vg, struct drm_file *file,
 			return -EFAULT;
 		}
 	}
+	if (guest_pages) {
+		struct drm_gem_shmem_object *shmem = drm_gem_shmem_create(vg->drm, d.size);
+
+		bo = IS_ERR(shmem) ? ERR_CAST(shmem) : to_vgpu_bo(&shmem->base);
+	} else {
+		bo = vgpu_gem_host_create(vg->drm, d.size);
+	}
+	if (IS_ERR(bo)) {
+		vgpu_buf_put(submit);
+		return PTR_ERR(bo);
+	}
 	hres = vgpu_hres_alloc(vg);
 	if (IS_ERR(hres)) {
-		vgpu_buf_put(submit);
-		return PTR_ERR(hres);
+		ret = PTR_ERR(hres);
+		goto err_bo;
 	}
 	hres->blob_mem = args->blob_mem;
 	hres->blob_flags = args->blob_flags;
 	d.res_id = hres->id;
-	bo = vgpu_blob_bo(vg, d.size, guest_pages, &create, &d.nr_entries);
-	if (IS_ERR(bo)) {
-		vgpu_hres_discard(hres);
-		vgpu_buf_put(submit);
-		return PTR_ERR(bo);
-	}
-	vgpu_proto_resource_create_blob(create->req, &d);
-	if (!guest_pages && (args->blob_flags & VIRTGPU_BLOB_FLAG_USE_MAPPABLE)) {
+	create = vgpu_blob_create_cmd(vg, bo, &d);
+	ret = PTR_ERR_OR_ZERO(create);
+	if (!ret && !guest_pages &&
+	    (args->blob_flags & VIRTGPU_BLOB_FLAG_USE_MAPPABLE)) {
 		ret = vgpu_blob_map_prepare(vg, hres, d.size);
-		if (ret) {
+		if (ret)
 			vgpu_buf_put(create);
-			vgpu_hres_discard(hres);
-			vgpu_buf_put(submit);
-			drm_gem_object_put(&bo->base.base);
-			return ret;
-		}
+	}
+	if (ret) {
+		vgpu_hres_discard(hres);
+		goto err_bo;
 	}
 
 	/* From here the host may know the resource: release, not discard. */
@@ -360,6 +353,11 @@ int vgpu_blob_create(struct vgpu_device *vg, struct drm_file *file,
 		       hres->id, d.blob_mem, d.blob_flags, d.blob_id, d.size,
 		       d.nr_entries, args->cmd_size, ret);
 	return ret;
+
+err_bo:
+	vgpu_buf_put(submit);
+	drm_gem_object_put(&bo->base.base);
+	return ret;
 }
 EXPORT_SYMBOL_FOR_VGPU_TESTS(vgpu_blob_create);
 
@@ -383,24 +381,18 @@ int vgpu_blob_guest(struct vgpu_device *vg, struct vgpu_bo *bo, u32 flags)
 	};
 	struct vgpu_hres *hres;
 	struct vgpu_buf *create;
-	struct sg_table *sgt;
 
-	sgt = drm_gem_shmem_get_pages_sgt(&bo->base);
-	if (IS_ERR(sgt))
-		return PTR_ERR(sgt);
 	hres = vgpu_hres_alloc(vg);
 	if (IS_ERR(hres))
 		return PTR_ERR(hres);
 	hres->blob_mem = d.blob_mem;
 	hres->blob_flags = flags;
 	d.res_id = hres->id;
-	create = vgpu_mem_entries(vg, sgt, sizeof(struct virtio_gpu_resource_create_blob),
-				  &d.nr_entries);
-	if (!create) {
+	create = vgpu_blob_create_cmd(vg, bo, &d);
+	if (IS_ERR(create)) {
 		vgpu_hres_discard(hres);
-		return -ENOMEM;
+		return PTR_ERR(create);
 	}
-	vgpu_proto_resource_create_blob(create->req, &d);
 	bo->res = hres;
 	drm_dbg_driver(vg->drm, "resource %u: guest blob of %llu bytes in %u entries\n",
 		       hres->id, d.size, d.nr_entries);

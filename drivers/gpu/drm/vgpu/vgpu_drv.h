@@ -45,7 +45,7 @@ struct vgpu_hres *vgpu_hres_get_2d(struct vgpu_device *vg, struct vgpu_bo *bo,
 void vgpu_hres_put(struct vgpu_hres *hres);
 struct vgpu_hres *vgpu_hres_alloc(struct vgpu_device *vg);
 void vgpu_hres_discard(struct vgpu_hres *hres);
-void vgpu_hres_release(struct vgpu_hres *hres);
+void vgpu_host_error(struct vgpu_device *vg, struct vgpu_buf *buf);
 struct vgpu_buf *vgpu_mem_entries(struct vgpu_device *vg, struct sg_table *sgt,
 				  u32 req_len, u32 *n);
 int vgpu_bo_res_create(struct vgpu_device *vg, struct vgpu_bo *bo,

@@ -142,9 +142,9 @@ struct vgpu_bo *vgpu_gem_host_create(struct drm_device *drm, size_t size)
  * @filp: DRM file
  * @vma: mapping; its offset names a buffer
  *
- * The GEM core maps a buffer from its first page only. A host blob may
- * also be mapped from any page inside it (Vulkan maps ranges of a
- * memory object); everything else goes to drm_gem_mmap().
+ * drm_gem_mmap() with one difference: the GEM core maps a buffer from its
+ * first page only, while a host blob may also be mapped from any page
+ * inside it (Vulkan maps ranges of a memory object).
  *
  * Return: 0 or a negative errno.
  */
@@ -161,15 +161,17 @@ int vgpu_mmap(struct file *filp, struct vm_area_struct *vma)
 		return -ENODEV;
 	drm_vma_offset_lock_lookup(mgr);
 	node = drm_vma_offset_lookup_locked(mgr, vma->vm_pgoff, vma_pages(vma));
-	if (node && drm_vma_node_start(node) != vma->vm_pgoff) {
+	if (node) {
 		obj = container_of(node, struct drm_gem_object, vma_node);
-		/* A buffer being freed (no references) is not mapped. */
-		if (!to_vgpu_bo(obj)->host_only || !kref_get_unless_zero(&obj->refcount))
+		/* Not from the first page: host blobs only. A buffer being freed is not mapped. */
+		if ((drm_vma_node_start(node) != vma->vm_pgoff &&
+		     !to_vgpu_bo(obj)->host_only) ||
+		    !kref_get_unless_zero(&obj->refcount))
 			obj = NULL;
 	}
 	drm_vma_offset_unlock_lookup(mgr);
 	if (!obj)
-		return drm_gem_mmap(filp, vma);
+		return -EINVAL;
 	if (!drm_vma_node_is_allowed(node, priv)) {
 		drm_gem_object_put(obj);
 		return -EACCES;

@@ -108,14 +108,8 @@ not_queued:
 	queue_delayed_work(vg->wq, &hres->work, vg->cmd_timeout);
 }
 
-/**
- * vgpu_hres_release - release a resource the host may know
- * @hres: resource nobody uses any more
- *
- * Queues the unmap (if mapped) and the unref from a work item; everything
- * is freed once the host has answered.
- */
-void vgpu_hres_release(struct vgpu_hres *hres)
+/* Queue the unmap (if mapped) and the unref; free once answered. */
+static void vgpu_hres_release(struct vgpu_hres *hres)
 {
 	queue_delayed_work(hres->vg->wq, &hres->work, 0);
 }
@@ -470,20 +464,28 @@ struct vgpu_hres *vgpu_hres_get_2d(struct vgpu_device *vg, struct vgpu_bo *bo,
 	return hres;
 }
 
+/**
+ * vgpu_host_error - count an answer nobody waits for that is not OK
+ * @vg: device
+ * @buf: the answered command
+ *
+ * Context: any, including the queue's interrupt.
+ */
+void vgpu_host_error(struct vgpu_device *vg, struct vgpu_buf *buf)
+{
+	WRITE_ONCE(vg->last_host_error,
+		   vgpu_proto_resp_type(buf->resp, buf->used_len));
+	atomic_inc(&vg->host_errors);
+}
+
 static void vgpu_cmd_async_done(struct vgpu_buf *buf)
 {
-	struct vgpu_device *vg = buf->priv;
-	u32 type;
-
 	if (buf->status)
 		return;
-	if (!vgpu_proto_resp_check(buf->resp, buf->used_len,
-				   VIRTIO_GPU_RESP_OK_NODATA,
-				   sizeof(struct virtio_gpu_ctrl_hdr)))
-		return;
-	type = vgpu_proto_resp_type(buf->resp, buf->used_len);
-	WRITE_ONCE(vg->last_host_error, type);
-	atomic_inc(&vg->host_errors);
+	if (vgpu_proto_resp_check(buf->resp, buf->used_len,
+				  VIRTIO_GPU_RESP_OK_NODATA,
+				  sizeof(struct virtio_gpu_ctrl_hdr)))
+		vgpu_host_error(buf->priv, buf);
 }
 
 /**

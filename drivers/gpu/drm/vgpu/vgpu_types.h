@@ -8,7 +8,9 @@
  * DRM modeset locks; what an output shares with interrupt context has its
  * own spinlock (&vgpu_output.cursor_lock) or is written once per enable
  * (&vgpu_output.period, &vgpu_output.anchor) while the vblank timer is
- * stopped. Resource ids come from an IDA, which locks itself. Everything
+ * stopped. Resource ids come from an IDA, which locks itself; ranges of
+ * the host-visible region from a drm_mm under &vgpu_device.hostmem_lock;
+ * a buffer's UUID command is set once under its &vgpu_bo.lock. Everything
  * else is written once at probe before the DRM device is registered and
  * read-only after.
  */
@@ -134,7 +136,7 @@ struct vgpu_hres {
 struct vgpu_bo {
 	/** @base: shmem GEM object. */
 	struct drm_gem_shmem_object base;
-	/** @lock: covers @hres, and the last put of the resource it points to. */
+	/** @lock: covers @hres (and the last put of it) and @res's uuid_cmd. */
 	struct mutex lock;
 	/** @hres: the latest 2D resource made on these pages; no reference. */
 	struct vgpu_hres *hres;
@@ -313,7 +315,8 @@ struct vgpu_device {
 	bool has_blob_alignment;
 	/**
 	 * @blob_align: what blob sizes and map offsets must be multiples of:
-	 * the host's blob_alignment, at least a page.
+	 * the host's blob_alignment with @has_blob_alignment, else the page
+	 * size (ranges of the region are aligned to the larger of the two).
 	 */
 	u32 blob_align;
 	/** @hostmem_base: physical address of the host-visible region. */
