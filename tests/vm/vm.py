@@ -24,6 +24,7 @@ ends with "N passed, N failed, N skipped".
 import argparse
 import os
 import re
+import shlex
 import shutil
 import signal
 import socket
@@ -43,7 +44,8 @@ PROFILES = {
     "virgl": (["-device", "virtio-gpu-gl-pci{edid}"], 1, True, True),
 }
 
-DEFAULT_TESTS = "module_load drm_version drm_bus debugfs_info load_unload only_one_driver kms uapi blob mesa igt"
+DEFAULT_TESTS = ("module_load drm_version drm_bus debugfs_info load_unload only_one_driver "
+                 "kms uapi blob isolation mesa igt fuzz")
 
 # Report headers only: banners such as "RCU lockdep checking is enabled"
 # must not match. Lockdep and KASAN reports start with "WARNING: " or
@@ -303,6 +305,9 @@ def build_payload(args, image, work):
                 f"EXPECT_SCANOUTS={scanouts}\nEXPECT_VIRGL={'yes' if virgl else 'no'}\n"
                 f"EXPECT_EDID={'yes' if args.edid == 'on' else 'no'}\n"
                 f"TESTS=\"{args.tests}\"\nLOAD_CYCLES={args.load_cycles}\n")
+        for kv in args.env:
+            name, _, value = kv.partition("=")
+            f.write(f"{name}={shlex.quote(value)}\n")
     # An upstream IGT build (IGT_DIR: its installed prefix, with
     # libexec/igt-gpu-tools/) goes on the payload for tests/igt/igt.sh.
     igt_dir = os.environ.get("IGT_DIR")
@@ -502,6 +507,9 @@ def main():
     ap.add_argument("--timeout", type=int, default=600)
     ap.add_argument("--memory", type=int, default=2048)
     ap.add_argument("--load-cycles", type=int, default=20)
+    ap.add_argument("--env", action="append", default=[], metavar="NAME=VALUE",
+                    help="a setting for the guest tests (config.env), e.g. "
+                         "FUZZ_IOCTLS=1000000 or TEST_TIMEOUT=3600 (seconds a test may run)")
     ap.add_argument("--append", default="", help="extra kernel command line")
     ap.add_argument("--hostmem", type=int, default=0, metavar="MIB",
                     help="add an ivshmem device of MIB MiB: the KUnit fake "

@@ -18,7 +18,7 @@ echo "vgpu rig: driver $DRIVER profile $PROFILE edid $EDID kernel $kver"
 
 for t in $TESTS; do
 	echo "=== $t"
-	out=$(cd /tmp && timeout 300 sh $P/tests/$t.sh 2>&1)
+	out=$(cd /tmp && timeout ${TEST_TIMEOUT:-300} sh $P/tests/$t.sh 2>&1)
 	rc=$?
 	echo "$out"
 	case $rc in

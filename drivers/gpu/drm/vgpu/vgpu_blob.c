@@ -303,6 +303,13 @@ int vgpu_blob_create(struct vgpu_device *vg, struct drm_file *file,
 		struct drm_gem_shmem_object *shmem = drm_gem_shmem_create(vg->drm, d.size);
 
 		bo = IS_ERR(shmem) ? ERR_CAST(shmem) : to_vgpu_bo(&shmem->base);
+		if (!IS_ERR(bo)) {
+			ret = vgpu_quota_charge(vg, file, bo);
+			if (ret) {
+				drm_gem_object_put(&bo->base.base);
+				bo = ERR_PTR(ret);
+			}
+		}
 	} else {
 		bo = vgpu_gem_host_create(vg->drm, d.size);
 	}

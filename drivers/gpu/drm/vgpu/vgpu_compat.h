@@ -182,4 +182,21 @@ static inline void vgpu_vm_flags_set(struct vm_area_struct *vma,
 #endif
 }
 
+/*
+ * VGPU_COMPAT_IOCTL - &file_operations.compat_ioctl: @fn on kernels built
+ * with CONFIG_COMPAT, none otherwise (there are no 32-bit callers, and
+ * drm_compat_ioctl is NULL). vgpu_core_compat_ioctl() is the DRM core's.
+ */
+#ifdef CONFIG_COMPAT
+#define VGPU_COMPAT_IOCTL(fn)	(fn)
+#define vgpu_core_compat_ioctl	drm_compat_ioctl
+#else
+#define VGPU_COMPAT_IOCTL(fn)	NULL
+static inline long vgpu_core_compat_ioctl(struct file *filp, unsigned int cmd,
+					  unsigned long arg)
+{
+	return -ENOTTY;
+}
+#endif
+
 #endif /* VGPU_COMPAT_H */

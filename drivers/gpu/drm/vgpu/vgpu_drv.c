@@ -41,13 +41,16 @@ module_param_named(cmd_timeout_ms, vgpu_cmd_timeout_ms, uint, 0644);
 MODULE_PARM_DESC(cmd_timeout_ms,
 		 "Longest wait for the device to answer or free ring space, in ms; read at probe (default 10000)");
 
-/* DRM_GEM_FOPS but for mmap, which also maps host blobs at an offset. */
+/*
+ * DRM_GEM_FOPS but for mmap, which also maps host blobs at an offset, and
+ * ioctl, which bounds a few core ioctls first.
+ */
 static const struct file_operations vgpu_fops = {
 	.owner = THIS_MODULE,
 	.open = drm_open,
 	.release = drm_release,
-	.unlocked_ioctl = drm_ioctl,
-	.compat_ioctl = drm_compat_ioctl,
+	.unlocked_ioctl = vgpu_drm_ioctl,
+	.compat_ioctl = VGPU_COMPAT_IOCTL(vgpu_drm_compat_ioctl),
 	.poll = drm_poll,
 	.read = drm_read,
 	.llseek = noop_llseek,

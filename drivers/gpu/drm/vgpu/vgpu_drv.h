@@ -166,11 +166,21 @@ int vgpu_submit(struct vgpu_device *vg, struct vgpu_file *vfile,
 		const void *cmds, u32 size, bool use_ring, u32 ring_idx,
 		struct dma_fence *in_fence, struct dma_fence **out_fence);
 
+/* vgpu_quota.c */
+struct vgpu_quota *vgpu_quota_new(void);
+void vgpu_quota_put(struct vgpu_quota *q);
+int vgpu_quota_charge(struct vgpu_device *vg, struct drm_file *file,
+		      struct vgpu_bo *bo);
+void vgpu_quota_uncharge(struct vgpu_device *vg, struct vgpu_bo *bo);
+
 /* vgpu_ioctl.c */
 #define VGPU_NUM_IOCTLS	(DRM_VIRTGPU_CONTEXT_INIT + 1)
 extern const struct drm_ioctl_desc vgpu_ioctls[VGPU_NUM_IOCTLS];
 int vgpu_open(struct drm_device *drm, struct drm_file *file);
 void vgpu_postclose(struct drm_device *drm, struct drm_file *file);
+long vgpu_drm_ioctl(struct file *filp, unsigned int cmd, unsigned long arg);
+long vgpu_drm_compat_ioctl(struct file *filp, unsigned int cmd,
+			   unsigned long arg);
 
 /* vgpu_debugfs.c */
 void vgpu_debugfs_init(struct drm_minor *minor);

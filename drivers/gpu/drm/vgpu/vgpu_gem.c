@@ -34,6 +34,7 @@
  */
 void vgpu_gem_free_now(struct vgpu_bo *bo)
 {
+	vgpu_quota_uncharge(to_vgpu(bo->base.base.dev), bo);
 	mutex_destroy(&bo->lock);
 	if (bo->host_only) {
 		drm_gem_object_release(&bo->base.base);
@@ -211,15 +212,17 @@ struct drm_gem_object *vgpu_gem_create_object(struct drm_device *drm,
  * Scanout formats are 32 bits per pixel, and each side is bounded by the
  * largest framebuffer the device takes. When the host offers blobs but
  * no 3D, the buffer is a shareable guest blob (scanned out in place, no
- * transfers), its size a multiple of the blob alignment.
+ * transfers), its size a multiple of the blob alignment. The buffer is
+ * charged to the client's memory quota.
  *
- * Return: 0 or a negative errno.
+ * Return: 0 or a negative errno (-ENOMEM over the quota).
  */
 int vgpu_gem_dumb_create(struct drm_file *file, struct drm_device *drm,
 			 struct drm_mode_create_dumb *args)
 {
 	struct vgpu_device *vg = to_vgpu(drm);
 	struct drm_gem_shmem_object *shmem;
+	bool blob;
 	int ret;
 
 	if (args->bpp != 32) {
@@ -232,22 +235,23 @@ int vgpu_gem_dumb_create(struct drm_file *file, struct drm_device *drm,
 			    args->width, args->height, VGPU_FB_MAX, VGPU_FB_MAX);
 		return -EINVAL;
 	}
-	if (!vg->has_resource_blob || vg->has_virgl)
-		return drm_gem_shmem_dumb_create(file, drm, args);
-
-	/* Blobs without 3D: a dumb buffer is a shareable guest blob. */
+	blob = vg->has_resource_blob && !vg->has_virgl;
 	args->pitch = args->width * 4;
 	args->size = ALIGN((u64)args->pitch * args->height,
-			   max_t(u32, vg->blob_align, PAGE_SIZE));
+			   blob ? max_t(u32, vg->blob_align, PAGE_SIZE) : PAGE_SIZE);
 	shmem = drm_gem_shmem_create(drm, args->size);
 	if (IS_ERR(shmem))
 		return PTR_ERR(shmem);
-	ret = vgpu_blob_guest(vg, to_vgpu_bo(&shmem->base),
-			      VIRTIO_GPU_BLOB_FLAG_USE_SHAREABLE);
+	ret = vgpu_quota_charge(vg, file, to_vgpu_bo(&shmem->base));
+	/* Blobs without 3D: a dumb buffer is a shareable guest blob. */
+	if (!ret && blob)
+		ret = vgpu_blob_guest(vg, to_vgpu_bo(&shmem->base),
+				      VIRTIO_GPU_BLOB_FLAG_USE_SHAREABLE);
 	if (!ret)
 		ret = drm_gem_handle_create(file, &shmem->base, &args->handle);
 	drm_gem_object_put(&shmem->base);
-	vgpu_vq_kick(&vg->ctrlq);
+	if (blob)
+		vgpu_vq_kick(&vg->ctrlq);
 	return ret;
 }
 
@@ -275,7 +279,9 @@ int vgpu_gem_create_resource(struct vgpu_device *vg, struct drm_file *file,
 	if (IS_ERR(shmem))
 		return PTR_ERR(shmem);
 	bo = to_vgpu_bo(&shmem->base);
-	ret = vgpu_bo_res_create(vg, bo, d, is_3d);
+	ret = vgpu_quota_charge(vg, file, bo);
+	if (!ret)
+		ret = vgpu_bo_res_create(vg, bo, d, is_3d);
 	if (!ret) {
 		*res_id = bo->res->id;
 		/* Attaches the resource to the file's context. */

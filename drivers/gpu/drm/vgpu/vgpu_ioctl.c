@@ -4,11 +4,14 @@
  *
  * This file copies arguments in and out and checks them for form (flags,
  * padding, sizes, pointers); the feature files decide. Every refusal has a
- * drm_dbg reason. Every ioctl is allowed on the render node.
+ * drm_dbg reason. Every ioctl is allowed on the render node. A few core
+ * ioctls are bounded here before the DRM core sees them.
  */
+#include <linux/compat.h>
 #include <linux/dma-fence.h>
 #include <linux/dma-fence-chain.h>
 #include <linux/file.h>
+#include <linux/sizes.h>
 #include <linux/slab.h>
 #include <linux/sync_file.h>
 #include <linux/uaccess.h>
@@ -21,6 +24,7 @@
 #include <drm/drm_vma_manager.h>
 #include <drm/virtgpu_drm.h>
 
+#include "vgpu_compat.h"
 #include "vgpu_drv.h"
 
 /* CONTEXT_INIT takes each parameter at most once. */
@@ -725,6 +729,12 @@ int vgpu_open(struct drm_device *drm, struct drm_file *file)
 	if (!vfile)
 		return -ENOMEM;
 	vgpu_file_init(vfile);
+	vfile->quota = vgpu_quota_new();
+	if (!vfile->quota) {
+		mutex_destroy(&vfile->lock);
+		kfree(vfile);
+		return -ENOMEM;
+	}
 	file->driver_priv = vfile;
 	return 0;
 }
@@ -739,7 +749,118 @@ void vgpu_postclose(struct drm_device *drm, struct drm_file *file)
 	struct vgpu_file *vfile = to_vgpu_file(file);
 
 	vgpu_ctx_fini(to_vgpu(drm), vfile);
+	vgpu_quota_put(vfile->quota);
 	mutex_destroy(&vfile->lock);
 	kfree(vfile);
 	file->driver_priv = NULL;
+}
+
+/*
+ * Core ioctls that allocate what the caller asks for. On the kernels vgpu
+ * supports, a syncobj array of 2^32 handles is a multi-GiB kmalloc (a
+ * WARN, then -ENOMEM) and a property blob may take 2 GiB of vmalloc (the
+ * OOM killer): any client could do either. vgpu bounds them at its node
+ * before the DRM core sees them; no real client comes near the bounds.
+ */
+#define VGPU_MAX_SYNCOBJ_ARRAY	SZ_64K
+#define VGPU_MAX_PROP_BLOB	SZ_1M
+
+struct vgpu_core_bound {
+	unsigned int nr;
+	unsigned int offset;
+	u32 max;
+	const char *what;
+};
+
+static const struct vgpu_core_bound vgpu_core_bounds[] = {
+	{ DRM_IOCTL_NR(DRM_IOCTL_SYNCOBJ_WAIT),
+	  offsetof(struct drm_syncobj_wait, count_handles),
+	  VGPU_MAX_SYNCOBJ_ARRAY, "syncobj wait" },
+	{ DRM_IOCTL_NR(DRM_IOCTL_SYNCOBJ_TIMELINE_WAIT),
+	  offsetof(struct drm_syncobj_timeline_wait, count_handles),
+	  VGPU_MAX_SYNCOBJ_ARRAY, "syncobj timeline wait" },
+	{ DRM_IOCTL_NR(DRM_IOCTL_SYNCOBJ_RESET),
+	  offsetof(struct drm_syncobj_array, count_handles),
+	  VGPU_MAX_SYNCOBJ_ARRAY, "syncobj reset" },
+	{ DRM_IOCTL_NR(DRM_IOCTL_SYNCOBJ_SIGNAL),
+	  offsetof(struct drm_syncobj_array, count_handles),
+	  VGPU_MAX_SYNCOBJ_ARRAY, "syncobj signal" },
+	{ DRM_IOCTL_NR(DRM_IOCTL_SYNCOBJ_QUERY),
+	  offsetof(struct drm_syncobj_timeline_array, count_handles),
+	  VGPU_MAX_SYNCOBJ_ARRAY, "syncobj query" },
+	{ DRM_IOCTL_NR(DRM_IOCTL_SYNCOBJ_TIMELINE_SIGNAL),
+	  offsetof(struct drm_syncobj_timeline_array, count_handles),
+	  VGPU_MAX_SYNCOBJ_ARRAY, "syncobj timeline signal" },
+	{ DRM_IOCTL_NR(DRM_IOCTL_MODE_CREATEPROPBLOB),
+	  offsetof(struct drm_mode_create_blob, length),
+	  VGPU_MAX_PROP_BLOB, "property blob" },
+};
+
+/**
+ * vgpu_core_ioctl_check - bound a core ioctl's allocation
+ * @filp: DRM file
+ * @cmd: ioctl number
+ * @uarg: its argument
+ *
+ * Return: 0 to go on, -EINVAL for a count or length over vgpu's bound,
+ * -EFAULT when the argument cannot be read.
+ */
+static int vgpu_core_ioctl_check(struct file *filp, unsigned int cmd,
+				 void __user *uarg)
+{
+	const struct vgpu_core_bound *b;
+	unsigned int i;
+	u32 val;
+
+	if (_IOC_TYPE(cmd) != DRM_IOCTL_BASE)
+		return 0;
+	for (i = 0; i < ARRAY_SIZE(vgpu_core_bounds); i++) {
+		b = &vgpu_core_bounds[i];
+		if (b->nr != _IOC_NR(cmd))
+			continue;
+		/* A shorter argument is zero-extended by the core. */
+		if (_IOC_SIZE(cmd) < b->offset + sizeof(u32))
+			return 0;
+		if (get_user(val, (u32 __user *)(uarg + b->offset)))
+			return -EFAULT;
+		if (val <= b->max)
+			return 0;
+		drm_dbg_core(((struct drm_file *)filp->private_data)->minor->dev,
+			     "%s: %u entries or bytes, at most %u\n", b->what,
+			     val, b->max);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+/**
+ * vgpu_drm_ioctl - &file_operations.unlocked_ioctl: drm_ioctl() behind
+ * vgpu's bounds on core ioctls
+ * @filp: DRM file
+ * @cmd: ioctl number
+ * @arg: argument
+ *
+ * Return: what drm_ioctl() returns, or vgpu_core_ioctl_check()'s refusal.
+ */
+long vgpu_drm_ioctl(struct file *filp, unsigned int cmd, unsigned long arg)
+{
+	int ret = vgpu_core_ioctl_check(filp, cmd, (void __user *)arg);
+
+	return ret ?: drm_ioctl(filp, cmd, arg);
+}
+
+/**
+ * vgpu_drm_compat_ioctl - &file_operations.compat_ioctl, bounded likewise
+ * @filp: DRM file
+ * @cmd: ioctl number
+ * @arg: argument (a 32-bit pointer)
+ *
+ * Return: what drm_compat_ioctl() returns, or the bound's refusal.
+ */
+long vgpu_drm_compat_ioctl(struct file *filp, unsigned int cmd,
+			   unsigned long arg)
+{
+	int ret = vgpu_core_ioctl_check(filp, cmd, compat_ptr(arg));
+
+	return ret ?: vgpu_core_compat_ioctl(filp, cmd, arg);
 }

@@ -147,6 +147,10 @@ struct vgpu_bo {
 	 * mapped from the host-visible region.
 	 */
 	bool host_only;
+	/** @charged: bytes charged to @quota and the device, 0 for none. */
+	u64 charged;
+	/** @quota: the creating client's quota (one reference), or NULL. */
+	struct vgpu_quota *quota;
 };
 
 /**
@@ -263,6 +267,18 @@ struct vgpu_fence {
 };
 
 /**
+ * struct vgpu_quota - guest memory the buffers of one client hold
+ *
+ * Referenced by the client's file and by every buffer charged to it.
+ */
+struct vgpu_quota {
+	/** @ref: lifetime. */
+	struct kref ref;
+	/** @bytes: sizes of the buffers charged and not yet freed. */
+	atomic64_t bytes;
+};
+
+/**
  * struct vgpu_file - what a DRM file of the device owns
  *
  * @lock covers every field below it.
@@ -286,6 +302,8 @@ struct vgpu_file {
 	u64 ring_seqno[VGPU_MAX_RINGS];
 	/** @client_id: unique number of the file, for fdinfo. */
 	u64 client_id;
+	/** @quota: memory the file's buffers hold (NULL: not accounted). */
+	struct vgpu_quota *quota;
 };
 
 /**
@@ -361,6 +379,8 @@ struct vgpu_device {
 	bool use_dma_api;
 	/** @res_ida: resource ids in use; ids are reused once released. */
 	struct ida res_ida;
+	/** @mem_held: bytes of guest memory charged buffers hold. */
+	atomic64_t mem_held;
 	/** @res_live: host resources created and not yet released. */
 	atomic_t res_live;
 	/** @wq: ordered queue for resource release. */
