@@ -2,7 +2,7 @@
 #
 # Out-of-tree build of vgpu.ko.
 #   make [KVER=<release>] [KDIR=<build tree>] [W=1] [C=1]
-#   make install | uninstall | lint | check | demo | clean
+#   make install | uninstall | lint | check | demo | bench | fuzz | clean
 # Without KVER/KDIR the running kernel's build tree is used; when that is
 # missing, the kernel that Debian's linux-headers-amd64 points to.
 
@@ -22,10 +22,10 @@ endif
 VGPU_DIR := drivers/gpu/drm/vgpu
 COMPAT_H := $(VGPU_DIR)/vgpu_compat_gen.h
 MODULE   := $(VGPU_DIR)/vgpu.ko
-SOURCES  := $(filter-out %.mod.c,$(wildcard $(VGPU_DIR)/*.[ch] $(VGPU_DIR)/compat/*.c include/uapi/drm/*.h tests/kunit/*.[ch] tests/host/*.c tests/vm/guest/*.c tests/vm/selftest/*.c tests/igt/*.[ch] tests/bench/*.[ch]))
+SOURCES  := $(filter-out %.mod.c,$(wildcard $(VGPU_DIR)/*.[ch] $(VGPU_DIR)/compat/*.c include/uapi/drm/*.h tests/kunit/*.[ch] tests/host/*.c tests/vm/guest/*.c tests/vm/selftest/*.c tests/igt/*.[ch] tests/bench/*.[ch] tests/fuzz/*.[ch]))
 MODPROBE_CONF := /etc/modprobe.d/vgpu.conf
 
-.PHONY: all modules compat install uninstall lint check demo bench clean
+.PHONY: all modules compat install uninstall lint check demo bench fuzz clean
 
 all: modules
 
@@ -56,6 +56,9 @@ demo:
 
 bench:
 	@tests/bench/run.sh
+
+fuzz:
+	@tests/fuzz/run.sh
 
 clean:
 	$(MAKE) -C $(KDIR) M=$(CURDIR) clean

@@ -2,9 +2,11 @@
 /*
  * vgpu_fuzz: hostile ioctls on a virtio_gpu device's card and render nodes.
  *
- *   vgpu_fuzz [-s SEED] [-n IOCTLS] [-p PROCESSES] [-t THREADS] [-o OPS] [-v]
+ *   vgpu_fuzz [-s SEED] [-n IOCTLS] [-p PROCESSES] [-t THREADS] [-o OPS]
+ *             [-T SECONDS] [-v]
  *
- * -o keeps only the named operations (comma-separated, e.g. -o gem,kms).
+ * -o keeps only the named operations (comma-separated, e.g. -o gem,kms);
+ * -T stops after that many seconds even if fewer ioctls were made.
  *
  * Every process opens its own files; its threads share them, with the
  * buffers, syncobjs, framebuffers and exported fds the ioctls return, and
@@ -79,6 +81,7 @@ static struct totals *totals;
 static uint64_t seed;
 static unsigned long per_thread;
 static int verbose;
+static time_t stop_at;
 
 /* What a process holds; its threads share it, racing on purpose. */
 struct pool {
@@ -1219,6 +1222,8 @@ static void *thread_main(void *arg)
 	/* (read, mmap and close alone issue no ioctl: bounded by calls too) */
 	for (unsigned long calls = 0; total && t->count < per_thread &&
 	     calls < 4 * per_thread; calls++) {
+		if (stop_at && !(calls & 255) && time(NULL) >= stop_at)
+			break;
 		unsigned int w = below(t, total), i = 0;
 
 		while (w >= ops[i].weight)
@@ -1336,7 +1341,7 @@ static int process_main(unsigned int proc, unsigned int nthreads)
 
 static void usage(void)
 {
-	fprintf(stderr, "usage: vgpu_fuzz [-s SEED] [-n IOCTLS] [-p PROCESSES] [-t THREADS] [-o OPS] [-v]\n");
+	fprintf(stderr, "usage: vgpu_fuzz [-s SEED] [-n IOCTLS] [-p PROCESSES] [-t THREADS] [-o OPS] [-T SECONDS] [-v]\n");
 	exit(2);
 }
 
@@ -1349,7 +1354,7 @@ int main(int argc, char **argv)
 	int c;
 
 	seed = (uint64_t)time(NULL) ^ ((uint64_t)getpid() << 32);
-	while ((c = getopt(argc, argv, "s:n:p:t:o:v")) != -1) {
+	while ((c = getopt(argc, argv, "s:n:p:t:o:T:v")) != -1) {
 		switch (c) {
 		case 's':
 			seed = strtoull(optarg, NULL, 0);
@@ -1365,6 +1370,9 @@ int main(int argc, char **argv)
 			break;
 		case 'o':
 			only_ops(optarg);
+			break;
+		case 'T':
+			stop_at = time(NULL) + atoi(optarg);
 			break;
 		case 'v':
 			verbose++;

@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: GPL-2.0
 # The debug-kernel run: build (or reuse) the test kernel, build vgpu.ko and
 # vgpu_test.ko against it, boot the rig on it, run the guest suite and the
-# KUnit suites, and report every case. Extra arguments go to vm.py.
+# KUnit suites, and report every case. Extra arguments go to vm.py (a
+# later --tests replaces the list).
 set -euo pipefail
 top=$(cd "$(dirname "$0")/../.." && pwd)
 . "$top/tests/vm/lib.sh"
@@ -24,11 +25,25 @@ if grep -E "(warning|error):" "$build/make.log"; then
 	exit 1
 fi
 
-python3 "$top/tests/vm/vm.py" --kernel-dir "$kdir" \
-	--module "$build/drivers/gpu/drm/vgpu/vgpu.ko" \
-	--extra "$build/tests/kunit/vgpu_test.ko" \
-	--extra "$build/tests/kunit/vgpu_fakedev.ko" \
-	--test-dir "$top/tests/kunit/guest" \
-	--hostmem 16 \
-	--tests "module_load drm_version drm_bus debugfs_info load_unload only_one_driver kms uapi blob fakedev kunit" \
-	"$@"
+# The whole guest suite on the debug kernel: the 2d profile with the fake
+# device and KUnit, the virgl profile with Mesa; both fuzz the device
+# (FUZZ_IOCTLS, default 100,000 on 2d and 30,000 on virgl, whose 3D
+# ioctls wait for the host; a seed of their own, printed in the guest log).
+# TESTKERNEL_RUNS picks profiles (make fuzz runs virgl alone).
+tests_2d="module_load drm_version drm_bus debugfs_info load_unload only_one_driver kms uapi blob isolation fakedev kunit fuzz reload_busy unplug"
+tests_virgl="module_load drm_version kms uapi blob isolation mesa fuzz unplug"
+rc=0
+for prof in ${TESTKERNEL_RUNS-2d virgl}; do
+	eval "tests=\$tests_$prof"
+	python3 "$top/tests/vm/vm.py" --kernel-dir "$kdir" --profile "$prof" \
+		--module "$build/drivers/gpu/drm/vgpu/vgpu.ko" \
+		--extra "$build/tests/kunit/vgpu_test.ko" \
+		--extra "$build/tests/kunit/vgpu_fakedev.ko" \
+		--test-dir "$top/tests/kunit/guest" \
+		--hostmem 16 \
+		--env "FUZZ_IOCTLS=${FUZZ_IOCTLS:-$( [ "$prof" = 2d ] && echo 100000 || echo 30000)}" \
+		--env TEST_TIMEOUT=900 --timeout 2400 --env RELOAD_CYCLES=100 \
+		--tests "$tests" \
+		"$@" || rc=1
+done
+exit $rc

@@ -8,6 +8,8 @@ The guest reports on its second serial port, one line per event:
   BENCH-MARK <phase>      with --trace: host commands and notifications
                           from here to the next mark count for <phase>
   BENCH <phase> k=v ...   a benchmark's guest-side figures
+  HMP <command>           the host runs it on QEMU's monitor (the GPU is
+                          device gpu0: "HMP device_del gpu0" unplugs it)
   CHECKPIXEL <name> <x> <y> <rrggbb>
                           the host takes a screendump at once and reports
                           test <name>: pass when that pixel has that colour
@@ -38,14 +40,14 @@ TOP = os.path.abspath(os.path.join(HERE, "..", ".."))
 
 # name -> (QEMU device arguments, expected scanouts, virgl, needs a GL display)
 PROFILES = {
-    "2d": (["-device", "virtio-gpu-pci{edid}"], 1, False, False),
-    "vga": (["-device", "virtio-vga{edid}"], 1, False, False),
-    "multihead": (["-device", "virtio-gpu-pci,max_outputs=4{edid}"], 4, False, False),
-    "virgl": (["-device", "virtio-gpu-gl-pci{edid}"], 1, True, True),
+    "2d": (["-device", "virtio-gpu-pci,id=gpu0{edid}"], 1, False, False),
+    "vga": (["-device", "virtio-vga,id=gpu0{edid}"], 1, False, False),
+    "multihead": (["-device", "virtio-gpu-pci,id=gpu0,max_outputs=4{edid}"], 4, False, False),
+    "virgl": (["-device", "virtio-gpu-gl-pci,id=gpu0{edid}"], 1, True, True),
 }
 
 DEFAULT_TESTS = ("module_load drm_version drm_bus debugfs_info load_unload only_one_driver "
-                 "kms uapi blob isolation mesa igt fuzz")
+                 "kms uapi blob isolation mesa igt fuzz reload_busy unplug")
 
 # Report headers only: banners such as "RCU lockdep checking is enabled"
 # must not match. Lockdep and KASAN reports start with "WARNING: " or
@@ -404,6 +406,9 @@ def boot(args, image, work):
                         shots.append(png)
                 elif ln.startswith("BENCH-MARK "):
                     marks.append((ln.split()[1], time.time(), qemu_cpu_ticks(proc.pid)))
+                elif ln.startswith("HMP "):
+                    out = monitor(os.path.join(work, "mon.sock"), ln[4:])
+                    log(f"monitor: {ln[4:]}: {out.strip()[-200:]!r}")
                 elif ln.startswith("CHECKPIXEL "):
                     _, name, x, y, want = ln.split()[:5]
                     verdict = check_pixel(os.path.join(work, "mon.sock"), work,

@@ -5,10 +5,14 @@
  * Probe order: DRM device (parent: the PCI function, so libdrm and Mesa
  * find it by its bus), features, config space, virtqueues, device ready,
  * host queries with bounded waits, then registration. Remove undoes it in
- * reverse: unplug (no new ioctls), stop the config worker, stop the
- * queues, reset the device, give back every buffer, delete the queues.
+ * reverse: unplug (no new ioctls or mmaps, existing mappings zapped),
+ * stop the config worker, stop the queues, reset the device, give back
+ * every buffer, delete the queues. Open files keep the DRM device; their
+ * ioctls fail with -ENODEV and their buffers are freed when they close.
  */
+#include <linux/fs.h>
 #include <linux/jiffies.h>
+#include <linux/mm.h>
 #include <linux/module.h>
 #include <linux/string_helpers.h>
 #include <linux/virtio.h>
@@ -256,6 +260,12 @@ static void vgpu_remove(struct virtio_device *vdev)
 	struct drm_device *drm = vg->drm;
 
 	drm_dev_unplug(drm);
+	/*
+	 * Mappings must not outlive the device: a host blob's points into a
+	 * BAR that may be given to another device. Buffers with guest pages
+	 * fault back in; host blobs raise SIGBUS.
+	 */
+	unmap_mapping_range(drm->anon_inode->i_mapping, 0, 0, 1);
 	if (vg->outputs)
 		drm_atomic_helper_shutdown(drm);
 	cancel_work_sync(&vg->config_work);

@@ -156,9 +156,10 @@ int vgpu_mmap(struct file *filp, struct vm_area_struct *vma)
 	struct drm_vma_offset_manager *mgr = drm->vma_offset_manager;
 	struct drm_gem_object *obj = NULL;
 	struct drm_vma_offset_node *node;
-	int ret;
+	int idx, ret;
 
-	if (drm_dev_is_unplugged(drm))
+	/* vgpu_remove() zaps every mapping after unplug: none may follow. */
+	if (!drm_dev_enter(drm, &idx))
 		return -ENODEV;
 	drm_vma_offset_lock_lookup(mgr);
 	node = drm_vma_offset_lookup_locked(mgr, vma->vm_pgoff, vma_pages(vma));
@@ -171,14 +172,17 @@ int vgpu_mmap(struct file *filp, struct vm_area_struct *vma)
 			obj = NULL;
 	}
 	drm_vma_offset_unlock_lookup(mgr);
-	if (!obj)
-		return -EINVAL;
-	if (!drm_vma_node_is_allowed(node, priv)) {
-		drm_gem_object_put(obj);
-		return -EACCES;
+	if (!obj) {
+		ret = -EINVAL;
+	} else if (!drm_vma_node_is_allowed(node, priv)) {
+		ret = -EACCES;
+	} else {
+		ret = drm_gem_mmap_obj(obj, drm_vma_node_size(node) << PAGE_SHIFT,
+				       vma);
 	}
-	ret = drm_gem_mmap_obj(obj, drm_vma_node_size(node) << PAGE_SHIFT, vma);
-	drm_gem_object_put(obj);
+	if (obj)
+		drm_gem_object_put(obj);
+	drm_dev_exit(idx);
 	return ret;
 }
 

@@ -9,15 +9,16 @@
 [ "$DRIVER" = vgpu ] || skip "vgpu only"
 load_driver || fail "driver did not load"
 modprobe vgem 2>/dev/null
-n=${FUZZ_IOCTLS:-100000}
-out=$(vgpu_fuzz -n "$n" -p "${FUZZ_PROCS:-3}" -t "${FUZZ_THREADS:-3}" ${FUZZ_SEED:+-s $FUZZ_SEED} 2>&1)
+n=${FUZZ_IOCTLS:-20000}
+# within the test's time, leaving two minutes for the checks after it
+out=$(vgpu_fuzz -T $((${TEST_TIMEOUT:-300} - 120)) -n "$n" -p "${FUZZ_PROCS:-3}" -t "${FUZZ_THREADS:-3}" ${FUZZ_SEED:+-s $FUZZ_SEED} 2>&1)
 rc=$?
 echo "$out" | tail -n 20
 summary=$(echo "$out" | grep '^vgpu_fuzz: seed .*ioctls (' | tail -n1)
 [ $rc = 0 ] || fail "vgpu_fuzz exit $rc: $(echo "$out" | grep -m1 'ended badly')"
 [ -n "$summary" ] || fail "vgpu_fuzz printed no summary"
 done=$(echo "$summary" | sed -n 's/.*: \([0-9]*\) ioctls (.*/\1/p')
-[ "$done" -ge "$n" ] || fail "only $done of $n ioctls"
+[ "$done" -ge "$n" ] || fail "only $done of $n ioctls in the time given"
 echo "BENCH fuzz ioctls=$done" >/dev/ttyS1
 # The device still works: a fresh client sets a mode and flips.
 vgpu_kms modeset flip_events >/tmp/after 2>&1 ||
