@@ -15,7 +15,7 @@ for f in "$@"; do
 	# igt_assert does): only those four checks are off for them. Kernel
 	# code gets every check.
 	ignore=
-	case $f in tests/host/*|tests/vm/guest/*|tests/igt/*|tests/bench/*) ignore="--ignore CAMELCASE,MACRO_ARG_REUSE,PREFER_KERNEL_TYPES,MACRO_WITH_FLOW_CONTROL" ;; esac
+	case $f in tests/host/*|tests/vm/guest/*|tests/igt/*|tests/bench/*|tests/fuzz/*) ignore="--ignore CAMELCASE,MACRO_ARG_REUSE,PREFER_KERNEL_TYPES,MACRO_WITH_FLOW_CONTROL" ;; esac
 	# shellcheck disable=SC2086
 	out=$(perl "$src/scripts/checkpatch.pl" --strict --no-tree --terse \
 		--show-types $ignore -f "$f" 2>&1 | grep -v '^total:' || true)

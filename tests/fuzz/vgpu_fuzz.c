@@ -113,7 +113,7 @@ struct thr {
 };
 
 static __thread sigjmp_buf touch_jmp;
-static __thread volatile int touching;
+static __thread atomic_int touching;
 
 /* --- random numbers --------------------------------------------------- */
 
@@ -332,7 +332,7 @@ static void touch_fault(int sig, siginfo_t *si, void *uc)
 }
 
 /* Read and write a mapping; a SIGBUS or SIGSEGV is counted, not fatal. */
-static void touch(struct thr *t, volatile uint8_t *p, size_t len)
+static void touch(struct thr *t, uint8_t *p, size_t len)
 {
 	if (sigsetjmp(touch_jmp, 1)) {
 		touching = 0;
@@ -341,9 +341,9 @@ static void touch(struct thr *t, volatile uint8_t *p, size_t len)
 	}
 	touching = 1;
 	for (size_t off = 0; off < len; off += PAGE * (below(t, 4) + 1)) {
-		uint8_t v = p[off];
+		uint8_t v = __atomic_load_n(&p[off], __ATOMIC_RELAXED);
 
-		p[off] = v + 1;
+		__atomic_store_n(&p[off], v + 1, __ATOMIC_RELAXED);
 	}
 	touching = 0;
 }
@@ -622,7 +622,7 @@ static void op_gem(struct thr *t)
 	case 2: {
 		struct drm_prime_handle a = {
 			.handle = handle(t),
-			.flags = chance(t, 85) ? (chance(t, 50) ? DRM_CLOEXEC : DRM_CLOEXEC | DRM_RDWR) : i32(t),
+			.flags = chance(t, 85) ? DRM_CLOEXEC | (DRM_RDWR * below(t, 2)) : i32(t),
 		};
 
 		if (!IOC(t, fd, DRM_IOCTL_PRIME_HANDLE_TO_FD, a))
@@ -675,7 +675,7 @@ static void op_xfd(struct thr *t)
 	switch (below(t, 3)) {
 	case 0: {
 		struct dma_buf_sync s = {
-			.flags = chance(t, 85) ? (below(t, 2) ? DMA_BUF_SYNC_START : DMA_BUF_SYNC_END) |
+			.flags = chance(t, 85) ? (DMA_BUF_SYNC_END * below(t, 2)) |
 				 (below(t, 3) + 1) : i32(t),
 		};
 
@@ -797,7 +797,8 @@ static void op_syncobj(struct thr *t)
 			.flags = chance(t, 85) ? below(t, 2) : i32(t),
 		};
 
-		IOC(t, fd, below(t, 2) ? DRM_IOCTL_SYNCOBJ_QUERY : DRM_IOCTL_SYNCOBJ_TIMELINE_SIGNAL, a);
+		IOC(t, fd, below(t, 2) ? DRM_IOCTL_SYNCOBJ_QUERY :
+		    DRM_IOCTL_SYNCOBJ_TIMELINE_SIGNAL, a);
 		break;
 	}
 	default: {
@@ -938,7 +939,7 @@ static void op_kms(struct thr *t)
 			.fb_id = chance(t, 20) ? 0 : atomic_load(&pool.fb[below(t, NFB)]),
 			.x = chance(t, 85) ? below(t, 64) : i32(t),
 			.y = chance(t, 85) ? below(t, 64) : i32(t),
-			.count_connectors = chance(t, 85) ? below(t, 2) + (chance(t, 20) ? 0 : 1) : i32(t),
+			.count_connectors = chance(t, 85) ? below(t, 3) : i32(t),
 			.set_connectors_ptr = chance(t, 95) ? (uintptr_t)conn : uptr(t, 8),
 			.mode_valid = chance(t, 85) ? 1 : i32(t),
 		};
@@ -1056,7 +1057,8 @@ static void op_kms(struct thr *t)
 	case 14: {
 		struct drm_mode_obj_set_property a = {
 			.value = chance(t, 50) ? below(t, 4) : interesting(t),
-			.prop_id = pool.nprops && chance(t, 85) ? pool.props[below(t, pool.nprops)] : i32(t),
+			.prop_id = pool.nprops && chance(t, 85) ?
+				   pool.props[below(t, pool.nprops)] : i32(t),
 			.obj_id = kms_id(t),
 			.obj_type = obj_type(t),
 		};
@@ -1067,7 +1069,7 @@ static void op_kms(struct thr *t)
 	case 15: {
 		union drm_wait_vblank a = { 0 };
 
-		a.request.type = chance(t, 85) ? (below(t, 2) ? _DRM_VBLANK_RELATIVE : _DRM_VBLANK_ABSOLUTE) |
+		a.request.type = chance(t, 85) ? (_DRM_VBLANK_RELATIVE * below(t, 2)) |
 				 (_DRM_VBLANK_EVENT * below(t, 2)) |
 				 (below(t, 2) << _DRM_VBLANK_HIGH_CRTC_SHIFT) : i32(t);
 		a.request.sequence = chance(t, 80) ? below(t, 3) : i32(t);
@@ -1095,7 +1097,9 @@ static void op_kms(struct thr *t)
 			.capability = chance(t, 85) ? below(t, 7) : interesting(t),
 			.value = chance(t, 85) ? below(t, 2) : interesting(t),
 		};
-		struct drm_get_cap g = { .capability = chance(t, 85) ? below(t, 0x20) : interesting(t) };
+		struct drm_get_cap g = {
+			.capability = chance(t, 85) ? below(t, 0x20) : interesting(t),
+		};
 		struct drm_mode_get_connector gc = { .connector_id = kms_id(t) };
 		struct drm_mode_get_encoder ge = { .encoder_id = kms_id(t) };
 
@@ -1339,9 +1343,10 @@ static int process_main(unsigned int proc, unsigned int nthreads)
 	return 0;
 }
 
-static void usage(void)
+static void help(void)
 {
-	fprintf(stderr, "usage: vgpu_fuzz [-s SEED] [-n IOCTLS] [-p PROCESSES] [-t THREADS] [-o OPS] [-T SECONDS] [-v]\n");
+	fputs("usage: vgpu_fuzz [-s SEED] [-n IOCTLS] [-p PROCESSES] [-t THREADS]\n"
+	      "                 [-o OPS] [-T SECONDS] [-v]\n", stderr);
 	exit(2);
 }
 
@@ -1378,11 +1383,11 @@ int main(int argc, char **argv)
 			verbose++;
 			break;
 		default:
-			usage();
+			help();
 		}
 	}
 	if (!procs || procs > 64 || !threads || threads > 64)
-		usage();
+		help();
 	per_thread = (total + procs * threads - 1) / (procs * threads);
 	printf("vgpu_fuzz: seed %" PRIu64 ", %lu ioctls, %u processes x %u threads\n",
 	       seed, per_thread * procs * threads, procs, threads);
@@ -1413,9 +1418,10 @@ int main(int argc, char **argv)
 		if (totals->err[e])
 			printf(" %s=%llu", strerrorname_np(e) ?: "?", totals->err[e]);
 	printf("\n");
-	printf("vgpu_fuzz: seed %" PRIu64 ": %llu ioctls (%u processes x %u threads), "
-	       "%llu succeeded, %llu fds closed mid-flight, %llu mappings, %llu faults, %.0f s\n",
-	       seed, totals->ioctls, procs, threads, totals->ok, totals->closes,
+	printf("vgpu_fuzz: seed %" PRIu64 ": %llu ioctls (%u processes x %u threads), ",
+	       seed, totals->ioctls, procs, threads);
+	printf("%llu succeeded, %llu fds closed mid-flight, %llu mappings, %llu faults, %.0f s\n",
+	       totals->ok, totals->closes,
 	       totals->mmaps, totals->sigbus,
 	       (t1.tv_sec - t0.tv_sec) + (t1.tv_nsec - t0.tv_nsec) / 1e9);
 	return died ? 1 : 0;

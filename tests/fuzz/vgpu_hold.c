@@ -20,6 +20,7 @@
 #include <fcntl.h>
 #include <setjmp.h>
 #include <signal.h>
+#include <stdatomic.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -34,7 +35,7 @@
 
 #include "virtgpu_drm.h"
 
-static volatile sig_atomic_t stop;
+static atomic_int stop;
 static sigjmp_buf bus_jmp;
 
 static void on_term(int sig)
@@ -214,6 +215,20 @@ static int render_loop(struct hold *h)
 	return 0;
 }
 
+/* Compare the mapping with what was written; sets @bad. */
+static size_t bad;
+
+static void check_mapping(struct hold *h)
+{
+	if (sigsetjmp(bus_jmp, 1)) {
+		printf("MAPPING gone\n");
+		return;
+	}
+	for (size_t i = 0; i < h->size / 4; i++)
+		bad += h->map[i] != (0xff000000u | (uint32_t)(i * 2654435761u >> 8));
+	printf("MAPPING %s\n", bad ? "changed" : "ok");
+}
+
 int main(int argc, char **argv)
 {
 	struct sigaction term = { .sa_handler = on_term };
@@ -222,9 +237,7 @@ int main(int argc, char **argv)
 	struct drm_virtgpu_getparam gp = { .param = VIRTGPU_PARAM_3D_FEATURES };
 	uint64_t v = 0;
 	struct hold h;
-	volatile size_t bad = 0;
-	volatile int ret = 0;
-	int e1, e2;
+	int ret = 0, e1, e2;
 
 	if (argc != 2) {
 		fprintf(stderr, "usage: vgpu_hold hold|flip|render\n");
@@ -244,13 +257,7 @@ int main(int argc, char **argv)
 		while (!stop)
 			pause();
 	}
-	if (sigsetjmp(bus_jmp, 1)) {
-		printf("MAPPING gone\n");
-	} else {
-		for (size_t i = 0; i < h.size / 4; i++)
-			bad += h.map[i] != (0xff000000u | (uint32_t)(i * 2654435761u >> 8));
-		printf("MAPPING %s\n", bad ? "changed" : "ok");
-	}
+	check_mapping(&h);
 	e1 = ioctl(h.card, DRM_IOCTL_MODE_GETRESOURCES, &res) ? errno : 0;
 	gp.value = (uintptr_t)&v;
 	e2 = ioctl(h.render, DRM_IOCTL_VIRTGPU_GETPARAM, &gp) ? errno : 0;

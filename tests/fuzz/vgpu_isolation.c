@@ -18,6 +18,8 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
+#include <sys/stat.h>
+
 #include <xf86drm.h>
 #include <drm_fourcc.h>
 
@@ -286,6 +288,87 @@ static int t_mem_quota(void)
 	return 0;
 }
 
+/*
+ * The device limit (device_mem_mb) bounds all clients together: set 4 MiB
+ * above what buffers hold now (vgpu_info's mem_held), a client gets four
+ * 1 MiB buffers and a second client none.
+ */
+static int t_device_quota(void)
+{
+	int a = open_node(CARD), b = open_node(CARD), n;
+	long long held = -1;
+	char line[128], lim[32];
+	uint32_t h;
+	FILE *f = NULL;
+
+	if (access("/sys/module/vgpu/parameters/device_mem_mb", F_OK))
+		SKIP("no device_mem_mb parameter (not vgpu)");
+	for (int i = 0; i < 16 && !f; i++) {
+		snprintf(line, sizeof(line), "/sys/kernel/debug/dri/%d/vgpu_info", i);
+		f = fopen(line, "r");
+	}
+	CHECK(f, "no vgpu_info in debugfs");
+	while (fgets(line, sizeof(line), f))
+		sscanf(line, "mem_held: %lld", &held);
+	fclose(f);
+	CHECK(held >= 0, "no mem_held in vgpu_info");
+	snprintf(lim, sizeof(lim), "%lld", (held >> 20) + 1 + 4);
+	f = fopen("/sys/module/vgpu/parameters/device_mem_mb", "w");
+	CHECK(f && fputs(lim, f) >= 0 && !fclose(f), "cannot set device_mem_mb");
+	/* what is held now rounds up to whole MiB: 4 or 5 more fit */
+	for (n = 0; n < 64 && !dumb(a, 512, 512, &h); n++)
+		;
+	int e = errno, nb = dumb(b, 512, 512, &h);
+
+	f = fopen("/sys/module/vgpu/parameters/device_mem_mb", "w");
+	if (f) {
+		fputs("0", f);
+		fclose(f);
+	}
+	CHECK((n == 4 || n == 5) && e == ENOMEM,
+	      "client A got %d MiB under a device limit of %s MiB (%lld bytes held), then %s",
+	      n, lim, held, strerror(e));
+	CHECK(nb == ENOMEM, "client B created a buffer over the device limit");
+	close(a);
+	close(b);
+	return 0;
+}
+
+/*
+ * Core ioctls that would allocate whatever is asked are bounded at the
+ * node: a wait on 65,537 syncobjs and a 1 MiB + 1 property blob are
+ * refused with EINVAL; 65,536 and 1 MiB go through.
+ */
+static int t_core_bounds(void)
+{
+	int fd = open_node(CARD), e;
+	uint32_t *h = calloc(65537, sizeof(*h));
+	void *data = calloc(1, (1 << 20) + 1);
+	struct drm_syncobj_wait w = { .count_handles = 65537 };
+	struct drm_mode_create_blob cb = { .length = (1 << 20) + 1 };
+	struct drm_mode_destroy_blob db = { 0 };
+
+	CHECK(fd >= 0 && h && data, "setup");
+	w.handles = (uintptr_t)h;
+	e = err_of(fd, DRM_IOCTL_SYNCOBJ_WAIT, &w);
+	CHECK(e == EINVAL, "wait on 65537 syncobjs: %s, want EINVAL", strerror(e));
+	w.count_handles = 65536;
+	e = err_of(fd, DRM_IOCTL_SYNCOBJ_WAIT, &w);
+	CHECK(e == ENOENT, "wait on 65536 (unknown) syncobjs: %s, want ENOENT", strerror(e));
+	cb.data = (uintptr_t)data;
+	e = err_of(fd, DRM_IOCTL_MODE_CREATEPROPBLOB, &cb);
+	CHECK(e == EINVAL, "1 MiB + 1 property blob: %s, want EINVAL", strerror(e));
+	cb.length = 1 << 20;
+	CHECK(!ioctl(fd, DRM_IOCTL_MODE_CREATEPROPBLOB, &cb), "1 MiB property blob: %s",
+	      strerror(errno));
+	db.blob_id = cb.blob_id;
+	ioctl(fd, DRM_IOCTL_MODE_DESTROYPROPBLOB, &db);
+	free(h);
+	free(data);
+	close(fd);
+	return 0;
+}
+
 static const struct subtest tests[] = {
 	{ "gem_handles", t_gem_handles },
 	{ "render_flink", t_render_flink },
@@ -294,6 +377,8 @@ static const struct subtest tests[] = {
 	{ "render_no_modeset", t_render_no_modeset },
 	{ "non_master", t_non_master },
 	{ "mem_quota", t_mem_quota },
+	{ "device_quota", t_device_quota },
+	{ "core_bounds", t_core_bounds },
 };
 
 int main(int argc, char **argv)

@@ -93,14 +93,14 @@ int vgpu_quota_charge(struct vgpu_device *vg, struct drm_file *file,
 		return -EINVAL;
 	max = vgpu_quota_limit(READ_ONCE(vgpu_client_mem_mb), 1, 2);
 	if (q && atomic64_add_return(size, &q->bytes) > max) {
-		drm_dbg_driver(vg->drm, "client holds %lld bytes, %llu more is over its %llu\n",
+		drm_dbg_driver(vg->drm, "client holds %lld bytes, %llu more is over %llu\n",
 			       atomic64_read(&q->bytes) - size, size, max);
 		atomic64_sub(size, &q->bytes);
 		return -ENOMEM;
 	}
 	max = vgpu_quota_limit(READ_ONCE(vgpu_device_mem_mb), 3, 4);
 	if (atomic64_add_return(size, &vg->mem_held) > max) {
-		drm_dbg_driver(vg->drm, "buffers hold %lld bytes, %llu more is over the device's %llu\n",
+		drm_dbg_driver(vg->drm, "device holds %lld bytes, %llu more is over %llu\n",
 			       atomic64_read(&vg->mem_held) - size, size, max);
 		atomic64_sub(size, &vg->mem_held);
 		if (q)
