@@ -562,6 +562,20 @@ static int t_transfer_bad(void)
 	ret = transfer(true, r.bo, 0, 0, 1, 1, 0, 1);
 	CHECK(ret == -EINVAL, "level 1 of a 1-level resource: %s, want EINVAL",
 	      strerror(-ret));
+	/*
+	 * Without 3D the host reads each row of the box from offset + row *
+	 * 64 bytes: the last one must end inside the buffer (one page).
+	 */
+	if (!virgl) {
+		ret = transfer(true, r.bo, 0, 0, 1, 1, 4092, 0);
+		CHECK(!ret, "last pixel of the buffer: %s", strerror(-ret));
+		ret = transfer(true, r.bo, 0, 0, 2, 1, 4092, 0);
+		CHECK(ret == -EINVAL, "row past the buffer: %s, want EINVAL",
+		      strerror(-ret));
+		ret = transfer(true, r.bo, 0, 0, 1, 2, 4092, 0);
+		CHECK(ret == -EINVAL, "second row past the buffer: %s, want EINVAL",
+		      strerror(-ret));
+	}
 	ret = bo_wait(r.bo, 0x80);
 	CHECK(ret == -EINVAL, "wait flag 0x80: %s, want EINVAL", strerror(-ret));
 	res_free(&r);

@@ -220,7 +220,8 @@ EXPORT_SYMBOL_FOR_VGPU_TESTS(vgpu_submit);
  * transfer.
  *
  * Return: 0; -EINVAL for a box or level outside the resource, an offset
- * outside the buffer, or a blob without guest memory or without 3D;
+ * outside the buffer, a 2D box whose rows pass the buffer's end, or a blob
+ * without guest memory or without 3D;
  * -ENODEV for host-to-guest without 3D; or an error of vgpu_ctx_get() or
  * vgpu_job_run().
  */
@@ -269,6 +270,17 @@ int vgpu_transfer(struct vgpu_device *vg, struct vgpu_file *vfile,
 		if (t->y + t->h > res->height) {
 			drm_dbg_driver(vg->drm, "transfer: rows %u..%u of %u\n",
 				       t->y, t->y + t->h, res->height);
+			return -EINVAL;
+		}
+		/*
+		 * The host reads row n of the box at offset + n * its stride
+		 * and does not survive reading past the backing.
+		 */
+		if (t->h && t->w &&
+		    t->offset + (u64)(t->h - 1) * res->width * 4 +
+		    (u64)t->w * 4 > obj->size) {
+			drm_dbg_driver(vg->drm, "transfer: %ux%u rows from offset %llu pass %zu bytes\n",
+				       t->w, t->h, t->offset, obj->size);
 			return -EINVAL;
 		}
 		job.buf = vgpu_cmd_alloc(sizeof(struct virtio_gpu_transfer_to_host_2d));
