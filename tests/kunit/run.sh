@@ -31,7 +31,7 @@ fi
 # ioctls wait for the host; a seed of their own, printed in the guest log).
 # TESTKERNEL_RUNS picks profiles (make fuzz runs virgl alone).
 tests_2d="module_load drm_version drm_bus debugfs_info load_unload only_one_driver kms uapi blob isolation fakedev kunit fuzz failinject reload_busy unplug"
-tests_virgl="module_load drm_version kms uapi blob isolation mesa fuzz unplug"
+tests_virgl="module_load drm_version kms uapi blob isolation mesa fuzz failinject unplug"
 rc=0
 for prof in ${TESTKERNEL_RUNS-2d virgl}; do
 	eval "tests=\$tests_$prof"
