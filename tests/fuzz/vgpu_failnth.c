@@ -73,7 +73,7 @@ struct env {
 	int card, render;
 	uint32_t crtc, conn, plane, fb[2], dumb, dumb_size, w, h, cur;
 	drmModeModeInfo mode;
-	int v3d;
+	int v3d, ctx_init;
 	uint32_t res_bo;
 };
 
@@ -143,13 +143,19 @@ static int setup(void)
 	E.cur = dumb(E.card, 64, 64, NULL);
 	gp.value = (uintptr_t)&v;
 	E.v3d = !ioctl(E.render, DRM_IOCTL_VIRTGPU_GETPARAM, &gp) && v;
+	gp.param = VIRTGPU_PARAM_CONTEXT_INIT;
+	v = 0;
+	E.ctx_init = !ioctl(E.render, DRM_IOCTL_VIRTGPU_GETPARAM, &gp) && v;
 	return 0;
 }
 
-/* Each step: prepare (not armed), run (armed), undo (not armed). */
+/*
+ * Each step: prepare (not armed), run (armed), undo (not armed). @needs:
+ * 1 for 3D, 2 for 3D with VIRTIO_GPU_F_CONTEXT_INIT.
+ */
 struct step {
 	const char *name;
-	int needs_3d;
+	int needs;
 	int (*run)(void *st, int armed_n);
 	void (*undo)(void *st);
 };
@@ -567,7 +573,7 @@ static const struct step steps[] = {
 	STEP(syncobj, 0, undo_syncobj),
 	STEP(getparam, 0, no_undo),
 	STEP(get_caps, 1, no_undo),
-	STEP(context_init, 1, undo_open_card),
+	STEP(context_init, 2, undo_open_card),
 	STEP(resource_create, 1, undo_resource_create),
 	STEP(execbuffer, 1, undo_execbuffer),
 	STEP(transfer, 1, undo_transfer),
@@ -637,8 +643,9 @@ int main(int argc, char **argv)
 			want |= !strcmp(argv[a], s->name);
 		if (!want)
 			continue;
-		if (s->needs_3d && !E.v3d) {
-			printf("SUBTEST failnth_%s skip no 3D\n", s->name);
+		if ((s->needs && !E.v3d) || (s->needs == 2 && !E.ctx_init)) {
+			printf("SUBTEST failnth_%s skip no %s\n", s->name,
+			       E.v3d ? "CONTEXT_INIT" : "3D");
 			continue;
 		}
 		if (s->run == run_probe) {
