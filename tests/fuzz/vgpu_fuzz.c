@@ -492,31 +492,20 @@ static void box(struct thr *t, struct drm_virtgpu_3d_box *b)
 
 static void op_transfer(struct thr *t)
 {
-	int fd = drm_fd(t, false);
+	/* both directions take the same layout */
+	struct drm_virtgpu_3d_transfer_to_host a = {
+		.bo_handle = handle(t),
+		.offset = chance(t, 70) ? below(t, 4096) : i32(t),
+		.level = chance(t, 90) ? 0 : i32(t),
+		.stride = chance(t, 70) ? 0 : i32(t),
+		.layer_stride = chance(t, 80) ? 0 : i32(t),
+	};
 
-	if (chance(t, 50)) {
-		struct drm_virtgpu_3d_transfer_to_host a = {
-			.bo_handle = handle(t),
-			.offset = chance(t, 70) ? below(t, 4096) : i32(t),
-			.level = chance(t, 90) ? 0 : i32(t),
-			.stride = chance(t, 70) ? 0 : i32(t),
-			.layer_stride = chance(t, 80) ? 0 : i32(t),
-		};
-
-		box(t, &a.box);
-		IOC(t, fd, DRM_IOCTL_VIRTGPU_TRANSFER_TO_HOST, a);
-	} else {
-		struct drm_virtgpu_3d_transfer_from_host a = {
-			.bo_handle = handle(t),
-			.offset = chance(t, 70) ? below(t, 4096) : i32(t),
-			.level = chance(t, 90) ? 0 : i32(t),
-			.stride = chance(t, 70) ? 0 : i32(t),
-			.layer_stride = chance(t, 80) ? 0 : i32(t),
-		};
-
-		box(t, &a.box);
-		IOC(t, fd, DRM_IOCTL_VIRTGPU_TRANSFER_FROM_HOST, a);
-	}
+	_Static_assert(sizeof(a) == sizeof(struct drm_virtgpu_3d_transfer_from_host),
+		       "transfer layouts");
+	box(t, &a.box);
+	IOC(t, drm_fd(t, false), chance(t, 50) ? DRM_IOCTL_VIRTGPU_TRANSFER_TO_HOST :
+	    DRM_IOCTL_VIRTGPU_TRANSFER_FROM_HOST, a);
 }
 
 static void op_wait(struct thr *t)

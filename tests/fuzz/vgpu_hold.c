@@ -12,7 +12,8 @@
  * It prints READY once set up. A loop stops at the first ioctl that fails
  * and prints "STOPPED <ioctl> <errno name>". On SIGTERM it checks that the
  * mapping still holds what was written (MAPPING ok|changed), makes one more
- * ioctl on each node and prints "AFTER <errno name or ok>", and exits 0
+ * ioctl on each node and a new mapping of the buffer and prints
+ * "AFTER card <errno name or ok> render <...> mmap <...>", and exits 0
  * unless the mapping changed. SIGBUS on the mapping prints MAPPING gone.
  */
 #define _GNU_SOURCE
@@ -60,6 +61,7 @@ struct hold {
 	uint32_t handle, fb, w, h, pitch;
 	uint32_t *map;
 	size_t size;
+	uint64_t offset;
 };
 
 static int setup(struct hold *h)
@@ -88,6 +90,7 @@ static int setup(struct hold *h)
 		return 1;
 	}
 	h->handle = d.handle;
+	h->offset = m.offset;
 	h->size = d.size;
 	h->w = d.width;
 	h->h = d.height;
@@ -237,7 +240,8 @@ int main(int argc, char **argv)
 	struct drm_virtgpu_getparam gp = { .param = VIRTGPU_PARAM_3D_FEATURES };
 	uint64_t v = 0;
 	struct hold h;
-	int ret = 0, e1, e2;
+	int ret = 0, e1, e2, e3;
+	void *p;
 
 	if (argc != 2) {
 		fprintf(stderr, "usage: vgpu_hold hold|flip|render\n");
@@ -261,7 +265,12 @@ int main(int argc, char **argv)
 	e1 = ioctl(h.card, DRM_IOCTL_MODE_GETRESOURCES, &res) ? errno : 0;
 	gp.value = (uintptr_t)&v;
 	e2 = ioctl(h.render, DRM_IOCTL_VIRTGPU_GETPARAM, &gp) ? errno : 0;
-	printf("AFTER card %s render %s\n", ename(e1), ename(e2));
+	/* a new mapping of the same buffer */
+	p = mmap(NULL, 4096, PROT_READ, MAP_SHARED, h.card, h.offset);
+	e3 = p == MAP_FAILED ? errno : 0;
+	if (p != MAP_FAILED)
+		munmap(p, 4096);
+	printf("AFTER card %s render %s mmap %s\n", ename(e1), ename(e2), ename(e3));
 	if (h.dmabuf >= 0)
 		close(h.dmabuf);
 	munmap(h.map, h.size);

@@ -812,7 +812,9 @@ static int vgpu_core_ioctl_check(struct file *filp, unsigned int cmd,
 	unsigned int i;
 	u32 val;
 
-	if (_IOC_TYPE(cmd) != DRM_IOCTL_BASE)
+	/* The driver's own range is vgpu's to check. */
+	if (_IOC_TYPE(cmd) != DRM_IOCTL_BASE ||
+	    (_IOC_NR(cmd) >= DRM_COMMAND_BASE && _IOC_NR(cmd) < DRM_COMMAND_END))
 		return 0;
 	for (i = 0; i < ARRAY_SIZE(vgpu_core_bounds); i++) {
 		b = &vgpu_core_bounds[i];

@@ -279,7 +279,7 @@ int vgpu_transfer(struct vgpu_device *vg, struct vgpu_file *vfile,
 		if (t->h && t->w &&
 		    t->offset + (u64)(t->h - 1) * res->width * 4 +
 		    (u64)t->w * 4 > obj->size) {
-			drm_dbg_driver(vg->drm, "transfer: %ux%u rows from offset %llu pass %zu bytes\n",
+			drm_dbg_driver(vg->drm, "transfer: %ux%u at %llu passes %zu bytes\n",
 				       t->w, t->h, t->offset, obj->size);
 			return -EINVAL;
 		}

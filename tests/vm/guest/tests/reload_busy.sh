@@ -23,7 +23,7 @@ while [ $i -lt "$cycles" ]; do
 	kill -TERM $pid
 	wait $pid || fail "client (cycle $i): $(tr '\n' ' ' </tmp/hold.out)"
 	grep -q "MAPPING ok" /tmp/hold.out || fail "mapping lost (cycle $i)"
-	grep -q "AFTER card ok render ok" /tmp/hold.out ||
+	grep -q "AFTER card ok render ok mmap ok" /tmp/hold.out ||
 		fail "client's ioctls failed (cycle $i): $(grep AFTER /tmp/hold.out)"
 	rmmod $MOD || fail "rmmod failed after the client left (cycle $i)"
 	wait_gone /dev/dri/card0 10 || fail "card0 still present after unload (cycle $i)"

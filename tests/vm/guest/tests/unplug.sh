@@ -45,7 +45,7 @@ for c in flip render; do
 	grep -q "^STOPPED .* ENODEV" /tmp/$c.out ||
 		fail "$c client did not stop with ENODEV: $(grep -E 'STOPPED|AFTER' /tmp/$c.out | tr '\n' ' ')"
 	grep -q "^MAPPING ok" /tmp/$c.out || fail "$c client's mapping: $(grep MAPPING /tmp/$c.out)"
-	grep -q "^AFTER card ENODEV render ENODEV" /tmp/$c.out ||
+	grep -q "^AFTER card ENODEV render ENODEV mmap ENODEV" /tmp/$c.out ||
 		fail "$c client after unplug: $(grep AFTER /tmp/$c.out)"
 done
 [ $rf = 0 ] && [ $rr = 0 ] || fail "clients exited $rf $rr"
