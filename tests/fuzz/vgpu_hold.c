@@ -15,6 +15,7 @@
  * ioctl on each node and a new mapping of the buffer and prints
  * "AFTER card <errno name or ok> render <...> mmap <...>", and exits 0
  * unless the mapping changed. SIGBUS on the mapping prints MAPPING gone.
+ * SIGUSR1 makes a loop print how far it got: "COUNT <n>".
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -36,13 +37,19 @@
 
 #include "virtgpu_drm.h"
 
-static atomic_int stop;
+static atomic_int stop, report;
 static sigjmp_buf bus_jmp;
 
 static void on_term(int sig)
 {
 	(void)sig;
 	stop = 1;
+}
+
+static void on_usr1(int sig)
+{
+	(void)sig;
+	report = 1;
 }
 
 static void on_bus(int sig)
@@ -155,6 +162,11 @@ static int flip_loop(struct hold *h)
 		}
 		drmHandleEvent(h->card, &ev);
 		n++;
+		if (report) {
+			report = 0;
+			printf("COUNT %d\n", n);
+			fflush(stdout);
+		}
 	}
 	fflush(stdout);
 	while (!stop)
@@ -211,6 +223,11 @@ static int render_loop(struct hold *h)
 		dd.handle = d.handle;
 		drmIoctl(h->card, DRM_IOCTL_MODE_DESTROY_DUMB, &dd);
 		n++;
+		if (report) {
+			report = 0;
+			printf("COUNT %d\n", n);
+			fflush(stdout);
+		}
 	}
 	fflush(stdout);
 	while (!stop)
@@ -236,6 +253,7 @@ int main(int argc, char **argv)
 {
 	struct sigaction term = { .sa_handler = on_term };
 	struct sigaction bus = { .sa_handler = on_bus, .sa_flags = SA_NODEFER };
+	struct sigaction usr1 = { .sa_handler = on_usr1 };
 	struct drm_mode_card_res res = { 0 };
 	struct drm_virtgpu_getparam gp = { .param = VIRTGPU_PARAM_3D_FEATURES };
 	uint64_t v = 0;
@@ -249,6 +267,7 @@ int main(int argc, char **argv)
 	}
 	sigaction(SIGTERM, &term, NULL);
 	sigaction(SIGBUS, &bus, NULL);
+	sigaction(SIGUSR1, &usr1, NULL);
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	if (setup(&h))
 		return 1;

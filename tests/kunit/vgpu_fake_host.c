@@ -1312,7 +1312,11 @@ static u8 fake_get_status(struct virtio_device *vdev)
 
 static void fake_set_status(struct virtio_device *vdev, u8 status)
 {
-	to_host(vdev)->status = status;
+	struct vgpu_fake_host *host = to_host(vdev);
+
+	if (host->refuse_features)
+		status &= ~VIRTIO_CONFIG_S_FEATURES_OK;
+	host->status = status;
 }
 
 static void fake_reset(struct virtio_device *vdev)
@@ -1323,6 +1327,10 @@ static void fake_reset(struct virtio_device *vdev)
 	spin_lock_irqsave(&host->lock, flags);
 	host->status = 0;
 	host->resets++;
+	/* A reset device forgets resources, contexts and what it showed. */
+	memset(host->res, 0, sizeof(host->res));
+	memset(host->ctx, 0, sizeof(host->ctx));
+	memset(host->scanout_res, 0, sizeof(host->scanout_res));
 	spin_unlock_irqrestore(&host->lock, flags);
 }
 

@@ -260,6 +260,8 @@ struct vgpu_fake_host {
 	u32 events_cleared;
 	/** @resets: device resets. */
 	unsigned int resets;
+	/** @refuse_features: FEATURES_OK does not stick (a broken device). */
+	bool refuse_features;
 	/** @q: the queues. */
 	struct vgpu_fake_queue q[VGPU_FAKE_QUEUES];
 	/** @rules: injected faults, first match wins. */

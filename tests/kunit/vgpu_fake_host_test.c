@@ -74,8 +74,8 @@ static void host_exit(struct kunit *test)
 
 	vgpu_vq_stop(&c->q);
 	vgpu_vq_stop(&c->cq);
-	vgpu_vq_flush(&c->q);
-	vgpu_vq_flush(&c->cq);
+	vgpu_vq_flush(&c->q, -ENODEV);
+	vgpu_vq_flush(&c->cq, -ENODEV);
 	vgpu_fake_host_del_vqs(c->host);
 	vgpu_fake_host_destroy(c->host);
 	KUNIT_EXPECT_EQ(test, vgpu_buf_live_count(), c->live_before);

@@ -43,6 +43,7 @@ struct probe_ctx {
 	struct vgpu_fake_host *host;
 	int live_before;
 	unsigned int timeout_before;
+	unsigned int hang_before;
 };
 
 static int probe_init(struct kunit *test)
@@ -53,6 +54,7 @@ static int probe_init(struct kunit *test)
 		return -ENOMEM;
 	ctx->live_before = vgpu_buf_live_count();
 	ctx->timeout_before = vgpu_cmd_timeout_ms;
+	ctx->hang_before = vgpu_hang_timeout_ms;
 	test->priv = ctx;
 	return 0;
 }
@@ -63,6 +65,7 @@ static void probe_exit(struct kunit *test)
 
 	vgpu_fake_host_destroy(ctx->host);
 	vgpu_cmd_timeout_ms = ctx->timeout_before;
+	vgpu_hang_timeout_ms = ctx->hang_before;
 }
 
 static struct vgpu_fake_host *new_host(struct kunit *test, u64 features,
@@ -1784,6 +1787,227 @@ struct kunit_suite vgpu_resource_suite = {
 	.init = probe_init,
 	.exit = probe_exit,
 	.test_cases = vgpu_resource_cases,
+};
+
+/* Recovery: hangs reset the device; suspend and resume rebuild it. */
+
+/* What virtio_device_restore() does before a driver's restore. */
+static void renegotiate(struct kunit *test, struct virtio_device *vdev)
+{
+	virtio_reset_device(vdev);
+	virtio_add_status(vdev, VIRTIO_CONFIG_S_ACKNOWLEDGE);
+	virtio_add_status(vdev, VIRTIO_CONFIG_S_DRIVER);
+	KUNIT_ASSERT_EQ(test, vdev->config->finalize_features(vdev), 0);
+	virtio_add_status(vdev, VIRTIO_CONFIG_S_FEATURES_OK);
+}
+
+/*
+ * A fenced submission the host never answers: the watchdog resets the
+ * device, the fence is signalled with -EIO, resources come back, the
+ * file's context is lost and a new file works.
+ */
+static void recover_hang_fence(struct kunit *test)
+{
+	struct vgpu_fake_rule drop = {
+		.type = VIRTIO_GPU_CMD_SUBMIT_3D, .fault = VGPU_FAKE_DROP, .count = 1,
+	};
+	struct vgpu_file *f = new_file(test), *g = new_file(test);
+	struct vgpu_fake_host *host;
+	struct dma_fence *hung, *fresh;
+	struct vgpu_fake_res *r;
+	struct vgpu_device *vg;
+	struct vgpu_bo *bo;
+	unsigned int resets;
+	u32 ctx, id;
+	long left;
+
+	vgpu_hang_timeout_ms = 200;
+	vg = bind_3d(test, BIT_ULL(VIRTIO_GPU_F_VIRGL));
+	host = ((struct probe_ctx *)test->priv)->host;
+	bo = new_bo(test, vg, 64 * 32 * 4);
+	KUNIT_ASSERT_EQ(test, vgpu_bo_res_create(vg, bo, &tex64x32, true), 0);
+	id = bo->res->id;
+	KUNIT_ASSERT_EQ(test, vgpu_ctx_get(vg, f, &ctx), 0);
+	resets = host->resets;
+	vgpu_fake_host_add_rule(host, &drop);
+	hung = submit_ok(test, vg, f, 0, false);
+	left = dma_fence_wait_timeout(hung, true, 10 * HZ);
+	KUNIT_EXPECT_GT(test, left, 0L);
+	KUNIT_EXPECT_EQ(test, hung->error, -EIO);
+	flush_work(&vg->reset_work);
+	KUNIT_EXPECT_EQ(test, host->resets, resets + 1);
+	KUNIT_EXPECT_EQ(test, READ_ONCE(vg->reset_gen), 1u);
+	KUNIT_EXPECT_FALSE(test, vg->reset_failed);
+	KUNIT_EXPECT_EQ(test, vgpu_fence_pending(vg), 0u);
+	/* The resource is back, with its backing; the context is not. */
+	flush_work(&host->q[0].irq);
+	r = vgpu_fake_host_res(host, id);
+	KUNIT_ASSERT_NOT_NULL(test, r);
+	KUNIT_EXPECT_TRUE(test, r->is_3d);
+	KUNIT_EXPECT_EQ(test, r->bind, 2u);
+	KUNIT_EXPECT_EQ(test, r->backing_bytes, 64ull * 32 * 4);
+	KUNIT_EXPECT_NULL(test, vgpu_fake_host_ctx(host, ctx));
+	KUNIT_EXPECT_TRUE(test, vgpu_ctx_lost(vg, f));
+	KUNIT_EXPECT_EQ(test, vgpu_ctx_get(vg, f, &ctx), -ECANCELED);
+	KUNIT_EXPECT_EQ(test, vgpu_submit(vg, f, NULL, 0, false, 0, NULL, NULL),
+			-ECANCELED);
+	/* A new client works. */
+	fresh = submit_ok(test, vg, g, 0, false);
+	KUNIT_EXPECT_GT(test, dma_fence_wait_timeout(fresh, true, 5 * HZ), 0L);
+	KUNIT_EXPECT_EQ(test, fresh->error, 0);
+	KUNIT_EXPECT_FALSE(test, vgpu_ctx_lost(vg, g));
+	dma_fence_put(hung);
+	dma_fence_put(fresh);
+	vgpu_ctx_fini(vg, f);
+	vgpu_ctx_fini(vg, g);
+	put_bo_settled(vg, host, bo);
+	KUNIT_EXPECT_EQ(test, host->protocol_errors, 0u);
+	unbind_and_check(test);
+}
+
+/* A waiter for an answer that never comes is released by the reset. */
+static void recover_hang_waiter(struct kunit *test)
+{
+	struct vgpu_fake_rule drop = {
+		.type = VIRTIO_GPU_CMD_CTX_CREATE, .fault = VGPU_FAKE_DROP, .count = 1,
+	};
+	struct vgpu_file *f = new_file(test);
+	struct vgpu_fake_host *host;
+	struct vgpu_device *vg;
+	unsigned long start;
+	u32 ctx;
+
+	vgpu_cmd_timeout_ms = 20000;
+	vgpu_hang_timeout_ms = 200;
+	vg = bind_3d(test, BIT_ULL(VIRTIO_GPU_F_VIRGL));
+	host = ((struct probe_ctx *)test->priv)->host;
+	vgpu_fake_host_add_rule(host, &drop);
+	start = jiffies;
+	KUNIT_EXPECT_EQ(test, vgpu_ctx_get(vg, f, &ctx), -EIO);
+	KUNIT_EXPECT_LT(test, jiffies - start, msecs_to_jiffies(5000));
+	flush_work(&vg->reset_work);
+	KUNIT_EXPECT_EQ(test, READ_ONCE(vg->reset_gen), 1u);
+	/* The refused creation left nothing: the next one works. */
+	KUNIT_EXPECT_EQ(test, vgpu_ctx_get(vg, f, &ctx), 0);
+	KUNIT_EXPECT_NOT_NULL(test, vgpu_fake_host_ctx(host, ctx));
+	vgpu_ctx_fini(vg, f);
+	unbind_and_check(test);
+}
+
+static void expect_console_shown(struct kunit *test, struct vgpu_fake_host *host,
+				 unsigned int transfers)
+{
+	struct vgpu_fake_res *res;
+
+	KUNIT_ASSERT_NE(test, host->scanout_res[0], 0u);
+	res = vgpu_fake_host_res(host, host->scanout_res[0]);
+	KUNIT_ASSERT_NOT_NULL(test, res);
+	KUNIT_EXPECT_GE(test, res->backing_bytes, (u64)res->width * res->height * 4);
+	KUNIT_EXPECT_GE(test, res->transfers, transfers);
+	KUNIT_EXPECT_GE(test, res->flushes, 1u);
+}
+
+/* A reset brings the display back with no commit from userspace. */
+static void recover_reset_display(struct kunit *test)
+{
+	struct vgpu_fake_host *host = new_host(test, BIT_ULL(VIRTIO_GPU_F_EDID), 1);
+	struct vgpu_device *vg;
+	unsigned int sets;
+
+	vg = bind(test);
+	KUNIT_ASSERT_NOT_NULL(test, vg);
+	KUNIT_ASSERT_EQ(test, drm_fb_helper_restore_fbdev_mode_unlocked(vg->drm->fb_helper), 0);
+	flush_work(&host->q[0].irq);
+	expect_console_shown(test, host, 1);
+	sets = vgpu_fake_host_count(host, VIRTIO_GPU_CMD_SET_SCANOUT);
+	KUNIT_EXPECT_EQ(test, vgpu_reset(vg, "test"), 0);
+	flush_work(&host->q[0].irq);
+	KUNIT_EXPECT_GT(test, vgpu_fake_host_count(host, VIRTIO_GPU_CMD_SET_SCANOUT), sets);
+	/* Made again, its content sent again from the guest pages. */
+	expect_console_shown(test, host, 1);
+	KUNIT_EXPECT_EQ(test, atomic_read(&vg->host_errors), 0);
+	KUNIT_EXPECT_EQ(test, host->protocol_errors, 0u);
+	unbind_and_check(test);
+}
+
+/* Suspend drains what is in flight; resume rebuilds it all. */
+static void recover_freeze_restore(struct kunit *test)
+{
+	struct vgpu_fake_host *host = new_host(test, BIT_ULL(VIRTIO_GPU_F_VIRGL), 1);
+	struct vgpu_file *f = new_file(test), *g = new_file(test);
+	struct dma_fence *held, *fresh;
+	struct vgpu_device *vg;
+	unsigned int resets;
+	u32 ctx;
+
+	vgpu_fake_host_add_capset(host, VIRTGPU_DRM_CAPSET_VIRGL2, 2, 700);
+	vg = bind(test);
+	KUNIT_ASSERT_NOT_NULL(test, vg);
+	KUNIT_ASSERT_EQ(test, drm_fb_helper_restore_fbdev_mode_unlocked(vg->drm->fb_helper), 0);
+	KUNIT_ASSERT_EQ(test, vgpu_ctx_get(vg, f, &ctx), 0);
+	held = submit_ok(test, vg, f, 0, false);
+	flush_work(&host->q[0].irq);
+	resets = host->resets;
+	KUNIT_ASSERT_EQ(test, vgpu_freeze(&host->vdev), 0);
+	/* What was in flight was answered first, not failed. */
+	KUNIT_EXPECT_TRUE(test, dma_fence_is_signaled(held));
+	KUNIT_EXPECT_EQ(test, held->error, 0);
+	KUNIT_EXPECT_EQ(test, host->resets, resets + 1);
+	KUNIT_EXPECT_EQ(test, host->scanout_res[0], 0u);
+	KUNIT_EXPECT_TRUE(test, vg->suspended);
+	/* While suspended, a reset is refused. */
+	KUNIT_EXPECT_EQ(test, vgpu_reset(vg, "test"), -ENODEV);
+	renegotiate(test, &host->vdev);
+	KUNIT_ASSERT_EQ(test, vgpu_restore(&host->vdev), 0);
+	flush_work(&host->q[0].irq);
+	expect_console_shown(test, host, 1);
+	KUNIT_EXPECT_EQ(test, vgpu_ctx_get(vg, f, &ctx), -ECANCELED);
+	fresh = submit_ok(test, vg, g, 0, false);
+	KUNIT_EXPECT_GT(test, dma_fence_wait_timeout(fresh, true, 5 * HZ), 0L);
+	KUNIT_EXPECT_EQ(test, fresh->error, 0);
+	dma_fence_put(held);
+	dma_fence_put(fresh);
+	vgpu_ctx_fini(vg, f);
+	vgpu_ctx_fini(vg, g);
+	KUNIT_EXPECT_EQ(test, host->protocol_errors, 0u);
+	unbind_and_check(test);
+}
+
+/* A device that does not come back stays stopped: errors, no hang. */
+static void recover_device_gone(struct kunit *test)
+{
+	struct vgpu_fake_host *host = new_host(test, BIT_ULL(VIRTIO_GPU_F_VIRGL), 0);
+	struct vgpu_file *f = new_file(test);
+	struct vgpu_device *vg;
+	u32 ctx;
+
+	vgpu_fake_host_add_capset(host, VIRTGPU_DRM_CAPSET_VIRGL2, 2, 700);
+	vg = bind(test);
+	KUNIT_ASSERT_NOT_NULL(test, vg);
+	/* The device refuses the driver's features from now on. */
+	host->refuse_features = true;
+	KUNIT_EXPECT_EQ(test, vgpu_reset(vg, "test"), -ENODEV);
+	KUNIT_EXPECT_TRUE(test, vg->reset_failed);
+	KUNIT_EXPECT_EQ(test, vgpu_ctx_get(vg, f, &ctx), -ENODEV);
+	KUNIT_EXPECT_EQ(test, vgpu_reset(vg, "test"), -ENODEV);
+	host->refuse_features = false;
+	unbind_and_check(test);
+}
+
+static struct kunit_case vgpu_recover_cases[] = {
+	KUNIT_CASE(recover_hang_fence),
+	KUNIT_CASE(recover_hang_waiter),
+	KUNIT_CASE(recover_reset_display),
+	KUNIT_CASE(recover_freeze_restore),
+	KUNIT_CASE(recover_device_gone),
+	{}
+};
+
+struct kunit_suite vgpu_recover_suite = {
+	.name = "vgpu_recover",
+	.init = probe_init,
+	.exit = probe_exit,
+	.test_cases = vgpu_recover_cases,
 };
 
 static struct kunit_case vgpu_probe_cases[] = {

@@ -86,7 +86,7 @@ static void vq_teardown(struct kunit *test)
 	ctx->torn_down = true;
 	vgpu_vq_stop(&ctx->q);
 	ctx->host->q[0].stalled = true;
-	vgpu_vq_flush(&ctx->q);
+	vgpu_vq_flush(&ctx->q, -ENODEV);
 	KUNIT_EXPECT_EQ(test, ctx->q.inflight, 0u);
 	vgpu_fake_host_del_vqs(ctx->host);
 	KUNIT_EXPECT_EQ_MSG(test, ctx->host->protocol_errors, 0u, "%s",
@@ -306,7 +306,7 @@ static void vq_unanswered_times_out(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, ctx->q.inflight, 1u);
 	/* teardown returns it to its owner with -ENODEV */
 	vgpu_vq_stop(&ctx->q);
-	vgpu_vq_flush(&ctx->q);
+	vgpu_vq_flush(&ctx->q, -ENODEV);
 	KUNIT_EXPECT_EQ(test, vgpu_buf_wait(buf, 0), -ENODEV);
 	KUNIT_EXPECT_EQ(test, ctx->q.stats.flushed, 1ull);
 	vgpu_buf_put(buf);
@@ -499,7 +499,7 @@ static void vq_flush_gives_back_held(struct kunit *test)
 	}
 	KUNIT_ASSERT_EQ(test, vgpu_vq_submit(&ctx->q, bufs, 3, HZ), 0);
 	vgpu_vq_stop(&ctx->q);
-	vgpu_vq_flush(&ctx->q);
+	vgpu_vq_flush(&ctx->q, -ENODEV);
 	KUNIT_EXPECT_EQ(test, ctx->done, 3u);
 	for (i = 0; i < 3; i++) {
 		KUNIT_EXPECT_EQ(test, vgpu_buf_wait(bufs[i], 0), -ENODEV);

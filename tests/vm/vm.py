@@ -47,7 +47,7 @@ PROFILES = {
 }
 
 DEFAULT_TESTS = ("module_load drm_version drm_bus debugfs_info load_unload only_one_driver "
-                 "kms uapi blob isolation mesa igt fuzz reload_busy unplug")
+                 "kms uapi blob isolation mesa igt fuzz reset suspend reload_busy unplug")
 
 # Report headers only: banners such as "RCU lockdep checking is enabled"
 # must not match. Lockdep and KASAN reports start with "WARNING: " or
@@ -340,7 +340,9 @@ def qemu_cmd(args, image, payload, work):
         boot = ["-kernel", os.path.join(image, "vmlinuz"),
                 "-initrd", os.path.join(image, "initrd.img")]
     cmd = ["qemu-system-x86_64", "-nodefaults", "-no-reboot", "-accel", "tcg",
-           "-machine", "pc", "-cpu", "max", "-smp", "2", "-m", str(args.memory)]
+           "-machine", "pc", "-cpu", "max", "-smp", "2", "-m", str(args.memory),
+           # S3 for the suspend test, woken by the guest's RTC alarm
+           "-global", "PIIX4_PM.disable_s3=0"]
     cmd += boot + ["-append", append,
            "-drive", f"file={os.path.join(image, 'root.img')},if=virtio,format=raw,snapshot=on",
            "-drive", f"file={payload},if=virtio,format=raw,readonly=on",

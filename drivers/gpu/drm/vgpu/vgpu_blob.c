@@ -324,6 +324,9 @@ int vgpu_blob_create(struct vgpu_device *vg, struct drm_file *file,
 	}
 	hres->blob_mem = args->blob_mem;
 	hres->blob_flags = args->blob_flags;
+	hres->blob_size = d.size;
+	if (guest_pages)
+		hres->shmem = &bo->base;
 	d.res_id = hres->id;
 	create = vgpu_blob_create_cmd(vg, bo, &d);
 	ret = PTR_ERR_OR_ZERO(create);
@@ -344,6 +347,8 @@ int vgpu_blob_create(struct vgpu_device *vg, struct drm_file *file,
 		ret = vgpu_cmd_async(vg, &vg->ctrlq, create);
 	else
 		vgpu_buf_put(create);
+	if (!ret)
+		vgpu_hres_track(vg, hres);
 	if (!ret && hres->map)
 		ret = vgpu_vq_queue(&vg->ctrlq, hres->map, vg->cmd_timeout);
 	if (ret && hres->map)
@@ -388,12 +393,15 @@ int vgpu_blob_guest(struct vgpu_device *vg, struct vgpu_bo *bo, u32 flags)
 	};
 	struct vgpu_hres *hres;
 	struct vgpu_buf *create;
+	int ret;
 
 	hres = vgpu_hres_alloc(vg);
 	if (IS_ERR(hres))
 		return PTR_ERR(hres);
 	hres->blob_mem = d.blob_mem;
 	hres->blob_flags = flags;
+	hres->blob_size = d.size;
+	hres->shmem = &bo->base;
 	d.res_id = hres->id;
 	create = vgpu_blob_create_cmd(vg, bo, &d);
 	if (IS_ERR(create)) {
@@ -403,7 +411,10 @@ int vgpu_blob_guest(struct vgpu_device *vg, struct vgpu_bo *bo, u32 flags)
 	bo->res = hres;
 	drm_dbg_driver(vg->drm, "resource %u: guest blob of %llu bytes in %u entries\n",
 		       hres->id, d.size, d.nr_entries);
-	return vgpu_cmd_async(vg, &vg->ctrlq, create);
+	ret = vgpu_cmd_async(vg, &vg->ctrlq, create);
+	if (!ret)
+		vgpu_hres_track(vg, hres);
+	return ret;
 }
 
 /**

@@ -199,4 +199,15 @@ static inline long vgpu_core_compat_ioctl(struct file *filp, unsigned int cmd,
 }
 #endif
 
+/*
+ * VGPU_VIRTIO_PM - &virtio_driver.freeze and .restore, which exist on
+ * kernels built with CONFIG_PM only (without it there is no suspend).
+ */
+#ifdef CONFIG_PM
+#define VGPU_VIRTIO_PM(freeze_fn, restore_fn) \
+	.freeze = (freeze_fn), .restore = (restore_fn),
+#else
+#define VGPU_VIRTIO_PM(freeze_fn, restore_fn)
+#endif
+
 #endif /* VGPU_COMPAT_H */

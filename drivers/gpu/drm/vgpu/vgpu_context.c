@@ -232,6 +232,8 @@ static int vgpu_ctx_create_locked(struct vgpu_device *vg,
 	int id, ret;
 
 	lockdep_assert_held(&vfile->lock);
+	/* Before the create goes out: a reset from here on loses it. */
+	vfile->ctx_gen = READ_ONCE(vg->reset_gen);
 	id = ida_alloc_range(&vg->ctx_ida, 1, INT_MAX, GFP_KERNEL);
 	if (id < 0)
 		return id;
@@ -261,12 +263,32 @@ static int vgpu_ctx_create_locked(struct vgpu_device *vg,
 }
 
 /**
+ * vgpu_ctx_lost - did a device reset take the file's context away?
+ * @vg: device
+ * @vfile: file state
+ *
+ * Return: true when the file has a context and the device was reset
+ * since it was created.
+ */
+bool vgpu_ctx_lost(struct vgpu_device *vg, struct vgpu_file *vfile)
+{
+	return READ_ONCE(vfile->ctx_id) &&
+	       READ_ONCE(vfile->ctx_gen) != READ_ONCE(vg->reset_gen);
+}
+EXPORT_SYMBOL_FOR_VGPU_TESTS(vgpu_ctx_lost);
+
+/**
  * vgpu_ctx_get - the file's context, created with the defaults if needed
  * @vg: device
  * @vfile: file state
  * @ctx_id: set to the context id
  *
- * Return: 0, -ENODEV without 3D, or the creation's error.
+ * A context a device reset took away stays lost: the host forgot its
+ * state and its resources, so the file cannot go on. Its client must open
+ * the device again.
+ *
+ * Return: 0, -ENODEV without 3D, -ECANCELED for a lost context, or the
+ * creation's error.
  */
 int vgpu_ctx_get(struct vgpu_device *vg, struct vgpu_file *vfile, u32 *ctx_id)
 {
@@ -279,8 +301,13 @@ int vgpu_ctx_get(struct vgpu_device *vg, struct vgpu_file *vfile, u32 *ctx_id)
 	ret = mutex_lock_interruptible(&vfile->lock);
 	if (ret)
 		return ret;
-	if (!vfile->ctx_id)
+	if (!vfile->ctx_id) {
 		ret = vgpu_ctx_create_locked(vg, vfile);
+	} else if (vgpu_ctx_lost(vg, vfile)) {
+		drm_dbg_driver(vg->drm, "context %u: lost in a device reset; reopen the device\n",
+			       vfile->ctx_id);
+		ret = -ECANCELED;
+	}
 	*ctx_id = vfile->ctx_id;
 	mutex_unlock(&vfile->lock);
 	return ret;
@@ -368,6 +395,12 @@ void vgpu_ctx_fini(struct vgpu_device *vg, struct vgpu_file *vfile)
 
 	if (!vfile->ctx_id)
 		return;
+	if (vgpu_ctx_lost(vg, vfile)) {
+		/* The host forgot it in a reset: nothing to destroy. */
+		ida_free(&vg->ctx_ida, vfile->ctx_id);
+		vfile->ctx_id = 0;
+		return;
+	}
 	buf = vgpu_cmd_alloc(sizeof(struct virtio_gpu_ctx_destroy));
 	if (buf) {
 		vgpu_proto_ctx_destroy(buf->req, vfile->ctx_id);

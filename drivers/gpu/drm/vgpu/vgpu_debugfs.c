@@ -6,7 +6,12 @@
  * offered), each scanout as the host reports it, the capsets, and the
  * state of both virtqueues. The format is one "key: value" per line so
  * scripts can read it.
+ *
+ * dri/N/vgpu_reset resets the device when written to (the write returns
+ * once the device is back): what a hang does, on demand.
  */
+#include <linux/debugfs.h>
+#include <linux/fs.h>
 #include <linux/seq_file.h>
 #include <linux/virtio.h>
 #include <linux/virtio_config.h>
@@ -101,6 +106,9 @@ static int vgpu_debugfs_info(struct seq_file *m, void *unused)
 			   out->cursor_moves);
 	}
 
+	seq_printf(m, "resets: %u\n", READ_ONCE(vg->reset_gen));
+	seq_printf(m, "last_reset: %s\n", READ_ONCE(vg->reset_reason) ?: "none");
+	seq_printf(m, "reset_failed: %d\n", READ_ONCE(vg->reset_failed));
 	seq_printf(m, "fences_pending: %u\n", vgpu_fence_pending(vg));
 	seq_printf(m, "fence_answers: %llu\n", READ_ONCE(vg->fences_signalled));
 	seq_printf(m, "fence_events: %lld\n", (long long)atomic64_read(&vg->fence_events));
@@ -111,6 +119,24 @@ static int vgpu_debugfs_info(struct seq_file *m, void *unused)
 	drm_dev_exit(idx);
 	return 0;
 }
+
+static ssize_t vgpu_debugfs_reset(struct file *f, const char __user *ubuf,
+				  size_t len, loff_t *pos)
+{
+	struct drm_device *drm = file_inode(f)->i_private;
+	struct vgpu_device *vg = to_vgpu(drm);
+	int ret;
+
+	WRITE_ONCE(vg->reset_reason, "asked through debugfs");
+	ret = vgpu_reset(vg, "asked through debugfs");
+	return ret ? ret : len;
+}
+
+static const struct file_operations vgpu_debugfs_reset_fops = {
+	.owner = THIS_MODULE,
+	.write = vgpu_debugfs_reset,
+	.llseek = noop_llseek,
+};
 
 static const struct drm_info_list vgpu_debugfs_list[] = {
 	{ "vgpu_info", vgpu_debugfs_info, 0, NULL },
@@ -125,4 +151,6 @@ void vgpu_debugfs_init(struct drm_minor *minor)
 	drm_debugfs_create_files(vgpu_debugfs_list,
 				 ARRAY_SIZE(vgpu_debugfs_list),
 				 minor->debugfs_root, minor);
+	debugfs_create_file("vgpu_reset", 0200, minor->debugfs_root,
+			    minor->dev, &vgpu_debugfs_reset_fops);
 }

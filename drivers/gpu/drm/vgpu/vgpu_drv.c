@@ -101,7 +101,15 @@ static void vgpu_cursorq_done(struct virtqueue *vq)
 	vgpu_vq_reclaim(&vg->cursorq);
 }
 
-static int vgpu_vqs_init(struct vgpu_device *vg)
+/**
+ * vgpu_vqs_init - set up the control and cursor virtqueues
+ * @vg: device
+ * @again: after a reset: give the paused queues their new virtqueues
+ *	   (else initialise the queues)
+ *
+ * Return: 0 or the virtio transport's error.
+ */
+int vgpu_vqs_init(struct vgpu_device *vg, bool again)
 {
 	static const char * const names[] = { "control", "cursor" };
 	vq_callback_t *cbs[] = { vgpu_ctrlq_done, vgpu_cursorq_done };
@@ -113,8 +121,13 @@ static int vgpu_vqs_init(struct vgpu_device *vg)
 		drm_err(vg->drm, "cannot set up virtqueues: %d\n", ret);
 		return ret;
 	}
-	vgpu_vq_init(&vg->ctrlq, names[0], vqs[0]);
-	vgpu_vq_init(&vg->cursorq, names[1], vqs[1]);
+	if (again) {
+		vgpu_vq_attach(&vg->ctrlq, vqs[0]);
+		vgpu_vq_attach(&vg->cursorq, vqs[1]);
+	} else {
+		vgpu_vq_init(&vg->ctrlq, names[0], vqs[0]);
+		vgpu_vq_init(&vg->cursorq, names[1], vqs[1]);
+	}
 	return 0;
 }
 
@@ -123,8 +136,8 @@ static void vgpu_vqs_fini(struct vgpu_device *vg)
 	vgpu_vq_stop(&vg->ctrlq);
 	vgpu_vq_stop(&vg->cursorq);
 	virtio_reset_device(vg->vdev);
-	vgpu_vq_flush(&vg->ctrlq);
-	vgpu_vq_flush(&vg->cursorq);
+	vgpu_vq_flush(&vg->ctrlq, -ENODEV);
+	vgpu_vq_flush(&vg->cursorq, -ENODEV);
 	vg->vdev->config->del_vqs(vg->vdev);
 }
 
@@ -190,6 +203,8 @@ static int vgpu_probe(struct virtio_device *vdev)
 	vg->cmd_timeout = msecs_to_jiffies(READ_ONCE(vgpu_cmd_timeout_ms)) ?: 1;
 	INIT_WORK(&vg->config_work, vgpu_device_config_work);
 	ret = drmm_mutex_init(drm, &vg->state_lock);
+	if (!ret)
+		ret = vgpu_recover_init(vg);
 	if (ret)
 		goto err_put;
 
@@ -216,7 +231,7 @@ static int vgpu_probe(struct virtio_device *vdev)
 	}
 
 	vdev->priv = vg;
-	ret = vgpu_vqs_init(vg);
+	ret = vgpu_vqs_init(vg, false);
 	if (ret)
 		goto err_put;
 	virtio_device_ready(vdev);
@@ -240,6 +255,7 @@ static int vgpu_probe(struct virtio_device *vdev)
 		WRITE_ONCE(vg->kms_ready, true);
 		vgpu_fbdev_setup(drm);
 	}
+	vgpu_watchdog_start(vg);
 
 	drm_info(drm, "vgpu %s: %u scanout(s), %u capset(s), virgl %s, edid %s\n",
 		 VGPU_VERSION, vg->num_scanouts, vg->num_capsets,
@@ -266,6 +282,7 @@ static void vgpu_remove(struct virtio_device *vdev)
 	 * fault back in; host blobs raise SIGBUS.
 	 */
 	unmap_mapping_range(drm->anon_inode->i_mapping, 0, 0, 1);
+	vgpu_recover_stop(vg);
 	if (vg->outputs)
 		drm_atomic_helper_shutdown(drm);
 	cancel_work_sync(&vg->config_work);
@@ -305,6 +322,7 @@ static struct virtio_driver vgpu_virtio_driver = {
 	.probe = vgpu_probe,
 	.remove = vgpu_remove,
 	.config_changed = vgpu_config_changed,
+	VGPU_VIRTIO_PM(vgpu_freeze, vgpu_restore)
 };
 module_virtio_driver(vgpu_virtio_driver);
 

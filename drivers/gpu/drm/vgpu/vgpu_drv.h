@@ -31,6 +31,17 @@ struct file;
 
 /* vgpu_drv.c */
 extern unsigned int vgpu_cmd_timeout_ms;
+int vgpu_vqs_init(struct vgpu_device *vg, bool again);
+
+/* vgpu_recover.c: device resets after a hang, suspend and resume */
+extern unsigned int vgpu_hang_timeout_ms;
+int vgpu_recover_init(struct vgpu_device *vg);
+void vgpu_watchdog_start(struct vgpu_device *vg);
+void vgpu_recover_stop(struct vgpu_device *vg);
+int vgpu_reset(struct vgpu_device *vg, const char *reason);
+void vgpu_reset_schedule(struct vgpu_device *vg, const char *reason);
+int vgpu_freeze(struct virtio_device *vdev);
+int vgpu_restore(struct virtio_device *vdev);
 
 /* vgpu_device.c: host queries and config events */
 void vgpu_device_read_config(struct vgpu_device *vg);
@@ -44,6 +55,9 @@ struct vgpu_hres *vgpu_hres_get_2d(struct vgpu_device *vg, struct vgpu_bo *bo,
 				   u32 format, u32 width, u32 height);
 void vgpu_hres_put(struct vgpu_hres *hres);
 struct vgpu_hres *vgpu_hres_alloc(struct vgpu_device *vg);
+void vgpu_hres_track(struct vgpu_device *vg, struct vgpu_hres *hres);
+unsigned int vgpu_res_restore(struct vgpu_device *vg);
+void vgpu_res_reset_begin(struct vgpu_device *vg);
 void vgpu_hres_discard(struct vgpu_hres *hres);
 void vgpu_host_error(struct vgpu_device *vg, struct vgpu_buf *buf);
 struct vgpu_buf *vgpu_mem_entries(struct vgpu_device *vg, struct sg_table *sgt,
@@ -103,6 +117,7 @@ u64 vgpu_capset_mask(struct vgpu_device *vg);
 int vgpu_capset_read(struct vgpu_device *vg, u32 id, u32 version, void *dst,
 		     u32 size);
 void vgpu_file_init(struct vgpu_file *vfile);
+bool vgpu_ctx_lost(struct vgpu_device *vg, struct vgpu_file *vfile);
 int vgpu_ctx_get(struct vgpu_device *vg, struct vgpu_file *vfile, u32 *ctx_id);
 int vgpu_ctx_init(struct vgpu_device *vg, struct vgpu_file *vfile,
 		  const struct vgpu_ctx_params *p);

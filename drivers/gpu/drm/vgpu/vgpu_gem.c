@@ -78,7 +78,8 @@ static void vgpu_gem_close(struct drm_gem_object *obj, struct drm_file *file)
 	struct vgpu_bo *bo = to_vgpu_bo(obj);
 	u32 ctx_id = READ_ONCE(to_vgpu_file(file)->ctx_id);
 
-	if (bo->res && vg->has_virgl && ctx_id)
+	if (bo->res && vg->has_virgl && ctx_id &&
+	    !vgpu_ctx_lost(vg, to_vgpu_file(file)))
 		vgpu_ctx_resource(vg, ctx_id, bo->res->id, false);
 }
 

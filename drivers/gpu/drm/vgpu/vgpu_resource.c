@@ -78,11 +78,15 @@ static void vgpu_hres_work(struct work_struct *work)
 		vgpu_hres_free(hres);
 		return;
 	}
+	/* Released: a reset no longer re-creates it. */
+	mutex_lock(&vg->res_lock);
+	list_del_init(&hres->link);
+	mutex_unlock(&vg->res_lock);
 	if (hres->unmap) {
-		/* Only a mapping the host made is undone. */
+		/* Only a mapping the host made (and kept) is undone. */
 		hres->unmap->on_done = vgpu_cmd_async_done;
 		hres->unmap->priv = vg;
-		ret = READ_ONCE(hres->map_state) < 0 ? 0 :
+		ret = READ_ONCE(hres->map_state) < 0 || hres->lost ? 0 :
 		      vgpu_vq_queue(&vg->ctrlq, hres->unmap, vg->cmd_timeout);
 		if (ret)
 			goto not_queued;
@@ -201,6 +205,136 @@ static struct vgpu_buf *vgpu_attach_buf(struct vgpu_device *vg, u32 res_id,
 	return buf;
 }
 
+/*
+ * Queue what makes @hres again on a device that lost it in a reset: the
+ * create, the backing and, for a 2D resource, its content from the guest
+ * pages. Host blobs cannot be made again (their memory was the host's).
+ */
+static int vgpu_hres_recreate(struct vgpu_device *vg, struct vgpu_hres *hres)
+{
+	struct vgpu_buf *bufs[3] = {};
+	struct vgpu_rect all = { .width = hres->width, .height = hres->height };
+	struct vgpu_blob_desc d = {
+		.res_id = hres->id, .blob_mem = hres->blob_mem,
+		.blob_flags = hres->blob_flags, .size = hres->blob_size,
+	};
+	struct sg_table *sgt;
+	unsigned int i, n = 0;
+	int ret = 0;
+
+	lockdep_assert_held(&vg->res_lock);
+	if (!hres->shmem || (hres->blob_mem &&
+			     hres->blob_mem != VIRTIO_GPU_BLOB_MEM_GUEST)) {
+		hres->lost = true;
+		return 0;
+	}
+	/* Pinned since the creation: the table is there already. */
+	sgt = drm_gem_shmem_get_pages_sgt(hres->shmem);
+	if (IS_ERR(sgt))
+		return PTR_ERR(sgt);
+	if (hres->blob_mem) {
+		bufs[n] = vgpu_mem_entries(vg, sgt,
+					   sizeof(struct virtio_gpu_resource_create_blob),
+					   &d.nr_entries);
+		if (bufs[n])
+			vgpu_proto_resource_create_blob(bufs[n++]->req, &d);
+	} else if (hres->is_3d) {
+		bufs[n] = vgpu_cmd_alloc(sizeof(struct virtio_gpu_resource_create_3d));
+		if (bufs[n])
+			vgpu_proto_resource_create_3d(bufs[n++]->req, &hres->desc3d);
+	} else {
+		bufs[n] = vgpu_cmd_alloc(sizeof(struct virtio_gpu_resource_create_2d));
+		if (bufs[n])
+			vgpu_proto_resource_create_2d(bufs[n++]->req, hres->id,
+						      hres->format, hres->width,
+						      hres->height);
+	}
+	if (n && !hres->blob_mem) {
+		bufs[n] = vgpu_attach_buf(vg, hres->id, sgt);
+		if (bufs[n])
+			n++;
+	}
+	/* The content of a 2D resource is the guest's: send it again. */
+	if (n == 2 && !hres->is_3d &&
+	    (u64)hres->width * hres->height * 4 <= hres->shmem->base.size) {
+		bufs[n] = vgpu_cmd_alloc(sizeof(struct virtio_gpu_transfer_to_host_2d));
+		if (bufs[n])
+			vgpu_proto_transfer_to_host_2d(bufs[n++]->req, hres->id,
+						       0, &all);
+	}
+	if (!n || (n == 1 && !hres->blob_mem))
+		ret = -ENOMEM;
+	for (i = 0; i < n; i++) {
+		if (ret)
+			vgpu_buf_put(bufs[i]);
+		else
+			ret = vgpu_cmd_async(vg, &vg->ctrlq, bufs[i]);
+	}
+	return ret;
+}
+
+/**
+ * vgpu_hres_track - the creation of a resource is queued
+ * @vg: device
+ * @hres: resource; a reset from now on makes it again
+ *
+ * A reset between the resource's allocation and this call may have taken
+ * the creation away with the old device: it is then made again now (at
+ * worst the host sees it twice and refuses the second).
+ */
+void vgpu_hres_track(struct vgpu_device *vg, struct vgpu_hres *hres)
+{
+	mutex_lock(&vg->res_lock);
+	list_add_tail(&hres->link, &vg->res_list);
+	if (hres->gen != vg->reset_gen) {
+		hres->gen = vg->reset_gen;
+		if (vgpu_hres_recreate(vg, hres))
+			atomic_inc(&vg->host_errors);
+		vgpu_vq_kick(&vg->ctrlq);
+	}
+	mutex_unlock(&vg->res_lock);
+}
+
+/**
+ * vgpu_res_restore - make every resource again after a reset
+ * @vg: device, freshly reset, its queues paused for everyone but the caller
+ *
+ * Everything is queued and notified at once; answers are not waited for
+ * (what comes after on the queue runs after them). Host blobs are marked
+ * lost.
+ *
+ * Return: resources made again; failures are counted in
+ * &vgpu_device.host_errors.
+ */
+unsigned int vgpu_res_restore(struct vgpu_device *vg)
+{
+	struct vgpu_hres *hres;
+	unsigned int n = 0;
+
+	mutex_lock(&vg->res_lock);
+	list_for_each_entry(hres, &vg->res_list, link) {
+		hres->gen = vg->reset_gen;
+		if (vgpu_hres_recreate(vg, hres))
+			atomic_inc(&vg->host_errors);
+		else if (!hres->lost)
+			n++;
+	}
+	vgpu_vq_kick(&vg->ctrlq);
+	mutex_unlock(&vg->res_lock);
+	return n;
+}
+
+/**
+ * vgpu_res_reset_begin - a reset starts: creations from now on are newer
+ * @vg: device
+ */
+void vgpu_res_reset_begin(struct vgpu_device *vg)
+{
+	mutex_lock(&vg->res_lock);
+	WRITE_ONCE(vg->reset_gen, vg->reset_gen + 1);
+	mutex_unlock(&vg->res_lock);
+}
+
 /**
  * vgpu_hres_alloc - a new resource id and its preallocated unref
  * @vg: device
@@ -231,6 +365,8 @@ struct vgpu_hres *vgpu_hres_alloc(struct vgpu_device *vg)
 	hres->vg = vg;
 	kref_init(&hres->ref);
 	hres->id = id;
+	INIT_LIST_HEAD(&hres->link);
+	hres->gen = READ_ONCE(vg->reset_gen);
 	INIT_DELAYED_WORK(&hres->work, vgpu_hres_work);
 	vgpu_proto_resource_unref(hres->unref->req, id);
 	hres->unref->on_done = vgpu_hres_unref_done;
@@ -283,8 +419,11 @@ static int vgpu_hres_send(struct vgpu_device *vg, struct vgpu_hres *hres,
 		vgpu_hres_discard(hres);
 		return -ENOMEM;
 	}
+	hres->shmem = shmem;
 	if (wait) {
 		ret = vgpu_vq_submit(&vg->ctrlq, bufs, 2, vg->cmd_timeout);
+		if (!ret)
+			vgpu_hres_track(vg, hres);
 		for (i = 0; i < 2; i++) {
 			int err = vgpu_buf_wait(bufs[i], vg->cmd_timeout);
 
@@ -304,6 +443,8 @@ static int vgpu_hres_send(struct vgpu_device *vg, struct vgpu_hres *hres,
 			ret = vgpu_cmd_async(vg, &vg->ctrlq, bufs[1]);
 		else
 			vgpu_buf_put(bufs[1]);
+		if (!ret)
+			vgpu_hres_track(vg, hres);
 	}
 	if (ret) {
 		drm_dbg_driver(vg->drm, "resource %u: create failed %d\n",
@@ -393,6 +534,7 @@ int vgpu_bo_res_create(struct vgpu_device *vg, struct vgpu_bo *bo,
 	hres->is_3d = is_3d;
 	hres->last_level = d->last_level;
 	desc.res_id = hres->id;
+	hres->desc3d = desc;
 	create = vgpu_cmd_alloc(is_3d ? sizeof(struct virtio_gpu_resource_create_3d) :
 					sizeof(struct virtio_gpu_resource_create_2d));
 	if (!create) {

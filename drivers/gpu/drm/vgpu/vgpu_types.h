@@ -122,6 +122,21 @@ struct vgpu_hres {
 	bool unref_sent;
 	/** @work: sends @unref, then frees everything. */
 	struct delayed_work work;
+	/**
+	 * @link: entry in &vgpu_device.res_list from creation until the
+	 * unref is sent (&vgpu_device.res_lock): what a reset re-creates.
+	 */
+	struct list_head link;
+	/** @gen: &vgpu_device.reset_gen when the creation was queued. */
+	u32 gen;
+	/** @shmem: the guest pages the host reads, NULL for a host blob. */
+	struct drm_gem_shmem_object *shmem;
+	/** @desc3d: what RESOURCE_CREATE_3D asked for (@is_3d). */
+	struct vgpu_res3d_desc desc3d;
+	/** @blob_size: size of a blob. */
+	u64 blob_size;
+	/** @lost: a host blob a reset took away; it cannot be re-created. */
+	bool lost;
 };
 
 /**
@@ -288,6 +303,11 @@ struct vgpu_file {
 	struct mutex lock;
 	/** @ctx_id: host context, 0 before it exists. */
 	u32 ctx_id;
+	/**
+	 * @ctx_gen: &vgpu_device.reset_gen when the context was created; a
+	 * reset since took it away on the host (the context is lost).
+	 */
+	u32 ctx_gen;
 	/** @capset_id: capset of the context (0: the host's default). */
 	u32 capset_id;
 	/** @num_rings: rings of the context. */
@@ -409,6 +429,35 @@ struct vgpu_device {
 	u64 fences_signalled;
 	/** @fence_events: FENCE_SIGNALED events sent. */
 	atomic64_t fence_events;
+
+	/**
+	 * @res_lock: covers @res_list and the writes of @reset_gen; held
+	 * while a reset re-creates resources.
+	 */
+	struct mutex res_lock;
+	/** @res_list: resources the host holds (&vgpu_hres.link). */
+	struct list_head res_list;
+	/**
+	 * @reset_gen: resets so far; contexts and resource creations of an
+	 * older generation were lost (read with READ_ONCE).
+	 */
+	u32 reset_gen;
+	/** @reset_lock: serialises resets, suspend and resume. */
+	struct mutex reset_lock;
+	/** @reset_work: resets the device after a hang. */
+	struct work_struct reset_work;
+	/** @watchdog: looks for commands the device has not answered in time. */
+	struct delayed_work watchdog;
+	/** @hang_timeout: an unanswered command older than this is a hang (0: never). */
+	unsigned long hang_timeout;
+	/** @reset_reason: why the latest reset happened (a constant string). */
+	const char *reset_reason;
+	/** @reset_failed: the device did not come back; it stays stopped. */
+	bool reset_failed;
+	/** @suspended: frozen for suspend; commands wait for the resume. */
+	bool suspended;
+	/** @display_off: the display was turned off for suspend. */
+	bool display_off;
 };
 
 static inline struct vgpu_device *to_vgpu(struct drm_device *drm)

@@ -15,6 +15,12 @@
  * Teardown: vgpu_vq_stop() refuses new buffers and wakes sleepers; after
  * the device has been reset, vgpu_vq_flush() returns every buffer still on
  * the ring to its owner with -ENODEV.
+ *
+ * Reset: vgpu_vq_pause() makes every submitter but the resetting task
+ * wait; after the device reset, vgpu_vq_flush() gives the buffers back
+ * with -EIO, vgpu_vq_detach() and vgpu_vq_attach() swap the virtqueue,
+ * and vgpu_vq_unpause() lets the waiters go on. vgpu_vq_stuck() tells
+ * whether the oldest buffer has waited longer than a bound.
  */
 #include <linux/errno.h>
 #include <linux/jiffies.h>
@@ -252,6 +258,8 @@ void vgpu_vq_init(struct vgpu_vq *q, const char *name, struct virtqueue *vq)
 	q->inflight = 0;
 	q->unkicked = 0;
 	q->dead = false;
+	q->paused = false;
+	q->pause_owner = NULL;
 	q->reclaim_seq = 0;
 	memset(&q->stats, 0, sizeof(q->stats));
 }
@@ -272,16 +280,22 @@ static bool vgpu_vq_progressed(struct vgpu_vq *q, unsigned int seq)
 	return READ_ONCE(q->reclaim_seq) != seq || READ_ONCE(q->dead);
 }
 
+static bool vgpu_vq_unpaused(struct vgpu_vq *q)
+{
+	return !READ_ONCE(q->paused) || READ_ONCE(q->dead);
+}
+
 /**
  * vgpu_vq_queue - place a buffer on the ring without notifying the device
  * @q: queue
  * @buf: buffer; on success the ring takes its own reference
  * @timeout: longest wait for ring space, in jiffies
  *
- * Context: may sleep when the ring is full.
+ * Context: may sleep when the ring is full or the queue is paused.
  *
  * Return: 0, -ENODEV once the queue is stopped, -ETIMEDOUT when no space
- * came free in time, -ERESTARTSYS on a signal, or the virtqueue's error.
+ * came free (or the reset did not end) in time, -ERESTARTSYS on a signal,
+ * or the virtqueue's error.
  * On failure the buffer is not on the ring and is left untouched.
  */
 int vgpu_vq_queue(struct vgpu_vq *q, struct vgpu_buf *buf,
@@ -308,8 +322,15 @@ int vgpu_vq_queue(struct vgpu_vq *q, struct vgpu_buf *buf,
 	}
 
 	for (;;) {
+		bool paused = false;
+
 		spin_lock_irqsave(&q->lock, flags);
 		if (q->dead) {
+			ret = -ENODEV;
+		} else if (q->paused && q->pause_owner != current) {
+			ret = -EAGAIN;
+			paused = true;
+		} else if (!q->vq) {
 			ret = -ENODEV;
 		} else {
 			ret = virtqueue_add_sgs(q->vq, sgs, out, in, buf,
@@ -318,6 +339,7 @@ int vgpu_vq_queue(struct vgpu_vq *q, struct vgpu_buf *buf,
 		if (!ret) {
 			kref_get(&buf->ref);
 			reinit_completion(&buf->done);
+			buf->queued_at = jiffies;
 			list_add_tail(&buf->link, &q->pending);
 			q->inflight++;
 			q->unkicked++;
@@ -328,14 +350,19 @@ int vgpu_vq_queue(struct vgpu_vq *q, struct vgpu_buf *buf,
 		seq = q->reclaim_seq;
 		spin_unlock_irqrestore(&q->lock, flags);
 
-		if (ret != -ENOSPC)
+		if (ret != -ENOSPC && !paused)
 			return ret;
 
 		/* The device may be waiting for what we queued: tell it. */
-		vgpu_vq_kick(q);
+		if (!paused)
+			vgpu_vq_kick(q);
 		might_sleep();
 		left = (long)(deadline - jiffies);
-		if (left > 0)
+		if (left > 0 && paused)
+			left = wait_event_interruptible_timeout(q->space,
+								vgpu_vq_unpaused(q),
+								left);
+		else if (left > 0)
 			left = wait_event_interruptible_timeout(q->space,
 								vgpu_vq_progressed(q, seq),
 								left);
@@ -365,7 +392,7 @@ void vgpu_vq_kick(struct vgpu_vq *q)
 	bool notify = false;
 
 	spin_lock_irqsave(&q->lock, flags);
-	if (!q->dead && q->unkicked) {
+	if (!q->dead && q->vq && q->unkicked) {
 		q->unkicked = 0;
 		notify = virtqueue_kick_prepare(q->vq);
 	}
@@ -457,6 +484,11 @@ void vgpu_vq_reclaim(struct vgpu_vq *q)
 	unsigned int n = 0;
 
 	spin_lock_irqsave(&q->lock, flags);
+	if (!q->vq) {
+		/* Between a reset's detach and attach. */
+		spin_unlock_irqrestore(&q->lock, flags);
+		return;
+	}
 	do {
 		virtqueue_disable_cb(q->vq);
 		n += vgpu_vq_take_used(q, &done);
@@ -488,13 +520,15 @@ EXPORT_SYMBOL_FOR_VGPU_TESTS(vgpu_vq_stop);
 
 /**
  * vgpu_vq_flush - give back every buffer after the device was reset
- * @q: queue
+ * @q: queue, stopped or paused
+ * @status: what the buffers the device did not answer complete with
+ *	    (-ENODEV at teardown, -EIO at a reset)
  *
  * Buffers the device answered before the reset complete normally; the
- * rest complete with -ENODEV. Call after the device reset and before the
+ * rest complete with @status. Call after the device reset and before the
  * virtqueue is deleted.
  */
-void vgpu_vq_flush(struct vgpu_vq *q)
+void vgpu_vq_flush(struct vgpu_vq *q, int status)
 {
 	struct vgpu_buf *buf;
 	unsigned long flags;
@@ -502,21 +536,135 @@ void vgpu_vq_flush(struct vgpu_vq *q)
 	LIST_HEAD(orphans);
 
 	spin_lock_irqsave(&q->lock, flags);
-	q->dead = true;
-	vgpu_vq_take_used(q, &answered);
-	while ((buf = virtqueue_detach_unused_buf(q->vq))) {
-		list_move_tail(&buf->link, &orphans);
-		q->inflight--;
-		q->stats.flushed++;
+	if (q->vq) {
+		vgpu_vq_take_used(q, &answered);
+		while ((buf = virtqueue_detach_unused_buf(q->vq))) {
+			list_move_tail(&buf->link, &orphans);
+			q->inflight--;
+			q->stats.flushed++;
+		}
 	}
+	q->unkicked = 0;
 	q->reclaim_seq++;
 	spin_unlock_irqrestore(&q->lock, flags);
 
 	vgpu_vq_finish_list(&answered, 0);
-	vgpu_vq_finish_list(&orphans, -ENODEV);
+	vgpu_vq_finish_list(&orphans, status);
 	wake_up_all(&q->space);
 }
 EXPORT_SYMBOL_FOR_VGPU_TESTS(vgpu_vq_flush);
+
+/**
+ * vgpu_vq_pause - make every submitter but the caller wait
+ * @q: queue
+ *
+ * The caller (the task resetting the device) may go on queueing once a
+ * virtqueue is attached; others sleep in vgpu_vq_queue() until
+ * vgpu_vq_unpause(), bounded by their timeout.
+ */
+void vgpu_vq_pause(struct vgpu_vq *q)
+{
+	unsigned long flags;
+
+	spin_lock_irqsave(&q->lock, flags);
+	q->paused = true;
+	q->pause_owner = current;
+	spin_unlock_irqrestore(&q->lock, flags);
+}
+EXPORT_SYMBOL_FOR_VGPU_TESTS(vgpu_vq_pause);
+
+/**
+ * vgpu_vq_detach - forget the virtqueue before it is deleted
+ * @q: paused or stopped queue, flushed
+ */
+void vgpu_vq_detach(struct vgpu_vq *q)
+{
+	unsigned long flags;
+
+	spin_lock_irqsave(&q->lock, flags);
+	WARN_ON(q->inflight);
+	q->vq = NULL;
+	spin_unlock_irqrestore(&q->lock, flags);
+}
+EXPORT_SYMBOL_FOR_VGPU_TESTS(vgpu_vq_detach);
+
+/**
+ * vgpu_vq_attach - give a detached queue its new virtqueue
+ * @q: paused queue
+ * @vq: the virtqueue; its callback must call vgpu_vq_reclaim()
+ */
+void vgpu_vq_attach(struct vgpu_vq *q, struct virtqueue *vq)
+{
+	unsigned long flags;
+
+	spin_lock_irqsave(&q->lock, flags);
+	q->vq = vq;
+	q->inflight = 0;
+	q->unkicked = 0;
+	spin_unlock_irqrestore(&q->lock, flags);
+}
+EXPORT_SYMBOL_FOR_VGPU_TESTS(vgpu_vq_attach);
+
+/**
+ * vgpu_vq_unpause - let waiting submitters go on
+ * @q: queue
+ */
+void vgpu_vq_unpause(struct vgpu_vq *q)
+{
+	unsigned long flags;
+
+	spin_lock_irqsave(&q->lock, flags);
+	q->paused = false;
+	q->pause_owner = NULL;
+	q->reclaim_seq++;
+	spin_unlock_irqrestore(&q->lock, flags);
+	wake_up_all(&q->space);
+}
+EXPORT_SYMBOL_FOR_VGPU_TESTS(vgpu_vq_unpause);
+
+/**
+ * vgpu_vq_stuck - has the oldest buffer waited too long for its answer?
+ * @q: queue
+ * @timeout: the bound, in jiffies
+ *
+ * Context: any.
+ *
+ * Return: true when a buffer has been on the ring longer than @timeout.
+ */
+bool vgpu_vq_stuck(struct vgpu_vq *q, unsigned long timeout)
+{
+	struct vgpu_buf *oldest;
+	unsigned long flags;
+	bool stuck = false;
+
+	spin_lock_irqsave(&q->lock, flags);
+	oldest = list_first_entry_or_null(&q->pending, struct vgpu_buf, link);
+	if (oldest && !q->dead && !q->paused)
+		stuck = time_after(jiffies, oldest->queued_at + timeout);
+	spin_unlock_irqrestore(&q->lock, flags);
+	return stuck;
+}
+EXPORT_SYMBOL_FOR_VGPU_TESTS(vgpu_vq_stuck);
+
+/**
+ * vgpu_vq_drain - wait until the device has answered everything queued
+ * @q: queue
+ * @timeout: longest wait, in jiffies
+ *
+ * Not interruptible (suspend calls it from a task that cannot take
+ * signals), but bounded.
+ *
+ * Return: true when the ring is empty.
+ */
+bool vgpu_vq_drain(struct vgpu_vq *q, unsigned long timeout)
+{
+	might_sleep();
+	vgpu_vq_kick(q);
+	return wait_event_timeout(q->space, !READ_ONCE(q->inflight) ||
+				  READ_ONCE(q->dead), timeout) &&
+	       !READ_ONCE(q->inflight);
+}
+EXPORT_SYMBOL_FOR_VGPU_TESTS(vgpu_vq_drain);
 
 /**
  * vgpu_vq_snapshot - read a queue's state under its lock

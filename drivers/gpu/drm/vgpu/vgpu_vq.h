@@ -19,6 +19,7 @@
 #include <linux/types.h>
 #include <linux/wait.h>
 
+struct task_struct;
 struct virtqueue;
 struct vgpu_buf;
 
@@ -64,8 +65,13 @@ struct vgpu_buf {
 	bool data_to_device;
 	/** @used_len: bytes the device wrote, valid after @done. */
 	u32 used_len;
-	/** @status: 0 when answered, -ENODEV when flushed by teardown. */
+	/**
+	 * @status: 0 when answered; when flushed, the flush's error (-ENODEV
+	 * at teardown, -EIO at a reset).
+	 */
 	int status;
+	/** @queued_at: jiffies when placed on the ring (hang detection). */
+	unsigned long queued_at;
 	/** @on_done: optional hook, see &vgpu_buf_done_t. */
 	vgpu_buf_done_t on_done;
 	/** @priv: owner's cookie for @on_done. */
@@ -100,8 +106,13 @@ struct vgpu_vq_stats {
  * struct vgpu_vq - one virtqueue and the buffers on it
  *
  * @lock covers every virtqueue operation (add, kick_prepare, get_buf,
- * detach), @pending, @inflight, @unkicked, @dead and @stats. It is taken from the
- * virtqueue interrupt, so always with interrupts disabled.
+ * detach), @vq, @pending, @inflight, @unkicked, @dead, @paused,
+ * @pause_owner and @stats. It is taken from the virtqueue interrupt, so
+ * always with interrupts disabled.
+ *
+ * A queue is paused while its device is reset: the virtqueue is replaced
+ * underneath, and submitters other than the one doing the reset wait
+ * (interruptibly, boundedly) until it is back.
  */
 struct vgpu_vq {
 	/** @name: queue name, for debugfs. */
@@ -120,6 +131,10 @@ struct vgpu_vq {
 	unsigned int unkicked;
 	/** @dead: no new buffers are accepted. */
 	bool dead;
+	/** @paused: only @pause_owner may queue; others wait. */
+	bool paused;
+	/** @pause_owner: the task resetting the device. */
+	struct task_struct *pause_owner;
 	/** @reclaim_seq: bumped whenever buffers leave the ring. */
 	unsigned int reclaim_seq;
 	/** @stats: counters. */
@@ -145,7 +160,13 @@ int vgpu_vq_submit(struct vgpu_vq *q, struct vgpu_buf **bufs,
 		   unsigned int count, unsigned long timeout);
 void vgpu_vq_reclaim(struct vgpu_vq *q);
 void vgpu_vq_stop(struct vgpu_vq *q);
-void vgpu_vq_flush(struct vgpu_vq *q);
+void vgpu_vq_flush(struct vgpu_vq *q, int status);
+void vgpu_vq_pause(struct vgpu_vq *q);
+void vgpu_vq_detach(struct vgpu_vq *q);
+void vgpu_vq_attach(struct vgpu_vq *q, struct virtqueue *vq);
+void vgpu_vq_unpause(struct vgpu_vq *q);
+bool vgpu_vq_stuck(struct vgpu_vq *q, unsigned long timeout);
+bool vgpu_vq_drain(struct vgpu_vq *q, unsigned long timeout);
 
 /**
  * struct vgpu_vq_state - a consistent snapshot of a queue for reporting

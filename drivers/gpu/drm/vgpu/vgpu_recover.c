@@ -1,0 +1,353 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * vgpu recovery feature: device resets after a hang, suspend and resume.
+ *
+ * Every reset goes the same way:
+ *
+ * 1. Quiesce: both queues are paused (other submitters wait, boundedly),
+ *    the reset generation moves on (contexts made before are lost), the
+ *    device is reset, every unanswered command is given back with -EIO
+ *    (its fence is signalled with -EIO, its waiter wakes) and the
+ *    virtqueues are deleted.
+ * 2. Revive: features negotiated again, new virtqueues, DRIVER_OK.
+ * 3. Restore: every resource is made again from guest state (2D content
+ *    sent again from the guest pages, 3D resources empty, host blobs lost)
+ *    and the queues go on.
+ * 4. Display: the KMS state is committed again (scanouts, planes, cursor)
+ *    with no help from userspace.
+ *
+ * A hang is a command the device has not answered for hang_timeout_ms; a
+ * watchdog looks four times per timeout and schedules the reset. Suspend
+ * (virtio freeze) first turns the display off and drains the queues, so
+ * nothing in flight is lost; resume (restore) does steps 2 to 4.
+ *
+ * &vgpu_device.reset_lock serialises the steps 1 to 3 of resets, suspend
+ * and resume.
+ */
+#include <linux/jiffies.h>
+#include <linux/module.h>
+#include <linux/virtio.h>
+#include <linux/virtio_config.h>
+#include <linux/workqueue.h>
+
+#include <drm/drm_atomic.h>
+#include <drm/drm_atomic_helper.h>
+#include <drm/drm_drv.h>
+#include <drm/drm_modeset_lock.h>
+#include <drm/drm_managed.h>
+#include <drm/drm_modeset_helper.h>
+#include <drm/drm_print.h>
+
+#include "vgpu_compat.h"
+#include "vgpu_drv.h"
+
+unsigned int vgpu_hang_timeout_ms = 10000;
+EXPORT_SYMBOL_FOR_VGPU_TESTS(vgpu_hang_timeout_ms);
+module_param_named(hang_timeout_ms, vgpu_hang_timeout_ms, uint, 0644);
+MODULE_PARM_DESC(hang_timeout_ms,
+		 "A command unanswered this long resets the device, in ms; 0: never; read at probe (default 10000)");
+
+static void vgpu_watchdog(struct work_struct *work);
+static void vgpu_reset_work(struct work_struct *work);
+
+static const char *vgpu_recover_3d_note(struct vgpu_device *vg)
+{
+	return vg->has_virgl || vg->has_context_init ?
+	       "; 3D contexts were lost" : "";
+}
+
+
+/**
+ * vgpu_recover_init - the device's recovery state
+ * @vg: device
+ *
+ * Return: 0 or -ENOMEM.
+ */
+int vgpu_recover_init(struct vgpu_device *vg)
+{
+	int ret;
+
+	INIT_LIST_HEAD(&vg->res_list);
+	INIT_WORK(&vg->reset_work, vgpu_reset_work);
+	INIT_DELAYED_WORK(&vg->watchdog, vgpu_watchdog);
+	vg->hang_timeout = msecs_to_jiffies(READ_ONCE(vgpu_hang_timeout_ms));
+	ret = drmm_mutex_init(vg->drm, &vg->res_lock);
+	if (!ret)
+		ret = drmm_mutex_init(vg->drm, &vg->reset_lock);
+	return ret;
+}
+
+static unsigned long vgpu_watchdog_period(struct vgpu_device *vg)
+{
+	return max(vg->hang_timeout / 4, 1UL);
+}
+
+/**
+ * vgpu_watchdog_start - look for hangs from now on
+ * @vg: device, ready
+ */
+void vgpu_watchdog_start(struct vgpu_device *vg)
+{
+	if (vg->hang_timeout)
+		queue_delayed_work(system_power_efficient_wq, &vg->watchdog,
+				   vgpu_watchdog_period(vg));
+}
+
+static void vgpu_watchdog(struct work_struct *work)
+{
+	struct vgpu_device *vg = container_of(to_delayed_work(work),
+					      struct vgpu_device, watchdog);
+	int idx;
+
+	if (!drm_dev_enter(vg->drm, &idx))
+		return;
+	if (vgpu_vq_stuck(&vg->ctrlq, vg->hang_timeout) ||
+	    vgpu_vq_stuck(&vg->cursorq, vg->hang_timeout))
+		vgpu_reset_schedule(vg, "a command was not answered in time");
+	else
+		vgpu_watchdog_start(vg);
+	drm_dev_exit(idx);
+}
+
+/**
+ * vgpu_reset_schedule - reset the device from a work item
+ * @vg: device
+ * @reason: why, a constant string for the log and debugfs
+ */
+void vgpu_reset_schedule(struct vgpu_device *vg, const char *reason)
+{
+	WRITE_ONCE(vg->reset_reason, reason);
+	queue_work(system_unbound_wq, &vg->reset_work);
+}
+
+static void vgpu_reset_work(struct work_struct *work)
+{
+	struct vgpu_device *vg = container_of(work, struct vgpu_device,
+					      reset_work);
+
+	vgpu_reset(vg, READ_ONCE(vg->reset_reason));
+}
+
+/**
+ * vgpu_recover_stop - no more resets: the device is being removed
+ * @vg: device, unplugged (the watchdog and resets see it and stop)
+ */
+void vgpu_recover_stop(struct vgpu_device *vg)
+{
+	cancel_delayed_work_sync(&vg->watchdog);
+	cancel_work_sync(&vg->reset_work);
+}
+
+/* Step 1: nothing on the rings, no virtqueues; the queues are paused. */
+static void vgpu_quiesce(struct vgpu_device *vg)
+{
+	lockdep_assert_held(&vg->reset_lock);
+	vgpu_vq_pause(&vg->ctrlq);
+	vgpu_vq_pause(&vg->cursorq);
+	vgpu_res_reset_begin(vg);
+	virtio_reset_device(vg->vdev);
+	vgpu_vq_flush(&vg->ctrlq, -EIO);
+	vgpu_vq_flush(&vg->cursorq, -EIO);
+	vgpu_vq_detach(&vg->ctrlq);
+	vgpu_vq_detach(&vg->cursorq);
+	vg->vdev->config->del_vqs(vg->vdev);
+}
+
+/* Steps 2 and 3 once the status says FEATURES_OK. */
+static int vgpu_revive(struct vgpu_device *vg)
+{
+	unsigned int n;
+	int ret;
+
+	lockdep_assert_held(&vg->reset_lock);
+	ret = vgpu_vqs_init(vg, true);
+	if (ret)
+		return ret;
+	virtio_device_ready(vg->vdev);
+	n = vgpu_res_restore(vg);
+	vgpu_vq_unpause(&vg->ctrlq);
+	vgpu_vq_unpause(&vg->cursorq);
+	drm_dbg_driver(vg->drm, "revived: %u resource(s) made again\n", n);
+	return 0;
+}
+
+/* The device did not come back: fail everything from now on. */
+static void vgpu_give_up(struct vgpu_device *vg, int ret)
+{
+	lockdep_assert_held(&vg->reset_lock);
+	drm_err(vg->drm, "the device did not come back (%d); it stays stopped\n",
+		ret);
+	vg->reset_failed = true;
+	vgpu_vq_stop(&vg->ctrlq);
+	vgpu_vq_stop(&vg->cursorq);
+	vgpu_vq_unpause(&vg->ctrlq);
+	vgpu_vq_unpause(&vg->cursorq);
+}
+
+/* What virtio_device_restore() does before calling a driver's restore. */
+static int vgpu_renegotiate(struct virtio_device *vdev)
+{
+	int ret;
+
+	virtio_add_status(vdev, VIRTIO_CONFIG_S_ACKNOWLEDGE);
+	virtio_add_status(vdev, VIRTIO_CONFIG_S_DRIVER);
+	ret = vdev->config->finalize_features(vdev);
+	if (ret)
+		return ret;
+	virtio_add_status(vdev, VIRTIO_CONFIG_S_FEATURES_OK);
+	if (!(vdev->config->get_status(vdev) & VIRTIO_CONFIG_S_FEATURES_OK))
+		return -ENODEV;
+	return 0;
+}
+
+/*
+ * Step 4: show again what was shown. The current state is committed again
+ * as a full modeset of every enabled CRTC (SET_SCANOUT, the planes' whole
+ * content, the cursor). Userspace's state never changes: its page flips
+ * wait for the commit instead of failing on a CRTC turned off.
+ */
+static void vgpu_display_restore(struct vgpu_device *vg)
+{
+	struct drm_modeset_acquire_ctx ctx;
+	struct drm_atomic_state *state;
+	struct drm_crtc_state *cs;
+	struct drm_crtc *crtc;
+	int ret, i;
+
+	if (!vg->outputs)
+		return;
+	DRM_MODESET_LOCK_ALL_BEGIN(vg->drm, ctx, 0, ret);
+	state = drm_atomic_helper_duplicate_state(vg->drm, &ctx);
+	if (IS_ERR(state)) {
+		ret = PTR_ERR(state);
+		goto unlock;
+	}
+	for_each_new_crtc_in_state(state, crtc, cs, i)
+		cs->mode_changed = cs->enable;
+	ret = drm_atomic_helper_commit_duplicated_state(state, &ctx);
+	drm_atomic_state_put(state);
+unlock:
+	DRM_MODESET_LOCK_ALL_END(vg->drm, ctx, ret);
+	if (ret)
+		drm_err(vg->drm, "display not restored after the reset: %d\n",
+			ret);
+}
+
+/**
+ * vgpu_reset - reset the device and bring it back
+ * @vg: device
+ * @reason: why, for the log
+ *
+ * Commands in flight fail with -EIO and their fences are signalled with
+ * it; submitters that come meanwhile wait for the device to be back.
+ * Resources are made again and the display shows what it showed. Every
+ * context is lost: its file gets -ECANCELED from then on.
+ *
+ * Context: process; sleeps.
+ *
+ * Return: 0; -ENODEV when the device is gone, did not come back, or is
+ * suspended.
+ */
+int vgpu_reset(struct vgpu_device *vg, const char *reason)
+{
+	int idx, ret;
+
+	might_sleep();
+	if (!drm_dev_enter(vg->drm, &idx))
+		return -ENODEV;
+	mutex_lock(&vg->reset_lock);
+	if (vg->reset_failed || vg->suspended) {
+		mutex_unlock(&vg->reset_lock);
+		drm_dev_exit(idx);
+		return -ENODEV;
+	}
+	drm_warn(vg->drm, "resetting the device: %s\n", reason);
+	cancel_delayed_work(&vg->watchdog);
+	vgpu_quiesce(vg);
+	ret = vgpu_renegotiate(vg->vdev);
+	if (!ret)
+		ret = vgpu_revive(vg);
+	if (ret)
+		vgpu_give_up(vg, ret);
+	mutex_unlock(&vg->reset_lock);
+	if (!ret) {
+		vgpu_display_restore(vg);
+		vgpu_watchdog_start(vg);
+		drm_info(vg->drm, "device reset %u done%s\n",
+			 READ_ONCE(vg->reset_gen), vgpu_recover_3d_note(vg));
+	}
+	drm_dev_exit(idx);
+	return ret;
+}
+EXPORT_SYMBOL_FOR_VGPU_TESTS(vgpu_reset);
+
+/**
+ * vgpu_freeze - &virtio_driver.freeze: before suspend or hibernation
+ * @vdev: the virtio device
+ *
+ * The display is turned off, the queues drained (boundedly), then the
+ * device is quiesced as for a reset.
+ *
+ * Return: 0.
+ */
+int vgpu_freeze(struct virtio_device *vdev)
+{
+	struct vgpu_device *vg = vdev->priv;
+	int ret;
+
+	cancel_delayed_work_sync(&vg->watchdog);
+	cancel_work_sync(&vg->reset_work);
+	if (vg->outputs) {
+		ret = drm_mode_config_helper_suspend(vg->drm);
+		if (ret)
+			drm_warn(vg->drm, "display not turned off for suspend: %d\n",
+				 ret);
+		vg->display_off = !ret;
+	}
+	mutex_lock(&vg->reset_lock);
+	if (!vg->reset_failed) {
+		if (!vgpu_vq_drain(&vg->ctrlq, vg->cmd_timeout) ||
+		    !vgpu_vq_drain(&vg->cursorq, vg->cmd_timeout))
+			drm_warn(vg->drm, "commands unanswered at suspend fail with -EIO\n");
+		vgpu_quiesce(vg);
+	}
+	vg->suspended = true;
+	mutex_unlock(&vg->reset_lock);
+	drm_dbg_driver(vg->drm, "frozen\n");
+	return 0;
+}
+EXPORT_SYMBOL_FOR_VGPU_TESTS(vgpu_freeze);
+
+/**
+ * vgpu_restore - &virtio_driver.restore: after resume
+ * @vdev: the virtio device, reset, with its features negotiated
+ *
+ * Return: 0, or the transport's error (the device then stays stopped).
+ */
+int vgpu_restore(struct virtio_device *vdev)
+{
+	struct vgpu_device *vg = vdev->priv;
+	int ret = -ENODEV;
+
+	mutex_lock(&vg->reset_lock);
+	vg->suspended = false;
+	if (!vg->reset_failed) {
+		ret = vgpu_revive(vg);
+		if (ret)
+			vgpu_give_up(vg, ret);
+	}
+	mutex_unlock(&vg->reset_lock);
+	if (vg->display_off) {
+		int err = drm_mode_config_helper_resume(vg->drm);
+
+		vg->display_off = false;
+		if (err)
+			drm_err(vg->drm, "display not restored after resume: %d\n",
+				err);
+	}
+	if (!ret)
+		vgpu_watchdog_start(vg);
+	drm_info(vg->drm, "resumed (%d)%s\n", ret, vgpu_recover_3d_note(vg));
+	return ret;
+}
+EXPORT_SYMBOL_FOR_VGPU_TESTS(vgpu_restore);
