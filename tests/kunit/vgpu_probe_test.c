@@ -1838,6 +1838,7 @@ static void recover_hang_fence(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, host->resets, resets + 1);
 	KUNIT_EXPECT_EQ(test, READ_ONCE(vg->reset_gen), 1u);
 	KUNIT_EXPECT_FALSE(test, vg->reset_failed);
+	KUNIT_EXPECT_EQ(test, atomic_read(&vg->restore_errors), 0);
 	KUNIT_EXPECT_EQ(test, vgpu_fence_pending(vg), 0u);
 	/* The resource is back, with its backing; the context is not. */
 	flush_work(&host->q[0].irq);
@@ -1925,6 +1926,7 @@ static void recover_reset_display(struct kunit *test)
 	KUNIT_EXPECT_GT(test, vgpu_fake_host_count(host, VIRTIO_GPU_CMD_SET_SCANOUT), sets);
 	/* Made again, its content sent again from the guest pages. */
 	expect_console_shown(test, host, 1);
+	KUNIT_EXPECT_EQ(test, atomic_read(&vg->restore_errors), 0);
 	KUNIT_EXPECT_EQ(test, atomic_read(&vg->host_errors), 0);
 	KUNIT_EXPECT_EQ(test, host->protocol_errors, 0u);
 	unbind_and_check(test);
@@ -1961,6 +1963,7 @@ static void recover_freeze_restore(struct kunit *test)
 	KUNIT_ASSERT_EQ(test, vgpu_restore(&host->vdev), 0);
 	flush_work(&host->q[0].irq);
 	expect_console_shown(test, host, 1);
+	KUNIT_EXPECT_EQ(test, atomic_read(&vg->restore_errors), 0);
 	KUNIT_EXPECT_EQ(test, vgpu_ctx_get(vg, f, &ctx), -ECANCELED);
 	fresh = submit_ok(test, vg, g, 0, false);
 	KUNIT_EXPECT_GT(test, dma_fence_wait_timeout(fresh, true, 5 * HZ), 0L);

@@ -109,6 +109,7 @@ static int vgpu_debugfs_info(struct seq_file *m, void *unused)
 	seq_printf(m, "resets: %u\n", READ_ONCE(vg->reset_gen));
 	seq_printf(m, "last_reset: %s\n", READ_ONCE(vg->reset_reason) ?: "none");
 	seq_printf(m, "reset_failed: %d\n", READ_ONCE(vg->reset_failed));
+	seq_printf(m, "restore_errors: %d\n", atomic_read(&vg->restore_errors));
 	seq_printf(m, "fences_pending: %u\n", vgpu_fence_pending(vg));
 	seq_printf(m, "fence_answers: %llu\n", READ_ONCE(vg->fences_signalled));
 	seq_printf(m, "fence_events: %lld\n", (long long)atomic64_read(&vg->fence_events));

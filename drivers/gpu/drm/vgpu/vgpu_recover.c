@@ -56,7 +56,6 @@ static const char *vgpu_recover_3d_note(struct vgpu_device *vg)
 	       "; 3D contexts were lost" : "";
 }
 
-
 /**
  * vgpu_recover_init - the device's recovery state
  * @vg: device
@@ -160,6 +159,9 @@ static int vgpu_revive(struct vgpu_device *vg)
 	int ret;
 
 	lockdep_assert_held(&vg->reset_lock);
+	/* Resume may run in another task than suspend did: own the queues. */
+	vgpu_vq_pause(&vg->ctrlq);
+	vgpu_vq_pause(&vg->cursorq);
 	ret = vgpu_vqs_init(vg, true);
 	if (ret)
 		return ret;

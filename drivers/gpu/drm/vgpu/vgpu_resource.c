@@ -273,6 +273,21 @@ static int vgpu_hres_recreate(struct vgpu_device *vg, struct vgpu_hres *hres)
 	return ret;
 }
 
+/* Make @hres again; a failure is counted and logged. Return: 1 if made. */
+static unsigned int vgpu_hres_restore_one(struct vgpu_device *vg,
+					  struct vgpu_hres *hres)
+{
+	int ret = vgpu_hres_recreate(vg, hres);
+
+	if (ret) {
+		atomic_inc(&vg->restore_errors);
+		drm_err_ratelimited(vg->drm, "resource %u not made again after the reset: %d\n",
+				    hres->id, ret);
+		return 0;
+	}
+	return !hres->lost;
+}
+
 /**
  * vgpu_hres_track - the creation of a resource is queued
  * @vg: device
@@ -288,8 +303,7 @@ void vgpu_hres_track(struct vgpu_device *vg, struct vgpu_hres *hres)
 	list_add_tail(&hres->link, &vg->res_list);
 	if (hres->gen != vg->reset_gen) {
 		hres->gen = vg->reset_gen;
-		if (vgpu_hres_recreate(vg, hres))
-			atomic_inc(&vg->host_errors);
+		vgpu_hres_restore_one(vg, hres);
 		vgpu_vq_kick(&vg->ctrlq);
 	}
 	mutex_unlock(&vg->res_lock);
@@ -304,7 +318,7 @@ void vgpu_hres_track(struct vgpu_device *vg, struct vgpu_hres *hres)
  * lost.
  *
  * Return: resources made again; failures are counted in
- * &vgpu_device.host_errors.
+ * &vgpu_device.restore_errors.
  */
 unsigned int vgpu_res_restore(struct vgpu_device *vg)
 {
@@ -314,10 +328,7 @@ unsigned int vgpu_res_restore(struct vgpu_device *vg)
 	mutex_lock(&vg->res_lock);
 	list_for_each_entry(hres, &vg->res_list, link) {
 		hres->gen = vg->reset_gen;
-		if (vgpu_hres_recreate(vg, hres))
-			atomic_inc(&vg->host_errors);
-		else if (!hres->lost)
-			n++;
+		n += vgpu_hres_restore_one(vg, hres);
 	}
 	vgpu_vq_kick(&vg->ctrlq);
 	mutex_unlock(&vg->res_lock);

@@ -452,6 +452,8 @@ struct vgpu_device {
 	unsigned long hang_timeout;
 	/** @reset_reason: why the latest reset happened (a constant string). */
 	const char *reset_reason;
+	/** @restore_errors: resources a reset could not make again. */
+	atomic_t restore_errors;
 	/** @reset_failed: the device did not come back; it stays stopped. */
 	bool reset_failed;
 	/** @suspended: frozen for suspend; commands wait for the resume. */

@@ -49,6 +49,7 @@ while [ $i -lt "$cycles" ]; do
 done
 [ "$(info resets)" = $((resets + cycles)) ] || fail "resets: $(info resets), wanted $((resets + cycles))"
 [ "$(info reset_failed)" = 0 ] || fail "the device did not come back"
+[ "$(info restore_errors)" = 0 ] || fail "resources not made again: $(info restore_errors)"
 [ "$(info host_errors)" = "$errors" ] ||
 	fail "host errors after the resets: $errors -> $(info host_errors) (last $(info last_host_error))"
 kill -TERM $flip $render

@@ -52,7 +52,15 @@ done
 dmesg | grep -E "ACPI: PM: (Preparing to enter|Waking up from) system sleep state S3" | tail -n2
 [ "$(dmesg | grep -c 'Waking up from system sleep state S3')" -ge "$cycles" ] ||
 	fail "the machine did not go through S3 $cycles times"
+# vgpu's part of the last resume: from the wake-up to its restore's end
+woke=$(dmesg | sed -n 's/^\[ *\([0-9.]*\)\].*Waking up from system sleep state S3.*/\1/p' | tail -n1)
+back=$(dmesg | sed -n 's/^\[ *\([0-9.]*\)\].*\[drm\] resumed (0).*/\1/p' | tail -n1)
+[ -n "$back" ] || fail "vgpu did not report its resume"
+took=$(echo "$woke $back" | awk '{ printf "%.2f", $2 - $1 }')
+echo "last resume: the device was back $took s after the wake-up"
+echo "$took" | awk '{ exit !($1 < 5) }' || fail "the device took $took s to come back"
 [ "$(info reset_failed)" = 0 ] || fail "the device did not come back"
+[ "$(info restore_errors)" = 0 ] || fail "resources not made again: $(info restore_errors)"
 [ "$(info host_errors)" = "$errors" ] ||
 	fail "host errors after resume: $errors -> $(info host_errors) (last $(info last_host_error))"
 kill -TERM $flip $render
