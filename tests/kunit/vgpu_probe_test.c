@@ -1976,6 +1976,46 @@ static void recover_freeze_restore(struct kunit *test)
 	unbind_and_check(test);
 }
 
+/*
+ * A reset between a resource's allocation and the queueing of its
+ * creation: tracking it makes it again at once (create, backing, content).
+ */
+static void recover_creation_raced(struct kunit *test)
+{
+	struct vgpu_fake_host *host = new_host(test, 0, 0);
+	struct vgpu_fake_res *r;
+	struct vgpu_device *vg;
+	struct vgpu_hres *hres;
+	struct vgpu_bo *bo;
+	u32 id;
+
+	vg = bind(test);
+	KUNIT_ASSERT_NOT_NULL(test, vg);
+	bo = new_bo(test, vg, 64 * 64 * 4);
+	hres = vgpu_hres_alloc(vg);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(hres));
+	hres->format = VIRTIO_GPU_FORMAT_B8G8R8X8_UNORM;
+	hres->width = 64;
+	hres->height = 64;
+	hres->shmem = &bo->base;
+	vgpu_res_reset_begin(vg);
+	vgpu_hres_track(vg, hres);
+	flush_work(&host->q[0].irq);
+	r = vgpu_fake_host_res(host, hres->id);
+	KUNIT_ASSERT_NOT_NULL(test, r);
+	KUNIT_EXPECT_EQ(test, r->width, 64u);
+	KUNIT_EXPECT_EQ(test, r->backing_bytes, 64ull * 64 * 4);
+	KUNIT_EXPECT_EQ(test, r->transfers, 1u);
+	KUNIT_EXPECT_EQ(test, hres->gen, READ_ONCE(vg->reset_gen));
+	KUNIT_EXPECT_EQ(test, atomic_read(&vg->restore_errors), 0);
+	id = hres->id;
+	vgpu_hres_put(hres);
+	settle(vg, host);
+	KUNIT_EXPECT_NULL(test, vgpu_fake_host_res(host, id));
+	drm_gem_object_put(&bo->base.base);
+	unbind_and_check(test);
+}
+
 /* A device that does not come back stays stopped: errors, no hang. */
 static void recover_device_gone(struct kunit *test)
 {
@@ -2002,6 +2042,7 @@ static struct kunit_case vgpu_recover_cases[] = {
 	KUNIT_CASE(recover_hang_waiter),
 	KUNIT_CASE(recover_reset_display),
 	KUNIT_CASE(recover_freeze_restore),
+	KUNIT_CASE(recover_creation_raced),
 	KUNIT_CASE(recover_device_gone),
 	{}
 };

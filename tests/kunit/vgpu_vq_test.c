@@ -509,6 +509,50 @@ static void vq_flush_gives_back_held(struct kunit *test)
 	vq_teardown(test);
 }
 
+/*
+ * A reset: a paused queue makes other submitters wait (bounded), the
+ * oldest unanswered buffer shows as stuck, flush gives it back with
+ * -EIO, and a new virtqueue takes over.
+ */
+static void vq_pause_reset(struct kunit *test)
+{
+	struct vq_ctx *ctx = test->priv;
+	struct vgpu_buf *held = capset_buf(test, 0), *late = capset_buf(test, 0);
+	struct virtqueue *vq;
+
+	ctx->host->q[0].hold = true;
+	KUNIT_ASSERT_EQ(test, vgpu_vq_submit(&ctx->q, &held, 1, HZ), 0);
+	KUNIT_EXPECT_FALSE(test, vgpu_vq_stuck(&ctx->q, 100 * HZ));
+	msleep(20);
+	KUNIT_EXPECT_TRUE(test, vgpu_vq_stuck(&ctx->q, msecs_to_jiffies(5)));
+	KUNIT_EXPECT_FALSE(test, vgpu_vq_drain(&ctx->q, msecs_to_jiffies(20)));
+	vgpu_vq_pause(&ctx->q);
+	KUNIT_EXPECT_FALSE(test, vgpu_vq_stuck(&ctx->q, msecs_to_jiffies(5)));
+	/* As another task would: it waits, then gives up. */
+	ctx->q.pause_owner = NULL;
+	KUNIT_EXPECT_EQ(test, vgpu_vq_queue(&ctx->q, late, msecs_to_jiffies(30)),
+			-ETIMEDOUT);
+	vgpu_vq_pause(&ctx->q);
+	vgpu_vq_flush(&ctx->q, -EIO);
+	KUNIT_EXPECT_EQ(test, vgpu_buf_wait(held, 0), -EIO);
+	KUNIT_EXPECT_EQ(test, ctx->q.inflight, 0u);
+	vgpu_vq_detach(&ctx->q);
+	/* Between detach and attach, an interrupt finds nothing to do. */
+	vgpu_vq_reclaim(&ctx->q);
+	vgpu_fake_host_del_vqs(ctx->host);
+	ctx->host->q[0].hold = false;
+	vq = vgpu_fake_host_new_vq(ctx->host, 0, vq_test_cb, "control");
+	KUNIT_ASSERT_NOT_NULL(test, vq);
+	vgpu_vq_attach(&ctx->q, vq);
+	vgpu_vq_unpause(&ctx->q);
+	KUNIT_ASSERT_EQ(test, vgpu_vq_submit(&ctx->q, &late, 1, HZ), 0);
+	KUNIT_EXPECT_EQ(test, vgpu_buf_wait(late, HZ), 0);
+	KUNIT_EXPECT_TRUE(test, vgpu_vq_drain(&ctx->q, HZ));
+	vgpu_buf_put(held);
+	vgpu_buf_put(late);
+	vq_teardown(test);
+}
+
 static void vq_snapshot(struct kunit *test)
 {
 	struct vq_ctx *ctx = test->priv;
@@ -643,6 +687,7 @@ static struct kunit_case vgpu_vq_cases[] = {
 	KUNIT_CASE(vq_out_of_order_completion),
 	KUNIT_CASE(vq_stopped_refuses),
 	KUNIT_CASE(vq_flush_gives_back_held),
+	KUNIT_CASE(vq_pause_reset),
 	KUNIT_CASE(vq_snapshot),
 	KUNIT_CASE(vq_buf_alloc_rules),
 	KUNIT_CASE(vq_owned_payload),

@@ -153,6 +153,7 @@ void vgpu_hres_put(struct vgpu_hres *hres)
 	else
 		kref_put(&hres->ref, vgpu_hres_last_put);
 }
+EXPORT_SYMBOL_FOR_VGPU_TESTS(vgpu_hres_put);
 
 /**
  * vgpu_mem_entries - a command followed by the memory entries of pages
@@ -308,6 +309,7 @@ void vgpu_hres_track(struct vgpu_device *vg, struct vgpu_hres *hres)
 	}
 	mutex_unlock(&vg->res_lock);
 }
+EXPORT_SYMBOL_FOR_VGPU_TESTS(vgpu_hres_track);
 
 /**
  * vgpu_res_restore - make every resource again after a reset
@@ -345,6 +347,7 @@ void vgpu_res_reset_begin(struct vgpu_device *vg)
 	WRITE_ONCE(vg->reset_gen, vg->reset_gen + 1);
 	mutex_unlock(&vg->res_lock);
 }
+EXPORT_SYMBOL_FOR_VGPU_TESTS(vgpu_res_reset_begin);
 
 /**
  * vgpu_hres_alloc - a new resource id and its preallocated unref
@@ -385,6 +388,7 @@ struct vgpu_hres *vgpu_hres_alloc(struct vgpu_device *vg)
 	atomic_inc(&vg->res_live);
 	return hres;
 }
+EXPORT_SYMBOL_FOR_VGPU_TESTS(vgpu_hres_alloc);
 
 /**
  * vgpu_hres_discard - free a resource the host never heard of
