@@ -62,6 +62,90 @@ debugfs_value() {
 	sed -n "s/^$2[[:space:]]*:[[:space:]]*//p" "$1" | head -n1
 }
 
+# hold_start MODE: start "vgpu_hold MODE" in the background (output in
+# /tmp/MODE.out, pid in $hold_pid) and wait until it is set up (10 s)
+hold_start() {
+	vgpu_hold "$1" >"/tmp/$1.out" 2>&1 &
+	hold_pid=$!
+	n=100
+	while ! grep -q READY "/tmp/$1.out" && [ $n -gt 0 ]; do sleep 0.1; n=$((n - 1)); done
+	grep -q READY "/tmp/$1.out" || fail "$1 client not ready: $(cat "/tmp/$1.out")"
+}
+
+# hold_count PID MODE: how far a vgpu_hold loop has got (asked with SIGUSR1)
+hold_count() {
+	before=$(grep -c COUNT "/tmp/$2.out")
+	kill -USR1 "$1"
+	n=50
+	while [ "$(grep -c COUNT "/tmp/$2.out")" = "$before" ] && [ $n -gt 0 ]; do
+		sleep 0.1
+		n=$((n - 1))
+	done
+	grep COUNT "/tmp/$2.out" | tail -n1 | cut -d' ' -f2
+}
+
+# The recovery tests (reset, suspend): a flipping and a rendering client
+# live through an event; the display must come back by itself.
+# recovery_start: load, start both clients, note the host's error count.
+recovery_start() {
+	load_driver || fail "driver did not load"
+	dbg=/sys/kernel/debug/dri/0
+	[ -e $dbg/vgpu_info ] || mount -t debugfs none /sys/kernel/debug 2>/dev/null
+	[ -e $dbg/vgpu_info ] || fail "no $dbg/vgpu_info"
+	virgl=$(debugfs_value $dbg/vgpu_info virgl)
+	hold_start flip
+	flip=$hold_pid
+	hold_start render
+	render=$hold_pid
+	sleep 1
+	errors=$(debugfs_value $dbg/vgpu_info host_errors)
+}
+
+# recovery_round NAME COMMAND...: COMMAND must succeed and flips go on after it
+recovery_round() {
+	what=$1
+	shift
+	f0=$(hold_count $flip flip)
+	"$@" >/tmp/round 2>&1 || fail "$what: $(tr '\n' ' ' </tmp/round)"
+	sleep 1
+	f1=$(hold_count $flip flip)
+	[ -n "$f1" ] && [ "$f1" -gt "$f0" ] || fail "no flips after $what ($f0 then $f1)"
+	echo "$what: flips $f0 -> $f1"
+}
+
+# recovery_finish ERRNOS: the device is back with nothing lost on the host;
+# the flipping client never failed; a 3D client stopped with one of ERRNOS
+# (a regex); new clients modeset, flip and (virgl) render.
+recovery_finish() {
+	v() { debugfs_value $dbg/vgpu_info "$1"; }
+	[ "$(v reset_failed)" = 0 ] || fail "the device did not come back"
+	[ "$(v restore_errors)" = 0 ] || fail "resources not made again: $(v restore_errors)"
+	[ "$(v host_errors)" = "$errors" ] ||
+		fail "host errors: $errors -> $(v host_errors) (last $(v last_host_error))"
+	kill -TERM $flip $render
+	wait $flip || fail "flip client: $(tr '\n' ' ' </tmp/flip.out)"
+	wait $render || fail "render client: $(tr '\n' ' ' </tmp/render.out)"
+	grep -q STOPPED /tmp/flip.out && fail "flip client: $(grep STOPPED /tmp/flip.out)"
+	grep -q "^MAPPING ok" /tmp/flip.out || fail "flip client's mapping: $(grep MAPPING /tmp/flip.out)"
+	grep -q "^AFTER card ok render ok mmap ok" /tmp/flip.out ||
+		fail "flip client afterwards: $(grep AFTER /tmp/flip.out)"
+	if [ "$virgl" = yes ]; then
+		grep -Eq "^STOPPED (resource_create|execbuffer|wait) ($1)" /tmp/render.out ||
+			fail "3D client: wanted $1, got: $(grep -E 'STOPPED|COUNT' /tmp/render.out | tail -n1)"
+		echo "3D client: $(grep STOPPED /tmp/render.out)"
+	else
+		grep -q STOPPED /tmp/render.out && fail "2D client: $(grep STOPPED /tmp/render.out)"
+	fi
+	vgpu_kms modeset flip_events >/tmp/after 2>&1 ||
+		fail "display afterwards: $(grep -m1 fail /tmp/after)"
+	if [ "$virgl" = yes ]; then
+		timeout 120 kmscube -D /dev/dri/card0 -c 30 >/tmp/cube 2>&1 &&
+			grep -qE '^Rendered [0-9]+ frames' /tmp/cube ||
+			fail "kmscube afterwards: $(tail -n2 /tmp/cube | tr '\n' ' ')"
+		grep -m1 '^Rendered' /tmp/cube
+	fi
+}
+
 # report_case NAME pass|fail|skip [WHY]: one more result for the host,
 # for tests that run many cases (KUnit).
 report_case() {

@@ -13,19 +13,11 @@
 load_driver || fail "driver did not load"
 pci=$(readlink -f /sys/class/drm/card0/device)
 [ -e "$pci" ] || fail "no PCI device behind card0"
-# wait_ready FILE: until the client there is set up (10 s)
-wait_ready() {
-	n=100
-	while ! grep -q READY "$1" && [ $n -gt 0 ]; do sleep 0.1; n=$((n - 1)); done
-	grep -q READY "$1" || fail "client not ready: $(cat "$1")"
-}
 # the flipping client first: it becomes master
-vgpu_hold flip >/tmp/flip.out 2>&1 &
-flip=$!
-wait_ready /tmp/flip.out
-vgpu_hold render >/tmp/render.out 2>&1 &
-render=$!
-wait_ready /tmp/render.out
+hold_start flip
+flip=$hold_pid
+hold_start render
+render=$hold_pid
 sleep 2
 echo 1 >"$pci/remove"
 wait_gone "$pci" 30 || fail "the GPU was not removed ($pci still present)"
