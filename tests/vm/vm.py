@@ -10,6 +10,9 @@ The guest reports on its second serial port, one line per event:
   BENCH <phase> k=v ...   a benchmark's guest-side figures
   HMP <command>           the host runs it on QEMU's monitor (the GPU is
                           device gpu0: "HMP device_del gpu0" unplugs it)
+  WAKE-AFTER <seconds>    if the guest is suspended (S3) that long from
+                          now, the host wakes it (system_wakeup): an RTC
+                          alarm that fired before the guest slept is lost
   CHECKPIXEL <name> <x> <y> <rrggbb>
                           the host takes a screendump at once and reports
                           test <name>: pass when that pixel has that colour
@@ -327,8 +330,9 @@ def qemu_cmd(args, image, payload, work):
     dev, _, _, gl = PROFILES[args.profile]
     edid = "" if args.edid == "on" else ",edid=off"
     dev = [d.format(edid=edid) for d in dev]
+    # no_console_suspend: what happens during a suspend reaches the log
     append = ("root=/dev/vda rw console=ttyS0 init=/sbin/vgpu-init panic=-1 "
-              "loglevel=7 8250.nr_uarts=2 " + args.append)
+              "loglevel=7 8250.nr_uarts=2 no_console_suspend " + args.append)
     if args.kernel_dir:
         # the test kernel has virtio-blk and ext4 built in: no initrd
         boot = ["-kernel", os.path.join(args.kernel_dir, "bzImage")]
@@ -396,6 +400,7 @@ def boot(args, image, work):
     proc = subprocess.Popen(cmd, stdout=qlog, stderr=subprocess.STDOUT, env=env,
                             start_new_session=True)
     seen, timed_out, shots, marks = 0, False, [], []
+    wake_at = None
     try:
         while True:
             lines = read_complete_lines(os.path.join(work, "results.log"))
@@ -411,6 +416,8 @@ def boot(args, image, work):
                 elif ln.startswith("HMP "):
                     out = monitor(os.path.join(work, "mon.sock"), ln[4:])
                     log(f"monitor: {ln[4:]}: {out.strip()[-200:]!r}")
+                elif ln.startswith("WAKE-AFTER "):
+                    wake_at = time.time() + float(ln.split()[1])
                 elif ln.startswith("CHECKPIXEL "):
                     _, name, x, y, want = ln.split()[:5]
                     verdict = check_pixel(os.path.join(work, "mon.sock"), work,
@@ -418,6 +425,12 @@ def boot(args, image, work):
                     with open(os.path.join(work, "host.log"), "a") as f:
                         f.write(verdict + "\n")
             seen = len(lines)
+            if wake_at and time.time() > wake_at:
+                wake_at = None
+                sock = os.path.join(work, "mon.sock")
+                if "suspended" in monitor(sock, "info status"):
+                    log("guest still suspended: waking it (system_wakeup)")
+                    monitor(sock, "system_wakeup")
             if proc.poll() is not None:
                 break
             if time.time() - start > args.timeout:

@@ -16,6 +16,8 @@ echo deep >/sys/power/mem_sleep
 cycles=${SUSPEND_CYCLES:-2}
 i=0
 while [ $i -lt "$cycles" ]; do
+	# the host wakes the guest if the alarm fired before it slept
+	echo "WAKE-AFTER 15" >/dev/ttyS1
 	recovery_round "suspend $i" rtcwake -m mem -s 3
 	i=$((i + 1))
 done
