@@ -95,6 +95,8 @@ recovery_start() {
 	virgl=$(debugfs_value $dbg/vgpu_info virgl)
 	hold_start flip
 	flip=$hold_pid
+	# a failing check must not leave a client (the master) to later tests
+	trap 'kill -TERM $flip $render 2>/dev/null; wait' EXIT
 	hold_start render
 	render=$hold_pid
 	sleep 1
@@ -119,7 +121,8 @@ recovery_round() {
 recovery_finish() {
 	v() { debugfs_value $dbg/vgpu_info "$1"; }
 	[ "$(v reset_failed)" = 0 ] || fail "the device did not come back"
-	[ "$(v restore_errors)" = 0 ] || fail "resources not made again: $(v restore_errors)"
+	[ "$(v restore_errors)" = 0 ] ||
+		fail "resources not made again: $(v restore_errors) ($(dmesg | grep -m1 'not made again'))"
 	[ "$(v host_errors)" = "$errors" ] ||
 		fail "host errors: $errors -> $(v host_errors) (last $(v last_host_error))"
 	kill -TERM $flip $render
