@@ -1998,7 +1998,9 @@ static void recover_creation_raced(struct kunit *test)
 	hres->width = 64;
 	hres->height = 64;
 	hres->shmem = &bo->base;
+	/* The reset and its walk are over when the creator tracks it. */
 	vgpu_res_reset_begin(vg);
+	KUNIT_EXPECT_EQ(test, vgpu_res_restore(vg), 0u);
 	vgpu_hres_track(vg, hres);
 	flush_work(&host->q[0].irq);
 	r = vgpu_fake_host_res(host, hres->id);

@@ -295,14 +295,18 @@ static unsigned int vgpu_hres_restore_one(struct vgpu_device *vg,
  * @hres: resource; a reset from now on makes it again
  *
  * A reset between the resource's allocation and this call may have taken
- * the creation away with the old device: it is then made again now (at
- * worst the host sees it twice and refuses the second).
+ * the creation away with the old device. If that reset has already made
+ * the others again, this one is made again now (at worst the host sees
+ * it twice and refuses the second); if not, the reset will. It is never
+ * made here while the queues are paused: that would wait for the reset
+ * with &vgpu_device.res_lock held, which the reset needs.
  */
 void vgpu_hres_track(struct vgpu_device *vg, struct vgpu_hres *hres)
 {
 	mutex_lock(&vg->res_lock);
 	list_add_tail(&hres->link, &vg->res_list);
-	if (hres->gen != vg->reset_gen) {
+	/* A reset whose walk is still to come makes it with the others. */
+	if (hres->gen != vg->reset_gen && vg->restored_gen == vg->reset_gen) {
 		hres->gen = vg->reset_gen;
 		vgpu_hres_restore_one(vg, hres);
 		vgpu_vq_kick(&vg->ctrlq);
@@ -332,10 +336,12 @@ unsigned int vgpu_res_restore(struct vgpu_device *vg)
 		hres->gen = vg->reset_gen;
 		n += vgpu_hres_restore_one(vg, hres);
 	}
+	vg->restored_gen = vg->reset_gen;
 	vgpu_vq_kick(&vg->ctrlq);
 	mutex_unlock(&vg->res_lock);
 	return n;
 }
+EXPORT_SYMBOL_FOR_VGPU_TESTS(vgpu_res_restore);
 
 /**
  * vgpu_res_reset_begin - a reset starts: creations from now on are newer

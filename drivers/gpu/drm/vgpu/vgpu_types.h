@@ -442,6 +442,8 @@ struct vgpu_device {
 	 * older generation were lost (read with READ_ONCE).
 	 */
 	u32 reset_gen;
+	/** @restored_gen: @reset_gen whose resources were made again (@res_lock). */
+	u32 restored_gen;
 	/** @reset_lock: serialises resets, suspend and resume. */
 	struct mutex reset_lock;
 	/** @reset_work: resets the device after a hang. */
