@@ -52,6 +52,16 @@ static void on_usr1(int sig)
 	report = 1;
 }
 
+/* Answer a SIGUSR1: how many rounds the loop has made. */
+static void report_count(int n)
+{
+	if (!report)
+		return;
+	report = 0;
+	printf("COUNT %d\n", n);
+	fflush(stdout);
+}
+
 static void on_bus(int sig)
 {
 	(void)sig;
@@ -162,11 +172,7 @@ static int flip_loop(struct hold *h)
 		}
 		drmHandleEvent(h->card, &ev);
 		n++;
-		if (report) {
-			report = 0;
-			printf("COUNT %d\n", n);
-			fflush(stdout);
-		}
+		report_count(n);
 	}
 	fflush(stdout);
 	while (!stop)
@@ -223,11 +229,7 @@ static int render_loop(struct hold *h)
 		dd.handle = d.handle;
 		drmIoctl(h->card, DRM_IOCTL_MODE_DESTROY_DUMB, &dd);
 		n++;
-		if (report) {
-			report = 0;
-			printf("COUNT %d\n", n);
-			fflush(stdout);
-		}
+		report_count(n);
 	}
 	fflush(stdout);
 	while (!stop)

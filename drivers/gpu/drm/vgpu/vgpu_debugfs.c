@@ -128,7 +128,6 @@ static ssize_t vgpu_debugfs_reset(struct file *f, const char __user *ubuf,
 	struct vgpu_device *vg = to_vgpu(drm);
 	int ret;
 
-	WRITE_ONCE(vg->reset_reason, "asked through debugfs");
 	ret = vgpu_reset(vg, "asked through debugfs");
 	return ret ? ret : len;
 }

@@ -263,6 +263,7 @@ int vgpu_reset(struct vgpu_device *vg, const char *reason)
 		drm_dev_exit(idx);
 		return -ENODEV;
 	}
+	WRITE_ONCE(vg->reset_reason, reason);
 	drm_warn(vg->drm, "resetting the device: %s\n", reason);
 	cancel_delayed_work(&vg->watchdog);
 	vgpu_quiesce(vg);
