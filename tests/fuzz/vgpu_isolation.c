@@ -339,6 +339,11 @@ static int t_device_quota(void)
  * node: a wait on 65,537 syncobjs and a 1 MiB + 1 property blob are
  * refused with EINVAL; 65,536 and 1 MiB go through.
  */
+/* DRM_IOCTL_SYNCOBJ_SIGNAL with an argument of SIZE bytes */
+#define SHORT_SIGNAL(size) \
+	_IOC(_IOC_READ | _IOC_WRITE, DRM_IOCTL_BASE, \
+	     _IOC_NR(DRM_IOCTL_SYNCOBJ_SIGNAL), size)
+
 static int t_core_bounds(void)
 {
 	int fd = open_node(CARD), e;
@@ -347,6 +352,7 @@ static int t_core_bounds(void)
 	struct drm_syncobj_wait w = { .count_handles = 65537 };
 	struct drm_mode_create_blob cb = { .length = (1 << 20) + 1 };
 	struct drm_mode_destroy_blob db = { 0 };
+	struct drm_syncobj_array a = { 0 };
 
 	CHECK(fd >= 0 && h && data, "setup");
 	w.handles = (uintptr_t)h;
@@ -355,6 +361,16 @@ static int t_core_bounds(void)
 	w.count_handles = 65536;
 	e = err_of(fd, DRM_IOCTL_SYNCOBJ_WAIT, &w);
 	CHECK(e == ENOENT, "wait on 65536 (unknown) syncobjs: %s, want ENOENT", strerror(e));
+	/*
+	 * A short argument: the core reads the count's first bytes and
+	 * zeroes the rest, and so must the bound (3 bytes: 0xffffff).
+	 */
+	a.handles = (uintptr_t)h;
+	a.count_handles = 0x01ffffff;
+	e = err_of(fd, SHORT_SIGNAL(11), &a);
+	CHECK(e == EINVAL, "signal, 3 bytes of count 0xffffff: %s, want EINVAL", strerror(e));
+	e = err_of(fd, SHORT_SIGNAL(9), &a);
+	CHECK(e == ENOENT, "signal, 1 byte of count (1): %s, want ENOENT", strerror(e));
 	cb.data = (uintptr_t)data;
 	e = err_of(fd, DRM_IOCTL_MODE_CREATEPROPBLOB, &cb);
 	CHECK(e == EINVAL, "1 MiB + 1 property blob: %s, want EINVAL", strerror(e));

@@ -330,9 +330,12 @@ def qemu_cmd(args, image, payload, work):
     dev, _, _, gl = PROFILES[args.profile]
     edid = "" if args.edid == "on" else ",edid=off"
     dev = [d.format(edid=edid) for d in dev]
-    # no_console_suspend: what happens during a suspend reaches the log
+    # no_console_suspend: what happens during a suspend reaches the log;
+    # unknown_nmi_panic and panic_print=0x40: the NMI sent to a guest that
+    # stopped answering (boot(): timeout) prints every CPU's stack
     append = ("root=/dev/vda rw console=ttyS0 init=/sbin/vgpu-init panic=-1 "
-              "loglevel=7 8250.nr_uarts=2 no_console_suspend " + args.append)
+              "loglevel=7 8250.nr_uarts=2 no_console_suspend "
+              "unknown_nmi_panic panic_print=0x40 " + args.append)
     if args.kernel_dir:
         # the test kernel has virtio-blk and ext4 built in: no initrd
         boot = ["-kernel", os.path.join(args.kernel_dir, "bzImage")]
@@ -435,6 +438,11 @@ def boot(args, image, work):
                 break
             if time.time() - start > args.timeout:
                 timed_out = True
+                # a guest stuck with interrupts off still takes an NMI:
+                # its panic puts the CPUs' stacks in console.log
+                log("guest timed out: NMI for its stacks")
+                monitor(os.path.join(work, "mon.sock"), "nmi")
+                time.sleep(10)
                 os.killpg(proc.pid, signal.SIGKILL)
                 proc.wait()
                 break

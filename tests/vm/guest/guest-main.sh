@@ -21,6 +21,12 @@ for t in $TESTS; do
 	out=$(cd /tmp && timeout ${TEST_TIMEOUT:-300} sh $P/tests/$t.sh 2>&1)
 	rc=$?
 	echo "$out"
+	if [ $rc = 124 ]; then
+		# timed out: what the blocked tasks and the CPUs were doing
+		echo "test $t timed out"
+		echo w >/proc/sysrq-trigger
+		echo l >/proc/sysrq-trigger
+	fi
 	case $rc in
 	0) res=pass ;;
 	77) res=skip ;;

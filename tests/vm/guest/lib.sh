@@ -62,6 +62,24 @@ debugfs_value() {
 	sed -n "s/^$2[[:space:]]*:[[:space:]]*//p" "$1" | head -n1
 }
 
+# card_holders: who has the DRM nodes open (debugfs "clients", with the
+# master flag, and each process with a node open), for a failure's report
+card_holders() {
+	[ -e /sys/kernel/debug/dri ] || mount -t debugfs none /sys/kernel/debug 2>/dev/null
+	for c in /sys/kernel/debug/dri/*/clients; do
+		[ -e "$c" ] && echo "$c:" && cat "$c"
+	done
+	for f in /proc/[0-9]*/fd/*; do
+		case $(readlink "$f" 2>/dev/null) in
+		/dev/dri/*)
+			p=${f#/proc/}
+			p=${p%%/*}
+			echo "pid $p ($(tr '\0' ' ' </proc/$p/cmdline 2>/dev/null)) $(readlink "$f")"
+			;;
+		esac
+	done
+}
+
 # hold_start MODE: start "vgpu_hold MODE" in the background (output in
 # /tmp/MODE.out, pid in $hold_pid) and wait until it is set up (10 s)
 hold_start() {
@@ -69,7 +87,10 @@ hold_start() {
 	hold_pid=$!
 	n=100
 	while ! grep -q READY "/tmp/$1.out" && [ $n -gt 0 ]; do sleep 0.1; n=$((n - 1)); done
-	grep -q READY "/tmp/$1.out" || fail "$1 client not ready: $(cat "/tmp/$1.out")"
+	grep -q READY "/tmp/$1.out" || {
+		card_holders
+		fail "$1 client not ready: $(cat "/tmp/$1.out")"
+	}
 }
 
 # hold_count PID MODE: how far a vgpu_hold loop has got (asked with SIGUSR1)

@@ -761,6 +761,10 @@ void vgpu_postclose(struct drm_device *drm, struct drm_file *file)
  * WARN, then -ENOMEM) and a property blob may take 2 GiB of vmalloc (the
  * OOM killer): any client could do either. vgpu bounds them at its node
  * before the DRM core sees them; no real client comes near the bounds.
+ * The core reads the argument again: a client that rewrites the count
+ * from another thread between the two reads still reaches the core's
+ * unbounded kmalloc (one WARN per boot, then -ENOMEM); only the core can
+ * close that.
  */
 #define VGPU_MAX_SYNCOBJ_ARRAY	SZ_64K
 #define VGPU_MAX_PROP_BLOB	SZ_1M
@@ -820,10 +824,16 @@ static int vgpu_core_ioctl_check(struct file *filp, unsigned int cmd,
 		b = &vgpu_core_bounds[i];
 		if (b->nr != _IOC_NR(cmd))
 			continue;
-		/* A shorter argument is zero-extended by the core. */
-		if (_IOC_SIZE(cmd) < b->offset + sizeof(u32))
+		/*
+		 * Read what the core will: the bytes of the field inside the
+		 * caller's size, zero above them, nothing without IOC_IN.
+		 */
+		if (!(_IOC_DIR(cmd) & _IOC_WRITE) || _IOC_SIZE(cmd) <= b->offset)
 			return 0;
-		if (get_user(val, (u32 __user *)(uarg + b->offset)))
+		val = 0;
+		if (copy_from_user(&val, uarg + b->offset,
+				   min_t(unsigned int, _IOC_SIZE(cmd) - b->offset,
+					 sizeof(val))))
 			return -EFAULT;
 		if (val <= b->max)
 			return 0;

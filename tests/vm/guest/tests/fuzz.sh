@@ -22,7 +22,7 @@ done=$(echo "$summary" | sed -n 's/.*: \([0-9]*\) ioctls (.*/\1/p')
 echo "BENCH fuzz ioctls=$done" >/dev/ttyS1
 # The device still works: a fresh client sets a mode and flips.
 vgpu_kms modeset flip_events >/tmp/after 2>&1 ||
-	{ cat /tmp/after; fail "display broken after fuzzing: $(grep -m1 fail /tmp/after)"; }
+	{ cat /tmp/after; card_holders; fail "display broken after fuzzing: $(grep -m1 fail /tmp/after)"; }
 cat /tmp/after
 if [ "$EXPECT_VIRGL" = yes ]; then
 	timeout 120 kmscube -D /dev/dri/card0 -c 30 >/tmp/cube 2>&1 &&
