@@ -2018,6 +2018,43 @@ static void recover_creation_raced(struct kunit *test)
 	unbind_and_check(test);
 }
 
+/*
+ * A resource that cannot be made again is counted and logged, and the
+ * reset goes on. Here the host never answers the console's creation in a
+ * ring of four descriptors, so its backing (three) finds no room in time
+ * (-ETIMEDOUT). The next reset brings the console back.
+ */
+static void recover_restore_error(struct kunit *test)
+{
+	struct vgpu_fake_rule drop = {
+		.type = VIRTIO_GPU_CMD_RESOURCE_CREATE_2D, .fault = VGPU_FAKE_DROP,
+		.count = 1,
+	};
+	struct vgpu_fake_host *host = new_host(test, 0, 1);
+	struct vgpu_device *vg;
+
+	vgpu_cmd_timeout_ms = 200;
+	vgpu_hang_timeout_ms = 0;
+	host->ring_num = 4;
+	vg = bind(test);
+	KUNIT_ASSERT_NOT_NULL(test, vg);
+	KUNIT_ASSERT_EQ(test, drm_fb_helper_restore_fbdev_mode_unlocked(vg->drm->fb_helper), 0);
+	flush_work(&host->q[0].irq);
+	expect_console_shown(test, host, 1);
+	vgpu_fake_host_add_rule(host, &drop);
+	KUNIT_EXPECT_EQ(test, vgpu_reset(vg, "test"), 0);
+	flush_work(&host->q[0].irq);
+	KUNIT_EXPECT_EQ(test, atomic_read(&vg->restore_errors), 1);
+	KUNIT_EXPECT_FALSE(test, vg->reset_failed);
+	/* The rule is spent: this reset makes the console again. */
+	KUNIT_EXPECT_EQ(test, vgpu_reset(vg, "test"), 0);
+	flush_work(&host->q[0].irq);
+	expect_console_shown(test, host, 1);
+	KUNIT_EXPECT_EQ(test, atomic_read(&vg->restore_errors), 1);
+	KUNIT_EXPECT_EQ(test, host->protocol_errors, 0u);
+	unbind_and_check(test);
+}
+
 /* A device that does not come back stays stopped: errors, no hang. */
 static void recover_device_gone(struct kunit *test)
 {
@@ -2045,6 +2082,7 @@ static struct kunit_case vgpu_recover_cases[] = {
 	KUNIT_CASE(recover_reset_display),
 	KUNIT_CASE(recover_freeze_restore),
 	KUNIT_CASE(recover_creation_raced),
+	KUNIT_CASE(recover_restore_error),
 	KUNIT_CASE(recover_device_gone),
 	{}
 };
