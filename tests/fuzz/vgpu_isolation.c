@@ -334,16 +334,17 @@ static int t_device_quota(void)
 	return 0;
 }
 
-/*
- * Core ioctls that would allocate whatever is asked are bounded at the
- * node: a wait on 65,537 syncobjs and a 1 MiB + 1 property blob are
- * refused with EINVAL; 65,536 and 1 MiB go through.
- */
 /* DRM_IOCTL_SYNCOBJ_SIGNAL with an argument of SIZE bytes */
 #define SHORT_SIGNAL(size) \
 	_IOC(_IOC_READ | _IOC_WRITE, DRM_IOCTL_BASE, \
 	     _IOC_NR(DRM_IOCTL_SYNCOBJ_SIGNAL), size)
 
+/*
+ * Core ioctls that would allocate whatever is asked are bounded at the
+ * node: a wait on 65,537 syncobjs and a 1 MiB + 1 property blob are
+ * refused with EINVAL; 65,536 and 1 MiB go through. A short argument's
+ * count is bounded as the core reads it.
+ */
 static int t_core_bounds(void)
 {
 	int fd = open_node(CARD), e;

@@ -249,6 +249,9 @@ def screendump(sock_path, png, display=None):
     QEMU 7.2 has no screendump of a GL scanout ("no surface"): then, when
     QEMU's GTK window is on our Xvfb, the Xvfb screen is saved instead."""
     ppm = png[:-4] + ".ppm"
+    # an earlier run's picture must not pass for this one
+    if os.path.exists(png):
+        os.unlink(png)
     out = monitor(sock_path, f"screendump {png} -f png")
     if os.path.exists(png) and os.path.getsize(png) > 0:
         return True
