@@ -2,7 +2,7 @@
 #
 # Out-of-tree build of vgpu.ko.
 #   make [KVER=<release>] [KDIR=<build tree>] [W=1] [C=1]
-#   make install | uninstall | lint | check | demo | bench | fuzz | clean
+#   make install | uninstall | lint | kernels | check | check-all | demo | bench | fuzz | clean
 # Without KVER/KDIR the running kernel's build tree is used; when that is
 # missing, the kernel that Debian's linux-headers-amd64 points to.
 
@@ -25,7 +25,7 @@ MODULE   := $(VGPU_DIR)/vgpu.ko
 SOURCES  := $(filter-out %.mod.c,$(wildcard $(VGPU_DIR)/*.[ch] $(VGPU_DIR)/compat/*.c include/uapi/drm/*.h tests/kunit/*.[ch] tests/host/*.c tests/vm/guest/*.c tests/vm/selftest/*.c tests/igt/*.[ch] tests/bench/*.[ch] tests/fuzz/*.[ch]))
 MODPROBE_CONF := /etc/modprobe.d/vgpu.conf
 
-.PHONY: all modules compat install uninstall lint check demo bench fuzz clean
+.PHONY: all modules compat install uninstall lint kernels check check-all demo bench fuzz clean
 
 all: modules
 
@@ -48,8 +48,14 @@ uninstall:
 lint:
 	@scripts/lint.sh $(SOURCES)
 
+kernels:
+	@scripts/kernels.sh $(KERNELS)
+
 check:
 	@tests/run-all.sh
+
+check-all:
+	@VGPU_FULL=1 tests/run-all.sh
 
 demo:
 	@tests/vm/demo.sh
@@ -62,4 +68,4 @@ fuzz:
 
 clean:
 	$(MAKE) -C $(KDIR) M=$(CURDIR) clean
-	rm -f $(COMPAT_H)
+	rm -f $(COMPAT_H) $(COMPAT_H:.h=.mk)

@@ -5,26 +5,46 @@
 # 1. install what is missing (apt), build the guest image (cached);
 # 2. host tests (tests/host/*.sh): W=1, sparse, checkpatch, kernel-doc,
 #    uapi ABI, make install, DKMS;
-# 3. guest runs on vgpu in every profile (these count), then the same
-#    runs on the in-tree virtio_gpu for comparison (printed side by side,
-#    not counted: they describe the in-tree driver, not vgpu).
+# 3. vgpu.ko built against every other supported Debian kernel (6.12,
+#    7.3, sid) in a chroot of its suite, with W=1 and sparse (make kernels);
+# 4. guest runs on vgpu in every profile (these count), on Debian's 6.1
+#    and on each other kernel, then the same runs on each kernel's
+#    in-tree virtio_gpu for comparison (printed side by side, not counted:
+#    they describe the in-tree driver, not vgpu).
 #
-# 4. the debug-kernel run (tests/kunit/run.sh): the test kernel built from
+# 5. the debug-kernel run (tests/kunit/run.sh): the test kernel built from
 #    linux-source-6.1, the guest suite on it, and every KUnit case.
 #
-# Environment: VGPU_PROFILES / VGPU_REF_PROFILES override the guest runs
-# ("profile" or "profile:edid=off"); VGPU_REF_PROFILES="" skips the
-# in-tree comparison; VGPU_TESTKERNEL=0 skips the debug-kernel run.
+# Environment: VGPU_PROFILES / VGPU_REF_PROFILES override the guest runs:
+# "profile" or "profile:edid=off" boot Debian's 6.1 with every guest test;
+# "KERNEL/profile" boots another kernel (6.12, 7.3, sid) with
+# VGPU_KERNEL_TESTS; "KERNEL/profile:panic" runs the drm_panic test alone.
+# VGPU_REF_PROFILES="" skips the in-tree comparison; VGPU_TESTKERNEL=0
+# skips the debug-kernel run; VGPU_FULL=1 (make check-all) runs every
+# guest test in the 2d and virgl profiles of every kernel, on both
+# drivers.
 set -u
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top" || exit 1
 . tests/vm/lib.sh
 
-VGPU_PROFILES=${VGPU_PROFILES-2d vga multihead virgl 2d:edid=off virgl:edid=off}
-VGPU_REF_PROFILES=${VGPU_REF_PROFILES-2d vga multihead virgl}
+# What every other kernel runs in make check: the display, uapi, blob,
+# isolation and Mesa suites and the short fuzz; make check-all runs all.
+VGPU_KERNEL_TESTS=${VGPU_KERNEL_TESTS:-module_load drm_version drm_bus debugfs_info load_unload only_one_driver kms uapi blob isolation mesa fuzz}
+if [ "${VGPU_FULL:-0}" = 1 ]; then
+	VGPU_KERNEL_TESTS=
+	more="6.12/2d 6.12/virgl 7.3/2d 7.3/virgl sid/2d sid/virgl 7.3/2d:panic sid/2d:panic"
+	VGPU_PROFILES=${VGPU_PROFILES-2d vga multihead virgl 2d:edid=off virgl:edid=off $more}
+	VGPU_REF_PROFILES=${VGPU_REF_PROFILES-2d vga multihead virgl $more}
+fi
+VGPU_PROFILES=${VGPU_PROFILES-2d vga multihead virgl 2d:edid=off virgl:edid=off 6.12/virgl 7.3/virgl sid/virgl 7.3/2d:panic}
+VGPU_REF_PROFILES=${VGPU_REF_PROFILES-2d vga multihead virgl 6.12/virgl 7.3/virgl sid/virgl 7.3/2d:panic}
+# The other kernels the runs need, from their profile names.
+other_kernels=$(for p in $VGPU_PROFILES $VGPU_REF_PROFILES; do
+	case $p in */*) echo "${p%%/*}" ;; esac; done | sort -u | tr '\n' ' ')
 pass=0 failn=0 skipn=0
 results=$(mktemp)
-trap 'rm -f "$results"' EXIT
+trap 'rm -f "$results" "$results".suite-*' EXIT
 t0=$(date +%s)
 
 record() { # status name [reason]
@@ -67,6 +87,13 @@ run_script() { # name script: exit 0 pass, 77 skip, else fail
 	esac
 }
 
+# The other kernels' chroots download while the host tests run.
+suite_pids=
+for k in $other_kernels; do
+	tests/vm/suite.sh "$k" >"$results.suite-$k" 2>&1 &
+	suite_pids="$suite_pids $!"
+done
+
 phase "host tests"
 for t in tests/host/*.sh; do
 	[ "$(basename "$t")" = lib.sh ] && continue
@@ -79,11 +106,35 @@ else
 	record FAIL build/vgpu.ko
 fi
 
-guest_run() { # driver profile-spec
-	local prof=${2%%:*} edid=on
-	[ "$2" != "$prof" ] && edid=${2#*:edid=}
-	python3 tests/vm/vm.py --driver "$1" --profile "$prof" --edid "$edid" \
-		${image:+--image "$image"} 2>&1 | grep -E '^(PASS|FAIL|SKIP|     )'
+if [ -n "$other_kernels" ]; then
+	phase "other kernels: chroots and builds ($other_kernels)"
+	for pid in $suite_pids; do
+		wait "$pid" || true
+	done
+	for k in $other_kernels; do
+		tail -n 3 "$results.suite-$k" | grep -v '^/' | sed 's/^/     | /'
+	done
+	while IFS= read -r ln; do
+		case $ln in
+		PASS*|FAIL*)
+			set -- $ln
+			record "$1" "$2" "$(echo "$ln" | sed -n 's/^[A-Z]* *[^ ]*  (\(.*\))$/\1/p')" ;;
+		"     "*) echo "$ln" ;;
+		esac
+	done < <(scripts/kernels.sh $other_kernels 2>&1)
+fi
+
+guest_run() { # driver spec: [KERNEL/]profile[:edid=off|:panic]
+	local spec=$2 kernel=6.1 edid=on tests=
+	case $spec in */*) kernel=${spec%%/*}; spec=${spec#*/} ;; esac
+	case $spec in
+	*:edid=off) edid=off ;;
+	*:panic) tests=panic ;;
+	esac
+	[ "$kernel" != 6.1 ] && [ -z "$tests" ] && tests=$VGPU_KERNEL_TESTS
+	python3 tests/vm/vm.py --driver "$1" --kernel "$kernel" --profile "${spec%%:*}" \
+		--edid "$edid" ${tests:+--tests "$tests"} ${image:+--image "$image"} 2>&1 |
+		grep -E '^(PASS|FAIL|SKIP|     )'
 }
 
 if [ -n "$image" ] && [ -f drivers/gpu/drm/vgpu/vgpu.ko ]; then

@@ -27,3 +27,39 @@ vgpu_mirror() {
 vgpu_log() {
 	printf '[vgpu-rig] %s\n' "$*" >&2
 }
+
+# The Debian suite of a rig kernel name: 6.1, 6.12, 7.3, sid (or a suite
+# name itself).
+vgpu_suite() {
+	case ${1:-} in
+	6.1|bookworm) echo bookworm ;;
+	6.12|trixie) echo trixie ;;
+	7.3|trixie-backports) echo trixie-backports ;;
+	sid|unstable) echo sid ;;
+	*) return 1 ;;
+	esac
+}
+
+# Kernels the project supports, as the rig names them.
+VGPU_KERNELS="6.1 6.12 7.3 sid"
+
+vgpu_chroot_mount() { # dir: bind what a chroot's tools need
+	local d=$1 m
+	for m in proc sys dev dev/pts; do
+		mkdir -p "$d/$m"
+		mountpoint -q "$d/$m" && continue
+		case $m in
+		proc) mount -t proc proc "$d/proc" ;;
+		sys) mount -t sysfs sys "$d/sys" ;;
+		*) mount --bind "/$m" "$d/$m" ;;
+		esac
+	done
+}
+
+vgpu_chroot_umount() { # dir
+	local m
+	for m in dev/pts dev proc sys; do
+		mountpoint -q "$1/$m" 2>/dev/null && umount -l "$1/$m"
+	done
+	return 0
+}

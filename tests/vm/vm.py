@@ -13,6 +13,12 @@ The guest reports on its second serial port, one line per event:
   WAKE-AFTER <seconds>    if the guest is suspended (S3) that long from
                           now, the host wakes it (system_wakeup): an RTC
                           alarm that fired before the guest slept is lost
+  PANIC-CHECK <name>      the guest is about to panic: once the console
+                          says so, the host checks the screendump for the
+                          panic screen (white on black, none of the blue
+                          the test drew), reports test <name>, saves it as
+                          <name>.png and ends the guest; the panic's own
+                          console lines are not splats
   CHECKPIXEL <name> <x> <y> <rrggbb>
                           the host takes a screendump at once and reports
                           test <name>: pass when that pixel has that colour
@@ -157,6 +163,55 @@ def read_ppm_pixel(path, x, y):
     return tuple(data[off:off + 3])
 
 
+def ppm_counts(path, colours):
+    """How many pixels of a binary PPM have each of the (r, g, b) colours,
+    and the number of pixels."""
+    data = open(path, "rb").read()
+    fields, pos = [], 0
+    while len(fields) < 4:
+        while data[pos:pos + 1].isspace():
+            pos += 1
+        end = pos
+        while not data[end:end + 1].isspace():
+            end += 1
+        fields.append(data[pos:end])
+        pos = end
+    pos += 1
+    w, h = int(fields[1]), int(fields[2])
+    pix = data[pos:pos + w * h * 3]
+    counts = {c: 0 for c in colours}
+    want = {bytes(c): c for c in colours}
+    for i in range(0, len(pix), 3):
+        c = want.get(pix[i:i + 3])
+        if c:
+            counts[c] += 1
+    return counts, w * h
+
+
+def check_panic(sock_path, work, out, name):
+    """RESULT line for a PANIC-CHECK: the screen shows drm_panic's screen."""
+    ppm = os.path.join(work, name.replace("/", "_") + ".ppm")
+    monitor(sock_path, f"screendump {ppm}")
+    for _ in range(50):
+        if os.path.exists(ppm) and os.path.getsize(ppm) > 0:
+            break
+        time.sleep(0.1)
+    if not os.path.exists(ppm):
+        return f"RESULT {name} fail no screendump"
+    png = os.path.join(out, name.replace("/", "-") + ".png")
+    subprocess.run(["convert", ppm, png], check=False)
+    try:
+        counts, total = ppm_counts(ppm, [(255, 255, 255), (0, 0, 255), (0, 0, 0)])
+    except (OSError, ValueError, IndexError):
+        return f"RESULT {name} fail unreadable screendump"
+    white, blue, black = (counts[c] for c in [(255, 255, 255), (0, 0, 255), (0, 0, 0)])
+    what = f"white {100 * white / total:.1f}%, black {100 * black / total:.1f}%, blue {blue} pixels"
+    log(f"panic screen: {what} ({png})")
+    if white * 100 >= total and blue == 0 and (white + black) * 10 >= total * 9:
+        return f"RESULT {name} pass"
+    return f"RESULT {name} fail not the panic screen: {what}"
+
+
 def check_pixel(sock_path, work, name, x, y, want):
     """RESULT line for a CHECKPIXEL request."""
     ppm = os.path.join(work, name.replace("/", "_") + ".ppm")
@@ -281,6 +336,8 @@ def build_payload(args, image, work):
     os.makedirs(os.path.join(pay, "bin"))
     os.makedirs(os.path.join(pay, "tests"))
     kver = open(os.path.join(image, "kver")).read().strip()
+    if args.suite_dir:
+        kver = open(os.path.join(args.suite_dir, "kver")).read().strip()
     run(["make", "-s", "-C", os.path.join(HERE, "guest"),
          f"OUT={os.path.join(pay, 'bin')}"])
     igt = os.path.join(TOP, "tests", "igt")
@@ -304,8 +361,11 @@ def build_payload(args, image, work):
                         os.path.join(pay, "modules"), symlinks=True)
     if args.driver == "vgpu":
         ko = args.module or os.path.join(TOP, "drivers/gpu/drm/vgpu/vgpu.ko")
+        if args.suite_dir and not args.module:
+            ko = os.path.join(TOP, "build", args.kernel, "drivers/gpu/drm/vgpu/vgpu.ko")
         if not os.path.exists(ko):
-            raise RuntimeError(f"{ko} not built (make KVER={kver})")
+            raise RuntimeError(f"{ko} not built (make KVER={kver}"
+                               + (f"; make kernels KERNELS={args.kernel})" if args.suite_dir else ")"))
         shutil.copy(ko, os.path.join(pay, "vgpu.ko"))
     _, scanouts, virgl, _ = PROFILES[args.profile]
     with open(os.path.join(pay, "config.env"), "w") as f:
@@ -346,6 +406,11 @@ def qemu_cmd(args, image, payload, work):
         # out on the PCI routing method (30 s a device, then no interrupt
         # line); the BIOS's routing table gives the same answer at once.
         append += " rootfstype=ext4 kmemleak=on log_buf_len=4M pci=noacpi"
+    elif args.suite_dir:
+        # another suite's Debian kernel: its initrd reaches the root disk,
+        # its modules come on a third disk (guest-main.sh mounts them)
+        boot = ["-kernel", os.path.join(args.suite_dir, "vmlinuz"),
+                "-initrd", os.path.join(args.suite_dir, "initrd.img")]
     else:
         boot = ["-kernel", os.path.join(image, "vmlinuz"),
                 "-initrd", os.path.join(image, "initrd.img")]
@@ -353,12 +418,15 @@ def qemu_cmd(args, image, payload, work):
            "-machine", "pc", "-cpu", "max", "-smp", "2", "-m", str(args.memory),
            # S3 for the suspend test, woken by the guest's RTC alarm
            "-global", "PIIX4_PM.disable_s3=0"]
-    cmd += boot + ["-append", append,
-           "-drive", f"file={os.path.join(image, 'root.img')},if=virtio,format=raw,snapshot=on",
-           "-drive", f"file={payload},if=virtio,format=raw,readonly=on",
-           "-serial", f"file:{os.path.join(work, 'console.log')}",
-           "-serial", f"file:{os.path.join(work, 'results.log')}",
-           "-monitor", f"unix:{os.path.join(work, 'mon.sock')},server=on,wait=off"]
+    drives = [os.path.join(image, "root.img") + ",snapshot=on", payload + ",readonly=on"]
+    if args.suite_dir:
+        drives.append(os.path.join(args.suite_dir, "modules.img") + ",readonly=on")
+    cmd += boot + ["-append", append]
+    for d in drives:
+        cmd += ["-drive", f"if=virtio,format=raw,file={d}"]
+    cmd += ["-serial", f"file:{os.path.join(work, 'console.log')}",
+            "-serial", f"file:{os.path.join(work, 'results.log')}",
+            "-monitor", f"unix:{os.path.join(work, 'mon.sock')},server=on,wait=off"]
     if args.trace:
         # debug-threads names the vCPU threads ("CPU 0/TCG") for qemu_cpu_ticks()
         cmd += ["-name", "vgpu-rig,debug-threads=on"]
@@ -407,6 +475,7 @@ def boot(args, image, work):
                             start_new_session=True)
     seen, timed_out, shots, marks = 0, False, [], []
     wake_at = None
+    panic = None
     try:
         while True:
             lines = read_complete_lines(os.path.join(work, "results.log"))
@@ -424,6 +493,9 @@ def boot(args, image, work):
                     log(f"monitor: {ln[4:]}: {out.strip()[-200:]!r}")
                 elif ln.startswith("WAKE-AFTER "):
                     wake_at = time.time() + float(ln.split()[1])
+                elif ln.startswith("PANIC-CHECK "):
+                    args.panic_from = len(read_lines(os.path.join(work, "console.log")))
+                    panic = (ln.split()[1], time.time())
                 elif ln.startswith("CHECKPIXEL "):
                     _, name, x, y, want = ln.split()[:5]
                     verdict = check_pixel(os.path.join(work, "mon.sock"), work,
@@ -431,6 +503,20 @@ def boot(args, image, work):
                     with open(os.path.join(work, "host.log"), "a") as f:
                         f.write(verdict + "\n")
             seen = len(lines)
+            if panic:
+                console = read_lines(os.path.join(work, "console.log"))
+                said = any("Kernel panic - not syncing" in ln
+                           for ln in console[args.panic_from:])
+                if said or time.time() - panic[1] > 60:
+                    # drm_panic draws after the message: give it time
+                    time.sleep(3)
+                    verdict = check_panic(os.path.join(work, "mon.sock"), work,
+                                          args.out, panic[0])
+                    if not said:
+                        verdict = f"RESULT {panic[0]} fail the guest did not panic"
+                    with open(os.path.join(work, "host.log"), "a") as f:
+                        f.write(verdict + "\nDONE\n")
+                    break
             if wake_at and time.time() > wake_at:
                 wake_at = None
                 sock = os.path.join(work, "mon.sock")
@@ -480,7 +566,8 @@ def bench_json(args, work, marks):
 
 
 def run_prefix(args):
-    return (f"{args.driver}/{args.profile}" + ("" if args.edid == "on" else "-noedid")
+    kernel = "" if args.kernel == "6.1" or args.kernel_dir else f"{args.kernel}-"
+    return (f"{args.driver}/{kernel}{args.profile}" + ("" if args.edid == "on" else "-noedid")
             + ("" if not args.kernel_dir else "-testkernel"))
 
 
@@ -507,7 +594,9 @@ def report(args, work, elapsed, timed_out):
         print(f"FAIL {prefix}/guest_completed  ({why} after {elapsed:.0f}s)")
         for ln in console[-40:]:
             print(f"     | {ln}")
-    splats = [ln for ln in console if SPLAT.search(ln)]
+    # what a panic the test asked for prints is not a splat
+    upto = len(console) if args.panic_from is None else args.panic_from
+    splats = [ln for ln in console[:upto] if SPLAT.search(ln)]
     if splats:
         counts["fail"] += 1
         print(f"FAIL {prefix}/kernel_log_clean  ({len(splats)} splat lines)")
@@ -532,6 +621,11 @@ def main():
     ap.add_argument("--extra", action="append", default=[],
                     help="file to put in the payload's extra/ directory")
     ap.add_argument("--image", help="guest image directory (default: build or reuse)")
+    ap.add_argument("--kernel", choices=["6.1", "6.12", "7.3", "sid"], default="6.1",
+                    help="the Debian kernel to boot: bookworm's 6.1 (the image's),"
+                         " trixie's 6.12, trixie-backports' 7.3 or sid's"
+                         " (tests/vm/suite.sh; vgpu.ko from build/KERNEL, made by"
+                         " make kernels)")
     ap.add_argument("--kernel-dir",
                     help="boot the test kernel in this directory (tests/kunit/kernel.sh)"
                          " instead of the image's Debian kernel")
@@ -554,6 +648,10 @@ def main():
 
     os.makedirs(args.out, exist_ok=True)
     image = args.image or sh_out(f"{HERE}/mkimage.sh | tail -n1")
+    args.suite_dir = None
+    args.panic_from = None
+    if args.kernel != "6.1" and not args.kernel_dir:
+        args.suite_dir = sh_out(f"{HERE}/suite.sh {args.kernel} | tail -n1")
     work = tempfile.mkdtemp(prefix="vgpu-vm.")
     try:
         try:

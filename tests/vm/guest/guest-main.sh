@@ -14,6 +14,11 @@ if [ -d $P/modules/lib/modules/$kver ] && [ ! -d /lib/modules/$kver ]; then
 	cp -a $P/modules/lib/modules/$kver /lib/modules/
 	depmod -a $kver
 fi
+# Another suite's Debian kernel brings its modules on a third disk.
+if [ ! -d /lib/modules/$kver ] && [ -b /dev/vdc ]; then
+	mkdir -p /run/kmods /lib/modules/$kver
+	mount -o ro /dev/vdc /run/kmods && mount --bind /run/kmods/$kver /lib/modules/$kver
+fi
 echo "vgpu rig: driver $DRIVER profile $PROFILE edid $EDID kernel $kver"
 
 for t in $TESTS; do

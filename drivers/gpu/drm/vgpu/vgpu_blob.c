@@ -466,7 +466,7 @@ int vgpu_gem_host_mmap(struct drm_gem_object *obj, struct vm_area_struct *vma)
 		drm_dbg_driver(vg->drm, "mmap: blob %u is not mappable\n", hres->id);
 		return -EINVAL;
 	}
-	if (is_cow_mapping(vma->vm_flags)) {
+	if (vgpu_vma_is_cow(vma)) {
 		drm_dbg_driver(vg->drm, "mmap: private mapping of host blob %u\n",
 			       hres->id);
 		return -EINVAL;

@@ -8,6 +8,9 @@
 #ifndef VGPU_COMPAT_H
 #define VGPU_COMPAT_H
 
+#include "vgpu_compat_gen.h"
+
+#include <linux/dma-buf.h>
 #include <linux/export.h>
 #include <linux/hrtimer.h>
 #include <linux/kconfig.h>
@@ -20,10 +23,17 @@
 #include <drm/drm_connector.h>
 #include <drm/drm_edid.h>
 #include <drm/drm_fb_helper.h>
+#ifdef VGPU_HAVE_CLIENT_SETUP
+#include <drm/clients/drm_client_setup.h>
+#endif
+#if defined(VGPU_HAVE_CLIENT_SETUP) || defined(VGPU_HAVE_FBDEV_SHMEM_SETUP)
+#include <drm/drm_fbdev_shmem.h>
+#endif
 #include <drm/drm_framebuffer.h>
+#include <drm/drm_gem_framebuffer_helper.h>
+#include <drm/drm_atomic.h>
+#include <drm/drm_prime.h>
 #include <drm/drm_plane.h>
-
-#include "vgpu_compat_gen.h"
 
 /**
  * vgpu_find_vqs - find virtqueues with callbacks and names
@@ -122,18 +132,46 @@ static inline int vgpu_edid_connector_update(struct drm_connector *c,
 #endif
 }
 
+/*
+ * VGPU_DRM_FBDEV_DRIVER_OPS - &drm_driver members the console emulation
+ * needs: the GEM shmem fbdev probe on kernels whose clients are set up
+ * with drm_client_setup(), nothing before.
+ */
+#ifdef VGPU_HAVE_CLIENT_SETUP
+#define VGPU_DRM_FBDEV_DRIVER_OPS	DRM_FBDEV_SHMEM_DRIVER_OPS,
+#else
+#define VGPU_DRM_FBDEV_DRIVER_OPS
+#endif
+
 /**
  * vgpu_fbdev_setup - console emulation on the device
  * @drm: registered DRM device
  *
- * A kernel without the generic fbdev emulation gets none.
+ * The kernel's in-kernel clients (drm_client_setup()), else its fbdev
+ * emulation on GEM shmem, else the generic one. A kernel with none of
+ * them gets no console.
  */
 static inline void vgpu_fbdev_setup(struct drm_device *drm)
 {
-#ifdef VGPU_HAVE_FBDEV_GENERIC_SETUP
+#if defined(VGPU_HAVE_CLIENT_SETUP)
+	drm_client_setup(drm, NULL);
+#elif defined(VGPU_HAVE_FBDEV_SHMEM_SETUP)
+	drm_fbdev_shmem_setup(drm, 32);
+#elif defined(VGPU_HAVE_FBDEV_GENERIC_SETUP)
 	drm_fbdev_generic_setup(drm, 32);
 #endif
 }
+
+/*
+ * VGPU_DRM_GEM_PRIME_MMAP - &drm_driver.gem_prime_mmap where the member
+ * exists (it went in Linux 6.6, when the core began mmapping exported
+ * GEM objects itself).
+ */
+#ifdef VGPU_HAVE_GEM_PRIME_MMAP
+#define VGPU_DRM_GEM_PRIME_MMAP	.gem_prime_mmap = drm_gem_prime_mmap,
+#else
+#define VGPU_DRM_GEM_PRIME_MMAP
+#endif
 
 /**
  * vgpu_cursor_hotspot - the hotspot of a cursor plane state
@@ -182,6 +220,22 @@ static inline void vgpu_vm_flags_set(struct vm_area_struct *vma,
 #endif
 }
 
+/**
+ * vgpu_vma_is_cow - whether a mapping could be copied on write (private
+ * and writable)
+ * @vma: mapping
+ *
+ * Return: true for a copy-on-write mapping.
+ */
+static inline bool vgpu_vma_is_cow(const struct vm_area_struct *vma)
+{
+#ifdef VGPU_HAVE_VMA_IS_COW_MAPPING
+	return vma_is_cow_mapping(vma);
+#else
+	return is_cow_mapping(vma->vm_flags);
+#endif
+}
+
 /*
  * VGPU_COMPAT_IOCTL - &file_operations.compat_ioctl: @fn on kernels built
  * with CONFIG_COMPAT, none otherwise (there are no 32-bit callers, and
@@ -208,6 +262,127 @@ static inline long vgpu_core_compat_ioctl(struct file *filp, unsigned int cmd,
 	.freeze = (freeze_fn), .restore = (restore_fn),
 #else
 #define VGPU_VIRTIO_PM(freeze_fn, restore_fn)
+#endif
+
+/*
+ * struct vgpu_atomic_state - the atomic update handed to the modeset hooks
+ * and helpers: struct drm_atomic_commit from Linux 7.2, struct
+ * drm_atomic_state before. vgpu_atomic_state_put() drops a reference.
+ */
+#ifdef VGPU_HAVE_ATOMIC_COMMIT
+#define vgpu_atomic_state	drm_atomic_commit
+#define vgpu_atomic_state_put	drm_atomic_commit_put
+#else
+#define vgpu_atomic_state	drm_atomic_state
+#define vgpu_atomic_state_put	drm_atomic_state_put
+#endif
+
+/*
+ * VGPU_FB_CREATE_HOOK - define @name, the &drm_mode_config_funcs.fb_create
+ * of this kernel, as a call of @fn(drm, file, info, cmd). The core passes
+ * the format info it looked up from Linux 6.17; before, @fn gets NULL and
+ * vgpu_gem_fb_init() needs none.
+ */
+#ifdef VGPU_HAVE_FB_CREATE_INFO
+#define VGPU_FB_CREATE_HOOK(name, fn)					\
+static struct drm_framebuffer *						\
+name(struct drm_device *drm, struct drm_file *file,			\
+     const struct drm_format_info *info,				\
+     const struct drm_mode_fb_cmd2 *cmd)				\
+{									\
+	return fn(drm, file, info, cmd);				\
+}
+#else
+#define VGPU_FB_CREATE_HOOK(name, fn)					\
+static struct drm_framebuffer *						\
+name(struct drm_device *drm, struct drm_file *file,			\
+     const struct drm_mode_fb_cmd2 *cmd)				\
+{									\
+	return fn(drm, file, NULL, cmd);				\
+}
+#endif
+
+/**
+ * vgpu_gem_fb_init - drm_gem_fb_init_with_funcs() on any kernel
+ * @drm: DRM device
+ * @fb: framebuffer to initialise
+ * @file: DRM file that owns the handles
+ * @info: format info from the core, or NULL where the core passes none
+ * @cmd: ADDFB2 arguments
+ * @funcs: framebuffer functions
+ *
+ * Return: 0 or a negative errno.
+ */
+static inline int vgpu_gem_fb_init(struct drm_device *drm,
+				   struct drm_framebuffer *fb,
+				   struct drm_file *file,
+				   const struct drm_format_info *info,
+				   const struct drm_mode_fb_cmd2 *cmd,
+				   const struct drm_framebuffer_funcs *funcs)
+{
+#ifdef VGPU_HAVE_FB_CREATE_INFO
+	return drm_gem_fb_init_with_funcs(drm, fb, file, info, cmd, funcs);
+#else
+	return drm_gem_fb_init_with_funcs(drm, fb, file, cmd, funcs);
+#endif
+}
+
+/*
+ * VGPU_ASYNC_CHECK_HOOK - define @name, the
+ * &drm_plane_helper_funcs.atomic_async_check of this kernel, as a call of
+ * @fn(plane, state). From Linux 6.15 the hook also learns whether the
+ * update is an async page flip; vgpu's answer does not depend on it.
+ */
+#ifdef VGPU_HAVE_ASYNC_CHECK_FLIP
+#define VGPU_ASYNC_CHECK_HOOK(name, fn)					\
+static int name(struct drm_plane *plane,				\
+		struct vgpu_atomic_state *state, bool flip)		\
+{									\
+	return fn(plane, state);					\
+}
+#else
+#define VGPU_ASYNC_CHECK_HOOK(name, fn)					\
+static int name(struct drm_plane *plane,				\
+		struct vgpu_atomic_state *state)			\
+{									\
+	return fn(plane, state);					\
+}
+#endif
+
+/*
+ * VGPU_DMA_BUF_CACHE_SGT - &dma_buf_ops.cache_sgt_mapping where it exists:
+ * the dma-buf core keeps an importer's mapping instead of asking the
+ * exporter again (until Linux 6.16).
+ */
+#ifdef VGPU_HAVE_DMA_BUF_CACHE_SGT
+#define VGPU_DMA_BUF_CACHE_SGT	.cache_sgt_mapping = true,
+#else
+#define VGPU_DMA_BUF_CACHE_SGT
+#endif
+
+struct drm_scanout_buffer;
+struct vgpu_output;
+
+/*
+ * The panic screen (vgpu_panic.c) on kernels whose drm_panic takes a
+ * buffer as pages: VGPU_PANIC_PLANE_FUNCS are the primary plane's hooks.
+ * Elsewhere there are no hooks and vgpu_panic_init() does nothing.
+ */
+#ifdef VGPU_HAVE_DRM_PANIC
+int vgpu_panic_init(struct vgpu_output *out);
+int vgpu_panic_get_scanout_buffer(struct drm_plane *plane,
+				  struct drm_scanout_buffer *sb);
+void vgpu_panic_flush(struct drm_plane *plane);
+#define VGPU_PANIC_PLANE_FUNCS					\
+	.get_scanout_buffer = vgpu_panic_get_scanout_buffer,	\
+	.panic_flush = vgpu_panic_flush,
+#else
+static inline int vgpu_panic_init(struct vgpu_output *out)
+{
+	return 0;
+}
+
+#define VGPU_PANIC_PLANE_FUNCS
 #endif
 
 #endif /* VGPU_COMPAT_H */

@@ -86,7 +86,7 @@ static const struct drm_crtc_funcs vgpu_crtc_funcs = {
 };
 
 static int vgpu_crtc_atomic_check(struct drm_crtc *crtc,
-				  struct drm_atomic_state *state)
+				  struct vgpu_atomic_state *state)
 {
 	struct drm_crtc_state *cs = drm_atomic_get_new_crtc_state(state, crtc);
 
@@ -101,7 +101,7 @@ static int vgpu_crtc_atomic_check(struct drm_crtc *crtc,
 }
 
 static void vgpu_crtc_atomic_enable(struct drm_crtc *crtc,
-				    struct drm_atomic_state *state)
+				    struct vgpu_atomic_state *state)
 {
 	struct vgpu_output *out = crtc_to_output(crtc);
 	const struct drm_display_mode *m = &crtc->state->adjusted_mode;
@@ -120,7 +120,7 @@ static void vgpu_crtc_atomic_enable(struct drm_crtc *crtc,
 }
 
 static void vgpu_crtc_atomic_disable(struct drm_crtc *crtc,
-				     struct drm_atomic_state *state)
+				     struct vgpu_atomic_state *state)
 {
 	/*
 	 * The planes of a CRTC that goes off are in the same commit (a
@@ -137,7 +137,7 @@ static void vgpu_crtc_atomic_disable(struct drm_crtc *crtc,
 }
 
 static void vgpu_crtc_atomic_flush(struct drm_crtc *crtc,
-				   struct drm_atomic_state *state)
+				   struct vgpu_atomic_state *state)
 {
 	struct drm_pending_vblank_event *event = crtc->state->event;
 

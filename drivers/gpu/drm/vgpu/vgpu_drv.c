@@ -77,7 +77,8 @@ static const struct drm_driver vgpu_drm_driver = {
 	.prime_fd_to_handle = drm_gem_prime_fd_to_handle,
 	.gem_prime_import = vgpu_gem_prime_import,
 	.gem_prime_import_sg_table = drm_gem_shmem_prime_import_sg_table,
-	.gem_prime_mmap = drm_gem_prime_mmap,
+	VGPU_DRM_GEM_PRIME_MMAP
+	VGPU_DRM_FBDEV_DRIVER_OPS
 	.debugfs_init = vgpu_debugfs_init,
 	.name = VGPU_DRIVER_NAME,
 	.desc = VGPU_DRIVER_DESC,

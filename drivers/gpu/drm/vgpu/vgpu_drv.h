@@ -9,6 +9,7 @@
 
 #include <drm/virtgpu_drm.h>
 
+#include "vgpu_compat.h"
 #include "vgpu_types.h"
 
 #define VGPU_DRIVER_NAME	"virtio_gpu"
@@ -17,7 +18,8 @@
 #define VGPU_DRIVER_MINOR	1
 #define VGPU_DRIVER_PATCHLEVEL	0
 
-struct drm_atomic_state;
+struct vgpu_atomic_state;
+struct drm_format_info;
 struct drm_ioctl_desc;
 struct drm_file;
 struct drm_minor;
@@ -100,6 +102,7 @@ void vgpu_show_fdinfo(struct seq_file *m, struct file *f);
 /* vgpu_fb.c */
 struct drm_framebuffer *vgpu_fb_create(struct drm_device *drm,
 				       struct drm_file *file,
+				       const struct drm_format_info *info,
 				       const struct drm_mode_fb_cmd2 *cmd);
 
 /* vgpu_plane.c, vgpu_crtc.c, vgpu_connector.c, vgpu_kms.c */

@@ -119,6 +119,7 @@ static struct vgpu_hres *vgpu_fb_hres_blob(struct drm_device *drm,
  * vgpu_fb_create - &drm_mode_config_funcs.fb_create
  * @drm: DRM device
  * @file: DRM file that owns the handles
+ * @info: the format's info from the core, or NULL where it passes none
  * @cmd: ADDFB2 arguments
  *
  * Return: the framebuffer, or an ERR_PTR: -EINVAL for a format or layout
@@ -127,6 +128,7 @@ static struct vgpu_hres *vgpu_fb_hres_blob(struct drm_device *drm,
  */
 struct drm_framebuffer *vgpu_fb_create(struct drm_device *drm,
 				       struct drm_file *file,
+				       const struct drm_format_info *info,
 				       const struct drm_mode_fb_cmd2 *cmd)
 {
 	struct vgpu_device *vg = to_vgpu(drm);
@@ -151,8 +153,8 @@ struct drm_framebuffer *vgpu_fb_create(struct drm_device *drm,
 	vfb = kzalloc(sizeof(*vfb), GFP_KERNEL);
 	if (!vfb)
 		return ERR_PTR(-ENOMEM);
-	ret = drm_gem_fb_init_with_funcs(drm, &vfb->base, file, cmd,
-					 &vgpu_fb_funcs);
+	ret = vgpu_gem_fb_init(drm, &vfb->base, file, info, cmd,
+			       &vgpu_fb_funcs);
 	if (ret) {
 		kfree(vfb);
 		return ERR_PTR(ret);

@@ -23,7 +23,7 @@
 
 #include "vgpu_drv.h"
 
-static void vgpu_commit_tail(struct drm_atomic_state *state)
+static void vgpu_commit_tail(struct vgpu_atomic_state *state)
 {
 	struct drm_device *drm = state->dev;
 	struct vgpu_device *vg = to_vgpu(drm);
@@ -47,8 +47,10 @@ static const struct drm_mode_config_helper_funcs vgpu_mode_config_helpers = {
 	.atomic_commit_tail = vgpu_commit_tail,
 };
 
+VGPU_FB_CREATE_HOOK(vgpu_fb_create_hook, vgpu_fb_create)
+
 static const struct drm_mode_config_funcs vgpu_mode_config_funcs = {
-	.fb_create = vgpu_fb_create,
+	.fb_create = vgpu_fb_create_hook,
 	.atomic_check = drm_atomic_helper_check,
 	.atomic_commit = drm_atomic_helper_commit,
 };

@@ -157,7 +157,7 @@ static struct vgpu_rect vgpu_fb_rect(const struct vgpu_fb *vfb,
 }
 
 static int vgpu_primary_atomic_check(struct drm_plane *plane,
-				     struct drm_atomic_state *state)
+				     struct vgpu_atomic_state *state)
 {
 	struct drm_plane_state *ps = drm_atomic_get_new_plane_state(state, plane);
 	struct drm_crtc_state *cs = NULL;
@@ -170,7 +170,7 @@ static int vgpu_primary_atomic_check(struct drm_plane *plane,
 }
 
 static void vgpu_primary_atomic_update(struct drm_plane *plane,
-				       struct drm_atomic_state *state)
+				       struct vgpu_atomic_state *state)
 {
 	struct drm_plane_state *old = drm_atomic_get_old_plane_state(state, plane);
 	struct drm_plane_state *ps = plane->state;
@@ -425,7 +425,7 @@ static void vgpu_cursor_show(struct vgpu_output *out,
 }
 
 static int vgpu_cursor_atomic_check(struct drm_plane *plane,
-				    struct drm_atomic_state *state)
+				    struct vgpu_atomic_state *state)
 {
 	struct drm_plane_state *ps = drm_atomic_get_new_plane_state(state, plane);
 	struct drm_crtc_state *cs = NULL;
@@ -452,7 +452,7 @@ static int vgpu_cursor_atomic_check(struct drm_plane *plane,
 }
 
 static void vgpu_cursor_atomic_update(struct drm_plane *plane,
-				      struct drm_atomic_state *state)
+				      struct vgpu_atomic_state *state)
 {
 	struct drm_plane_state *old = drm_atomic_get_old_plane_state(state, plane);
 	struct drm_plane_state *ps = plane->state;
@@ -471,7 +471,7 @@ static void vgpu_cursor_atomic_update(struct drm_plane *plane,
 }
 
 static int vgpu_cursor_atomic_async_check(struct drm_plane *plane,
-					  struct drm_atomic_state *state)
+					  struct vgpu_atomic_state *state)
 {
 	struct drm_plane_state *ps = drm_atomic_get_new_plane_state(state, plane);
 	struct drm_crtc_state *cs;
@@ -488,8 +488,11 @@ static int vgpu_cursor_atomic_async_check(struct drm_plane *plane,
 						   true, true);
 }
 
+VGPU_ASYNC_CHECK_HOOK(vgpu_cursor_async_check_hook,
+		      vgpu_cursor_atomic_async_check)
+
 static void vgpu_cursor_atomic_async_update(struct drm_plane *plane,
-					    struct drm_atomic_state *state)
+					    struct vgpu_atomic_state *state)
 {
 	struct drm_plane_state *ps = drm_atomic_get_new_plane_state(state, plane);
 	struct drm_plane_state *cur = plane->state;
@@ -517,12 +520,13 @@ static void vgpu_cursor_atomic_async_update(struct drm_plane *plane,
 static const struct drm_plane_helper_funcs vgpu_primary_helper_funcs = {
 	.atomic_check = vgpu_primary_atomic_check,
 	.atomic_update = vgpu_primary_atomic_update,
+	VGPU_PANIC_PLANE_FUNCS
 };
 
 static const struct drm_plane_helper_funcs vgpu_cursor_helper_funcs = {
 	.atomic_check = vgpu_cursor_atomic_check,
 	.atomic_update = vgpu_cursor_atomic_update,
-	.atomic_async_check = vgpu_cursor_atomic_async_check,
+	.atomic_async_check = vgpu_cursor_async_check_hook,
 	.atomic_async_update = vgpu_cursor_atomic_async_update,
 };
 
@@ -576,5 +580,8 @@ int vgpu_planes_init(struct vgpu_output *out)
 	if (ret)
 		return ret;
 	drm_plane_helper_add(&out->cursor, &vgpu_cursor_helper_funcs);
-	return drmm_add_action_or_reset(drm, vgpu_planes_fini, out);
+	ret = drmm_add_action_or_reset(drm, vgpu_planes_fini, out);
+	if (ret)
+		return ret;
+	return vgpu_panic_init(out);
 }

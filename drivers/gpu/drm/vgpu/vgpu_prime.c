@@ -192,7 +192,7 @@ static void vgpu_dmabuf_unmap(struct dma_buf_attachment *attach,
 
 static const struct virtio_dma_buf_ops vgpu_dmabuf_ops = {
 	.ops = {
-		.cache_sgt_mapping = true,
+		VGPU_DMA_BUF_CACHE_SGT
 		.attach = virtio_dma_buf_attach,
 		.detach = vgpu_dmabuf_detach,
 		.map_dma_buf = vgpu_dmabuf_map,

@@ -211,7 +211,7 @@ static int vgpu_renegotiate(struct virtio_device *vdev)
 static void vgpu_display_restore(struct vgpu_device *vg)
 {
 	struct drm_modeset_acquire_ctx ctx;
-	struct drm_atomic_state *state;
+	struct vgpu_atomic_state *state;
 	struct drm_crtc_state *cs;
 	struct drm_crtc *crtc;
 	int ret, i;
@@ -227,7 +227,7 @@ static void vgpu_display_restore(struct vgpu_device *vg)
 	for_each_new_crtc_in_state(state, crtc, cs, i)
 		cs->mode_changed = cs->enable;
 	ret = drm_atomic_helper_commit_duplicated_state(state, &ctx);
-	drm_atomic_state_put(state);
+	vgpu_atomic_state_put(state);
 unlock:
 	DRM_MODESET_LOCK_ALL_END(vg->drm, ctx, ret);
 	if (ret)

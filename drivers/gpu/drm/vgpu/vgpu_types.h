@@ -244,6 +244,13 @@ struct vgpu_output {
 	u64 cursor_updates;
 	/** @cursor_moves: MOVE_CURSOR commands sent. */
 	u64 cursor_moves;
+
+	/**
+	 * @panic_bufs: the transfer and flush that show the panic screen,
+	 * allocated beforehand (vgpu_panic.c); NULL where the kernel has no
+	 * drm_panic for vgpu.
+	 */
+	struct vgpu_buf *panic_bufs[2];
 };
 
 /* Rings (fence timelines) a context may have. */

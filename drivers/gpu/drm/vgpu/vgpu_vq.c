@@ -440,6 +440,81 @@ int vgpu_vq_submit(struct vgpu_vq *q, struct vgpu_buf **bufs,
 }
 EXPORT_SYMBOL_FOR_VGPU_TESTS(vgpu_vq_submit);
 
+/**
+ * vgpu_vq_panic_submit - queue a batch and notify the device from a panic
+ * @q: queue
+ * @bufs: buffers allocated beforehand, in order
+ * @count: number of buffers
+ *
+ * Context: any, including a panic handler with the other CPUs stopped: it
+ * never sleeps and never spins on the queue lock (a lock held elsewhere,
+ * perhaps by a stopped CPU, makes it give up). It allocates nothing of
+ * its own; the virtio core may try an indirect descriptor table with
+ * GFP_ATOMIC and uses ring descriptors when that fails. A buffer still on
+ * the ring from an earlier call is not queued again. Nobody waits for the
+ * answers; the buffers keep a reference of the ring's until the device
+ * returns them.
+ *
+ * Return: 0 if all were queued, -EBUSY when the lock was held or a buffer
+ * is still on the ring, -ENODEV when the queue is stopped, paused or
+ * gone, else the virtqueue's error (nothing after it is queued).
+ */
+int vgpu_vq_panic_submit(struct vgpu_vq *q, struct vgpu_buf **bufs,
+			 unsigned int count)
+{
+	struct scatterlist req_sg, resp_sg;
+	struct scatterlist *sgs[2];
+	unsigned long flags;
+	bool notify = false;
+	unsigned int i;
+	int ret = 0;
+
+	if (!spin_trylock_irqsave(&q->lock, flags))
+		return -EBUSY;
+	if (q->dead || q->paused || !q->vq) {
+		ret = -ENODEV;
+		goto unlock;
+	}
+	for (i = 0; i < count; i++) {
+		if (!list_empty(&bufs[i]->link)) {
+			ret = -EBUSY;
+			goto unlock;
+		}
+	}
+	for (i = 0; i < count && !ret; i++) {
+		struct vgpu_buf *buf = bufs[i];
+
+		sg_init_one(&req_sg, buf->req, buf->req_len);
+		sgs[0] = &req_sg;
+		if (buf->resp_len) {
+			sg_init_one(&resp_sg, buf->resp, buf->resp_len);
+			sgs[1] = &resp_sg;
+		}
+		ret = virtqueue_add_sgs(q->vq, sgs, 1, buf->resp_len ? 1 : 0,
+					buf, GFP_ATOMIC);
+		if (ret)
+			break;
+		kref_get(&buf->ref);
+		reinit_completion(&buf->done);
+		buf->queued_at = jiffies;
+		list_add_tail(&buf->link, &q->pending);
+		q->inflight++;
+		q->stats.queued++;
+		q->unkicked = 0;
+		notify = true;
+	}
+	if (notify)
+		notify = virtqueue_kick_prepare(q->vq);
+	if (notify)
+		q->stats.notifies++;
+unlock:
+	spin_unlock_irqrestore(&q->lock, flags);
+	if (notify)
+		virtqueue_notify(q->vq);
+	return ret;
+}
+EXPORT_SYMBOL_FOR_VGPU_TESTS(vgpu_vq_panic_submit);
+
 static unsigned int vgpu_vq_take_used(struct vgpu_vq *q,
 				      struct list_head *done)
 {

@@ -158,6 +158,8 @@ int vgpu_vq_queue(struct vgpu_vq *q, struct vgpu_buf *buf,
 void vgpu_vq_kick(struct vgpu_vq *q);
 int vgpu_vq_submit(struct vgpu_vq *q, struct vgpu_buf **bufs,
 		   unsigned int count, unsigned long timeout);
+int vgpu_vq_panic_submit(struct vgpu_vq *q, struct vgpu_buf **bufs,
+			 unsigned int count);
 void vgpu_vq_reclaim(struct vgpu_vq *q);
 void vgpu_vq_stop(struct vgpu_vq *q);
 void vgpu_vq_flush(struct vgpu_vq *q, int status);

@@ -3,4 +3,8 @@
 #include <drm/drm_drv.h>
 
 extern const struct drm_driver vgpu_probe_drm_driver_date;
+#ifndef VGPU_PROBE_ABSENT
 const struct drm_driver vgpu_probe_drm_driver_date = { .date = "0" };
+#else
+const struct drm_driver vgpu_probe_drm_driver_date = { .name = "0" };
+#endif

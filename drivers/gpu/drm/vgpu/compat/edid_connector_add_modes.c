@@ -8,5 +8,9 @@
 int vgpu_probe_edid_add_modes(struct drm_connector *c);
 int vgpu_probe_edid_add_modes(struct drm_connector *c)
 {
+#ifndef VGPU_PROBE_ABSENT
 	return drm_edid_connector_add_modes(c);
+#else
+	return drm_edid_connector_update(c, NULL);
+#endif
 }

@@ -10,5 +10,10 @@ static enum hrtimer_restart vgpu_probe_fn(struct hrtimer *t)
 void vgpu_probe_hrtimer_setup(struct hrtimer *t);
 void vgpu_probe_hrtimer_setup(struct hrtimer *t)
 {
+#ifndef VGPU_PROBE_ABSENT
 	hrtimer_setup(t, vgpu_probe_fn, CLOCK_MONOTONIC, HRTIMER_MODE_ABS);
+#else
+	hrtimer_init(t, CLOCK_MONOTONIC, HRTIMER_MODE_ABS);
+	t->function = vgpu_probe_fn;
+#endif
 }

@@ -6,6 +6,10 @@
 int vgpu_probe_blob_alignment(void);
 int vgpu_probe_blob_alignment(void)
 {
+#ifndef VGPU_PROBE_ABSENT
 	return VIRTIO_GPU_F_BLOB_ALIGNMENT +
 	       offsetof(struct virtio_gpu_config, blob_alignment);
+#else
+	return VIRTIO_GPU_F_RESOURCE_BLOB + sizeof(struct virtio_gpu_config);
+#endif
 }
