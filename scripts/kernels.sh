@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: GPL-2.0
 # make kernels: build vgpu.ko against every supported Debian kernel with
 # W=1 and then sparse (C=2), each inside a chroot of its own suite (its
-# gcc, its libc, its headers; tests/vm/suite.sh), and report findings.
+# gcc, its libc, its headers; tests/vm/suite.sh), and report findings;
+# then dkms add, build and install it there (6.1: tests/host/dkms.sh).
 #
 #   scripts/kernels.sh [KERNEL...]      (default: 6.1 6.12 7.3 sid)
 #
@@ -38,8 +39,9 @@ for k in $kernels; do
 	dir="$top/build/$k"
 	rm -rf "$dir"
 	mkdir -p "$dir"
-	git ls-files -z --cached --others --exclude-standard -- . ':!build' |
-		xargs -0 cp --parents -t "$dir"
+	git ls-files --cached --others --exclude-standard -- . ':!build' >"$dir.files"
+	tr '\n' '\0' <"$dir.files" | xargs -0 cp --parents -t "$dir"
+	mv "$dir.files" "$dir/.vgpu-files"
 	if [ "$suite" = bookworm ]; then
 		# the host is bookworm: its own headers and tools
 		kver=$(vgpu_debian_kver)
@@ -85,6 +87,27 @@ for k in $kernels; do
 	fi
 	# the W=1 module stays the one the rig boots
 	cp "$dir/vgpu.ko" "$dir/drivers/gpu/drm/vgpu/vgpu.ko"
+	[ "$suite" = bookworm ] && continue
+	# DKMS as a user of that suite runs it, on a clean copy of the tree
+	log="$dir/dkms.log"
+	if chroot "$root" /bin/sh -c "set -e
+		ver=\$(sed -n 's/^PACKAGE_VERSION=\"\(.*\)\"/\\1/p' /src/dkms.conf)
+		dkms remove -m vgpu -v \$ver --all >/dev/null 2>&1 || true
+		rm -rf /usr/src/vgpu-\$ver && mkdir -p /usr/src/vgpu-\$ver
+		cd /src && git_files=\$(cat .vgpu-files) && cp --parents -t /usr/src/vgpu-\$ver \$git_files
+		dkms add -m vgpu -v \$ver
+		dkms build -m vgpu -v \$ver -k $kver
+		dkms install -m vgpu -v \$ver -k $kver
+		modinfo -k $kver vgpu | grep -E '^(filename|version|vermagic):'
+		modinfo -k $kver -F filename vgpu | grep -q /updates/dkms/vgpu.ko
+		dkms remove -m vgpu -v \$ver --all
+		rm -rf /usr/src/vgpu-\$ver" >"$log" 2>&1; then
+		record PASS "kernels/$k/dkms" "$(sed -n 's/^vermagic: *//p' "$log" | cut -d' ' -f1)"
+	else
+		record FAIL "kernels/$k/dkms"
+		tail -n 20 "$log" | sed 's/^/     | /'
+		grep -h . "$root"/var/lib/dkms/vgpu/*/build/make.log 2>/dev/null | tail -n 20 | sed 's/^/     | /'
+	fi
 done
 echo "$pass passed, $failn failed"
 [ "$failn" = 0 ]

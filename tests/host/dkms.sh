@@ -29,4 +29,15 @@ echo "$info" | grep -q "^filename:.*/updates/dkms/vgpu.ko" || fail "not installe
 echo "$info" | grep -qx "alias: *virtio:d00000010v\*" || fail "no virtio:d00000010v* alias"
 echo "$info" | grep -qx "license: *GPL" || fail "license is not GPL"
 echo "$info" | grep -qx "version: *$ver" || fail "version is not $ver"
-echo "dkms: vgpu $ver built and installed for $KVER; alias, license and version verified"
+
+# A kernel older than the project supports is refused, saying why.
+old=5.10.0-99-vgpu-test
+[ -e /lib/modules/$old ] && fail "/lib/modules/$old exists"
+mkdir -p /lib/modules/$old/build && touch /lib/modules/$old/build/Makefile
+out=$(dkms build -m vgpu -v "$ver" -k $old 2>&1)
+rc=$?
+rm -rf /lib/modules/$old /var/lib/dkms/vgpu/"$ver"/$old
+[ $rc = 77 ] || { echo "$out"; fail "dkms build for $old: exit $rc, want 77"; }
+echo "$out" | grep -q "BUILD_EXCLUSIVE directive which does not match this kernel" ||
+	{ echo "$out"; fail "no BUILD_EXCLUSIVE message for $old"; }
+echo "dkms: vgpu $ver built and installed for $KVER; alias, license and version verified; $old refused"

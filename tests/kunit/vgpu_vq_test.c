@@ -485,6 +485,46 @@ static void vq_stopped_refuses(struct kunit *test)
 	vq_teardown(test);
 }
 
+/*
+ * The panic path: one notification for the batch; a lock held elsewhere
+ * or a buffer still on the ring gives up at once; a stopped queue refuses.
+ */
+static void vq_panic_submit(struct kunit *test)
+{
+	struct vq_ctx *ctx = test->priv;
+	struct vgpu_buf *bufs[2] = { capset_buf(test, 0), capset_buf(test, 1) };
+	unsigned long flags;
+
+	spin_lock_irqsave(&ctx->q.lock, flags);
+	KUNIT_EXPECT_EQ(test, vgpu_vq_panic_submit(&ctx->q, bufs, 2), -EBUSY);
+	spin_unlock_irqrestore(&ctx->q.lock, flags);
+	KUNIT_EXPECT_EQ(test, ctx->q.stats.queued, 0ull);
+
+	ctx->host->q[0].hold = true;
+	KUNIT_ASSERT_EQ(test, vgpu_vq_panic_submit(&ctx->q, bufs, 2), 0);
+	KUNIT_EXPECT_EQ(test, ctx->host->q[0].notifies, 1u);
+	KUNIT_EXPECT_EQ(test, ctx->q.stats.queued, 2ull);
+	/* not answered yet: not queued again */
+	KUNIT_EXPECT_EQ(test, vgpu_vq_panic_submit(&ctx->q, bufs, 2), -EBUSY);
+	KUNIT_EXPECT_EQ(test, ctx->q.stats.queued, 2ull);
+	KUNIT_EXPECT_EQ(test, vgpu_fake_host_release(ctx->host, 0, false), 2u);
+	KUNIT_EXPECT_EQ(test, vgpu_buf_wait(bufs[0], HZ), 0);
+	KUNIT_EXPECT_EQ(test, vgpu_buf_wait(bufs[1], HZ), 0);
+	KUNIT_EXPECT_EQ(test, check_capset_info(bufs[0]), 0);
+	KUNIT_EXPECT_EQ(test, check_capset_info(bufs[1]), 0);
+	/* answered: the same buffers go again */
+	ctx->host->q[0].hold = false;
+	KUNIT_EXPECT_EQ(test, vgpu_vq_panic_submit(&ctx->q, bufs, 2), 0);
+	KUNIT_EXPECT_EQ(test, vgpu_buf_wait(bufs[1], HZ), 0);
+	KUNIT_EXPECT_EQ(test, ctx->q.stats.completed, 4ull);
+
+	vgpu_vq_stop(&ctx->q);
+	KUNIT_EXPECT_EQ(test, vgpu_vq_panic_submit(&ctx->q, bufs, 2), -ENODEV);
+	vgpu_buf_put(bufs[0]);
+	vgpu_buf_put(bufs[1]);
+	vq_teardown(test);
+}
+
 static void vq_flush_gives_back_held(struct kunit *test)
 {
 	struct vq_ctx *ctx = test->priv;
@@ -686,6 +726,7 @@ static struct kunit_case vgpu_vq_cases[] = {
 	KUNIT_CASE(vq_abandoned_buffer_freed_on_late_answer),
 	KUNIT_CASE(vq_out_of_order_completion),
 	KUNIT_CASE(vq_stopped_refuses),
+	KUNIT_CASE(vq_panic_submit),
 	KUNIT_CASE(vq_flush_gives_back_held),
 	KUNIT_CASE(vq_pause_reset),
 	KUNIT_CASE(vq_snapshot),

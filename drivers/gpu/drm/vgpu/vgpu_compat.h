@@ -1,9 +1,25 @@
 /* SPDX-License-Identifier: GPL-2.0 */
-/*
- * vgpu kernel compatibility: the only place that knows kernel versions
- * differ. Each VGPU_HAVE_* comes from a probe in compat/, compiled against
- * the target kernel by scripts/compat-probe.sh; nothing here tests
- * LINUX_VERSION_CODE.
+/**
+ * DOC: kernel differences
+ *
+ * vgpu_compat.h is the only file that knows kernels differ; nothing tests
+ * LINUX_VERSION_CODE. Each VGPU_HAVE_<NAME> comes from a probe,
+ * drivers/gpu/drm/vgpu/compat/<name>.c, that scripts/compat-probe.sh
+ * compiles against the target kernel twice: as it is (the feature) and
+ * with VGPU_PROBE_ABSENT defined (what this header does without the
+ * feature). The feature is present when the first builds and absent when
+ * only the second does. When neither builds, the probe broke for a reason
+ * it does not test (a renamed type in a header it includes, a new
+ * warning under -Werror) and the build stops with both compiler outputs,
+ * rather than pick a branch that may be wrong. A baseline probe that
+ * includes every header the probes use must build first. The answers
+ * also reach Kbuild as make variables (vgpu_compat_gen.mk), for files
+ * built only where the kernel has what they need (vgpu_panic.c).
+ *
+ * Driver code is written against one set of names: where a kernel renamed
+ * a type or changed a hook's arguments, this header gives the name
+ * (struct vgpu_atomic_state) or the hook (vgpu_fb_create_hook()) for the
+ * kernel being built.
  */
 #ifndef VGPU_COMPAT_H
 #define VGPU_COMPAT_H
@@ -35,6 +51,10 @@
 #include <drm/drm_prime.h>
 #include <drm/drm_plane.h>
 
+struct drm_format_info;
+struct drm_mode_fb_cmd2;
+struct vgpu_output;
+
 /**
  * vgpu_find_vqs - find virtqueues with callbacks and names
  * @vdev: virtio device
@@ -62,6 +82,27 @@ static inline int vgpu_find_vqs(struct virtio_device *vdev, unsigned int n,
 	return virtio_find_vqs(vdev, n, vqs, info, NULL);
 #else
 	return virtio_find_vqs(vdev, n, vqs, cbs, names, NULL);
+#endif
+}
+
+/**
+ * vgpu_virtio_offered_features - the first 64 feature bits the device offers
+ * @vdev: virtio device
+ *
+ * Newer transports may answer only through virtio_get_features() (their
+ * &virtio_config_ops.get_features is unset).
+ *
+ * Return: the offered feature bits 0 to 63.
+ */
+static inline u64 vgpu_virtio_offered_features(struct virtio_device *vdev)
+{
+#ifdef VGPU_HAVE_VIRTIO_GET_FEATURES
+	u64 f[VIRTIO_FEATURES_U64S];
+
+	virtio_get_features(vdev, f);
+	return f[0];
+#else
+	return vdev->config->get_features(vdev);
 #endif
 }
 
@@ -277,28 +318,25 @@ static inline long vgpu_core_compat_ioctl(struct file *filp, unsigned int cmd,
 #define vgpu_atomic_state_put	drm_atomic_state_put
 #endif
 
+struct drm_framebuffer *vgpu_fb_create(struct drm_device *drm,
+				       struct drm_file *file,
+				       const struct drm_format_info *info,
+				       const struct drm_mode_fb_cmd2 *cmd);
+
 /*
- * VGPU_FB_CREATE_HOOK - define @name, the &drm_mode_config_funcs.fb_create
- * of this kernel, as a call of @fn(drm, file, info, cmd). The core passes
- * the format info it looked up from Linux 6.17; before, @fn gets NULL and
- * vgpu_gem_fb_init() needs none.
+ * vgpu_fb_create_hook - &drm_mode_config_funcs.fb_create of this kernel:
+ * vgpu_fb_create() itself where the core passes the format info it looked
+ * up (Linux 6.17), else a call of it with none (vgpu_gem_fb_init() then
+ * needs none).
  */
 #ifdef VGPU_HAVE_FB_CREATE_INFO
-#define VGPU_FB_CREATE_HOOK(name, fn)					\
-static struct drm_framebuffer *						\
-name(struct drm_device *drm, struct drm_file *file,			\
-     const struct drm_format_info *info,				\
-     const struct drm_mode_fb_cmd2 *cmd)				\
-{									\
-	return fn(drm, file, info, cmd);				\
-}
+#define vgpu_fb_create_hook	vgpu_fb_create
 #else
-#define VGPU_FB_CREATE_HOOK(name, fn)					\
-static struct drm_framebuffer *						\
-name(struct drm_device *drm, struct drm_file *file,			\
-     const struct drm_mode_fb_cmd2 *cmd)				\
-{									\
-	return fn(drm, file, NULL, cmd);				\
+static inline struct drm_framebuffer *
+vgpu_fb_create_hook(struct drm_device *drm, struct drm_file *file,
+		    const struct drm_mode_fb_cmd2 *cmd)
+{
+	return vgpu_fb_create(drm, file, NULL, cmd);
 }
 #endif
 
@@ -327,25 +365,22 @@ static inline int vgpu_gem_fb_init(struct drm_device *drm,
 #endif
 }
 
+int vgpu_cursor_atomic_async_check(struct drm_plane *plane,
+				   struct vgpu_atomic_state *state, bool flip);
+
 /*
- * VGPU_ASYNC_CHECK_HOOK - define @name, the
- * &drm_plane_helper_funcs.atomic_async_check of this kernel, as a call of
- * @fn(plane, state). From Linux 6.15 the hook also learns whether the
- * update is an async page flip; vgpu's answer does not depend on it.
+ * vgpu_cursor_async_check_hook - &drm_plane_helper_funcs.atomic_async_check
+ * of this kernel: from Linux 6.15 the hook learns whether the update is an
+ * async page flip, and is vgpu_cursor_atomic_async_check() itself; before,
+ * a call of it for an update that is not one.
  */
 #ifdef VGPU_HAVE_ASYNC_CHECK_FLIP
-#define VGPU_ASYNC_CHECK_HOOK(name, fn)					\
-static int name(struct drm_plane *plane,				\
-		struct vgpu_atomic_state *state, bool flip)		\
-{									\
-	return fn(plane, state);					\
-}
+#define vgpu_cursor_async_check_hook	vgpu_cursor_atomic_async_check
 #else
-#define VGPU_ASYNC_CHECK_HOOK(name, fn)					\
-static int name(struct drm_plane *plane,				\
-		struct vgpu_atomic_state *state)			\
-{									\
-	return fn(plane, state);					\
+static inline int vgpu_cursor_async_check_hook(struct drm_plane *plane,
+					       struct vgpu_atomic_state *state)
+{
+	return vgpu_cursor_atomic_async_check(plane, state, false);
 }
 #endif
 
@@ -361,7 +396,6 @@ static int name(struct drm_plane *plane,				\
 #endif
 
 struct drm_scanout_buffer;
-struct vgpu_output;
 
 /*
  * The panic screen (vgpu_panic.c) on kernels whose drm_panic takes a

@@ -146,7 +146,7 @@ static void vgpu_read_features(struct vgpu_device *vg)
 {
 	struct virtio_device *vdev = vg->vdev;
 
-	vg->features_offered = vdev->config->get_features(vdev);
+	vg->features_offered = vgpu_virtio_offered_features(vdev);
 	vg->has_virgl = virtio_has_feature(vdev, VIRTIO_GPU_F_VIRGL);
 	vg->has_edid = virtio_has_feature(vdev, VIRTIO_GPU_F_EDID);
 	vg->has_resource_uuid = virtio_has_feature(vdev, VIRTIO_GPU_F_RESOURCE_UUID);

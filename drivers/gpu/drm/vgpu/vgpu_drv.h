@@ -19,7 +19,6 @@
 #define VGPU_DRIVER_PATCHLEVEL	0
 
 struct vgpu_atomic_state;
-struct drm_format_info;
 struct drm_ioctl_desc;
 struct drm_file;
 struct drm_minor;
@@ -99,11 +98,7 @@ int vgpu_gem_wait(struct vgpu_device *vg, struct drm_gem_object *obj,
 		  bool nowait);
 void vgpu_show_fdinfo(struct seq_file *m, struct file *f);
 
-/* vgpu_fb.c */
-struct drm_framebuffer *vgpu_fb_create(struct drm_device *drm,
-				       struct drm_file *file,
-				       const struct drm_format_info *info,
-				       const struct drm_mode_fb_cmd2 *cmd);
+/* vgpu_fb.c: vgpu_fb_create() is in vgpu_compat.h */
 
 /* vgpu_plane.c, vgpu_crtc.c, vgpu_connector.c, vgpu_kms.c */
 int vgpu_planes_init(struct vgpu_output *out);

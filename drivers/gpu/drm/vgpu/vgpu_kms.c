@@ -47,8 +47,6 @@ static const struct drm_mode_config_helper_funcs vgpu_mode_config_helpers = {
 	.atomic_commit_tail = vgpu_commit_tail,
 };
 
-VGPU_FB_CREATE_HOOK(vgpu_fb_create_hook, vgpu_fb_create)
-
 static const struct drm_mode_config_funcs vgpu_mode_config_funcs = {
 	.fb_create = vgpu_fb_create_hook,
 	.atomic_check = drm_atomic_helper_check,

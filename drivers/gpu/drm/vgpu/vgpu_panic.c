@@ -1,16 +1,18 @@
 // SPDX-License-Identifier: GPL-2.0
-/*
- * vgpu display feature: the panic screen (drm_panic).
+/**
+ * DOC: panic screen
  *
  * On a kernel panic, drm_panic draws its screen into the primary plane's
  * framebuffer and asks the driver to show it. vgpu hands over the pages of
  * a framebuffer whose pixels live in guest memory (dumb, shmem and guest
  * blob buffers), then sends TRANSFER_TO_HOST_2D (not for blobs: the host
  * reads those pages itself) and RESOURCE_FLUSH. Nothing on that path
- * sleeps, waits for a lock or allocates: the two command buffers of each
- * output are allocated when the output is made, and the transport queues
- * them with vgpu_vq_panic_submit(), which gives up when the control queue
- * is locked by a CPU the panic stopped. Framebuffers drawn by the host
+ * sleeps or waits for a lock, and vgpu allocates nothing on it: the two
+ * command buffers of each output are allocated when the output is made,
+ * and the transport queues them with vgpu_vq_panic_submit(), which gives
+ * up when the control queue is locked by a CPU the panic stopped (the
+ * virtio core may try an indirect descriptor table with GFP_ATOMIC, and
+ * uses ring descriptors when that fails). Nobody waits for the answers. Framebuffers drawn by the host
  * (virgl, Venus) and foreign imports have no guest pixels to draw into:
  * they are refused, and drm_panic leaves that screen alone.
  *

@@ -470,8 +470,17 @@ static void vgpu_cursor_atomic_update(struct drm_plane *plane,
 		vgpu_cursor_show(out, ps);
 }
 
-static int vgpu_cursor_atomic_async_check(struct drm_plane *plane,
-					  struct vgpu_atomic_state *state)
+/**
+ * vgpu_cursor_atomic_async_check - whether a cursor update can skip the
+ *	vblank: a move of the image already shown
+ * @plane: cursor plane
+ * @state: atomic update
+ * @flip: an async page flip (not asked of cursors: the answer is the same)
+ *
+ * Return: 0, or -EINVAL for an update that needs a full commit.
+ */
+int vgpu_cursor_atomic_async_check(struct drm_plane *plane,
+				   struct vgpu_atomic_state *state, bool flip)
 {
 	struct drm_plane_state *ps = drm_atomic_get_new_plane_state(state, plane);
 	struct drm_crtc_state *cs;
@@ -487,9 +496,6 @@ static int vgpu_cursor_atomic_async_check(struct drm_plane *plane,
 						   DRM_PLANE_NO_SCALING,
 						   true, true);
 }
-
-VGPU_ASYNC_CHECK_HOOK(vgpu_cursor_async_check_hook,
-		      vgpu_cursor_atomic_async_check)
 
 static void vgpu_cursor_atomic_async_update(struct drm_plane *plane,
 					    struct vgpu_atomic_state *state)

@@ -8,6 +8,7 @@ int vgpu_probe_export_ns_string(void)
 {
 	return 0;
 }
+
 #ifndef VGPU_PROBE_ABSENT
 EXPORT_SYMBOL_NS_GPL(vgpu_probe_export_ns_string, "VGPU_PROBE");
 MODULE_IMPORT_NS("VGPU_PROBE");
