@@ -12,9 +12,10 @@
  * and the transport queues them with vgpu_vq_panic_submit(), which gives
  * up when the control queue is locked by a CPU the panic stopped (the
  * virtio core may try an indirect descriptor table with GFP_ATOMIC, and
- * uses ring descriptors when that fails). Nobody waits for the answers. Framebuffers drawn by the host
- * (virgl, Venus) and foreign imports have no guest pixels to draw into:
- * they are refused, and drm_panic leaves that screen alone.
+ * uses ring descriptors when that fails). Nobody waits for the answers.
+ * Framebuffers drawn by the host (virgl, Venus) and foreign imports have
+ * no guest pixels to draw into: they are refused, and drm_panic leaves
+ * that screen alone.
  *
  * Built on kernels whose drm_panic takes a buffer as pages (the
  * drm_panic compat probe); vgpu_compat.h gives the others a no-op
