@@ -28,6 +28,7 @@
 
 #include <linux/dma-buf.h>
 #include <linux/export.h>
+#include <linux/fs.h>
 #include <linux/hrtimer.h>
 #include <linux/kconfig.h>
 #include <linux/mm.h>
@@ -202,6 +203,17 @@ static inline void vgpu_fbdev_setup(struct drm_device *drm)
 	drm_fbdev_generic_setup(drm, 32);
 #endif
 }
+
+/*
+ * VGPU_FOP_FLAGS - &file_operations.fop_flags a DRM node needs: the core
+ * refuses to open a node whose file operations lack FOP_UNSIGNED_OFFSET
+ * on kernels that have it (Linux 6.12).
+ */
+#ifdef VGPU_HAVE_FOP_UNSIGNED_OFFSET
+#define VGPU_FOP_FLAGS	.fop_flags = FOP_UNSIGNED_OFFSET,
+#else
+#define VGPU_FOP_FLAGS
+#endif
 
 /*
  * VGPU_DRM_GEM_PRIME_MMAP - &drm_driver.gem_prime_mmap where the member

@@ -60,6 +60,7 @@ static const struct file_operations vgpu_fops = {
 	.llseek = noop_llseek,
 	.mmap = vgpu_mmap,
 	.show_fdinfo = vgpu_show_fdinfo,
+	VGPU_FOP_FLAGS
 };
 
 static const struct drm_driver vgpu_drm_driver = {

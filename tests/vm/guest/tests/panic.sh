@@ -7,8 +7,9 @@
 # without drm_panic, or whose drm_panic cannot reach the driver, skips.
 . /run/payload/lib.sh
 
-grep -qs drm_panic /proc/kallsyms || skip "kernel without drm_panic"
 load_driver || fail "cannot load $MOD"
+# drm_panic lives in drm.ko, loaded with the driver
+grep -qs ' drm_panic_register' /proc/kallsyms || skip "kernel without drm_panic"
 wait_for /dev/fb0 20 || fail "no fbdev console"
 # nothing but this test draws on the console
 echo 0 >/sys/class/graphics/fbcon/cursor_blink 2>/dev/null
