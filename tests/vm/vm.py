@@ -543,6 +543,7 @@ def boot(args, image, work):
         if xvfb:
             xvfb.stop()
         qlog.close()
+    args.qemu_rc = proc.returncode
     if args.trace and marks:
         bench_json(args, work, marks)
     return time.time() - start, timed_out, shots
@@ -590,7 +591,8 @@ def report(args, work, elapsed, timed_out):
             print(f"     {ln[4:]}")
     if not done:
         counts["fail"] += 1
-        why = "timed out" if timed_out else "guest stopped before DONE"
+        why = "timed out" if timed_out else \
+            f"guest stopped before DONE (QEMU exit status {args.qemu_rc})"
         print(f"FAIL {prefix}/guest_completed  ({why} after {elapsed:.0f}s)")
         for ln in console[-40:]:
             print(f"     | {ln}")
@@ -650,6 +652,7 @@ def main():
     image = args.image or sh_out(f"{HERE}/mkimage.sh | tail -n1")
     args.suite_dir = None
     args.panic_from = None
+    args.qemu_rc = None
     if args.kernel != "6.1" and not args.kernel_dir:
         args.suite_dir = sh_out(f"{HERE}/suite.sh {args.kernel} | tail -n1")
     work = tempfile.mkdtemp(prefix="vgpu-vm.")
