@@ -35,10 +35,8 @@ mkdir -p "$VGPU_CACHE"
 work=$(mktemp -d "$VGPU_CACHE/.mkimage.XXXXXX")
 stage="$work/root"
 cleanup() {
-	for m in dev/pts dev proc sys; do
-		mountpoint -q "$stage/$m" 2>/dev/null && umount -l "$stage/$m"
-	done
-	rm -rf "$work"
+	vgpu_chroot_umount "$stage"
+	rm -rf --one-file-system "$work"
 }
 trap cleanup EXIT
 
@@ -57,15 +55,12 @@ printf '%s\n' virtio_pci virtio_blk ext4 crc32c_generic >>"$stage/etc/initramfs-
 mkdir -p "$stage/etc/modprobe.d"
 printf 'blacklist virtio_gpu\nblacklist vgpu\n' >"$stage/etc/modprobe.d/vgpu-rig.conf"
 
-mount -t proc proc "$stage/proc"
-mount -t sysfs sys "$stage/sys"
-mount --bind /dev "$stage/dev"
-mount --bind /dev/pts "$stage/dev/pts"
+vgpu_chroot_mount "$stage"
 # shellcheck disable=SC2086
 chroot "$stage" /bin/sh -c "export DEBIAN_FRONTEND=noninteractive; apt-get update -q &&
 	apt-get install -y -q --no-install-recommends $pkgs && apt-get clean" \
 	>"$work/install.log" 2>&1 || { tail -30 "$work/install.log"; exit 1; }
-for m in dev/pts dev proc sys; do umount -l "$stage/$m"; done
+vgpu_chroot_umount "$stage"
 
 install -m 0755 "$here/vgpu-init" "$stage/sbin/vgpu-init"
 echo vgpu-guest >"$stage/etc/hostname"

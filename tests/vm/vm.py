@@ -140,8 +140,8 @@ def monitor(sock_path, command):
     return data.decode(errors="replace")
 
 
-def read_ppm_pixel(path, x, y):
-    """(r, g, b) of one pixel of a binary PPM (P6, maxval 255)."""
+def read_ppm(path):
+    """(width, height, RGB bytes) of a binary PPM (P6, maxval 255), or None."""
     data = open(path, "rb").read()
     fields, pos = [], 0
     while len(fields) < 4:
@@ -156,29 +156,25 @@ def read_ppm_pixel(path, x, y):
         fields.append(data[pos:end])
         pos = end
     pos += 1
-    w, h = int(fields[1]), int(fields[2])
-    if fields[0] != b"P6" or not (0 <= x < w and 0 <= y < h):
+    if fields[0] != b"P6":
         return None
-    off = pos + (y * w + x) * 3
-    return tuple(data[off:off + 3])
+    w, h = int(fields[1]), int(fields[2])
+    return w, h, data[pos:pos + w * h * 3]
+
+
+def read_ppm_pixel(path, x, y):
+    """(r, g, b) of one pixel of a binary PPM, or None."""
+    ppm = read_ppm(path)
+    if not ppm or not (0 <= x < ppm[0] and 0 <= y < ppm[1]):
+        return None
+    off = (y * ppm[0] + x) * 3
+    return tuple(ppm[2][off:off + 3])
 
 
 def ppm_counts(path, colours):
     """How many pixels of a binary PPM have each of the (r, g, b) colours,
     and the number of pixels."""
-    data = open(path, "rb").read()
-    fields, pos = [], 0
-    while len(fields) < 4:
-        while data[pos:pos + 1].isspace():
-            pos += 1
-        end = pos
-        while not data[end:end + 1].isspace():
-            end += 1
-        fields.append(data[pos:end])
-        pos = end
-    pos += 1
-    w, h = int(fields[1]), int(fields[2])
-    pix = data[pos:pos + w * h * 3]
+    w, h, pix = read_ppm(path)
     counts = {c: 0 for c in colours}
     want = {bytes(c): c for c in colours}
     for i in range(0, len(pix), 3):
@@ -188,21 +184,26 @@ def ppm_counts(path, colours):
     return counts, w * h
 
 
-def check_panic(sock_path, work, out, name):
-    """RESULT line for a PANIC-CHECK: the screen shows drm_panic's screen."""
-    ppm = os.path.join(work, name.replace("/", "_") + ".ppm")
+def screendump_ppm(sock_path, ppm):
+    """Have QEMU write the screen to ppm; whether it did."""
     monitor(sock_path, f"screendump {ppm}")
     for _ in range(50):
         if os.path.exists(ppm) and os.path.getsize(ppm) > 0:
-            break
+            return True
         time.sleep(0.1)
-    if not os.path.exists(ppm):
+    return False
+
+
+def check_panic(sock_path, work, out, name):
+    """RESULT line for a PANIC-CHECK: the screen shows drm_panic's screen."""
+    ppm = os.path.join(work, name.replace("/", "_") + ".ppm")
+    if not screendump_ppm(sock_path, ppm):
         return f"RESULT {name} fail no screendump"
     png = os.path.join(out, name.replace("/", "-") + ".png")
     subprocess.run(["convert", ppm, png], check=False)
     try:
         counts, total = ppm_counts(ppm, [(255, 255, 255), (0, 0, 255), (0, 0, 0)])
-    except (OSError, ValueError, IndexError):
+    except (OSError, ValueError, IndexError, TypeError):
         return f"RESULT {name} fail unreadable screendump"
     white, blue, black = (counts[c] for c in [(255, 255, 255), (0, 0, 255), (0, 0, 0)])
     what = f"white {100 * white / total:.1f}%, black {100 * black / total:.1f}%, blue {blue} pixels"
@@ -215,11 +216,7 @@ def check_panic(sock_path, work, out, name):
 def check_pixel(sock_path, work, name, x, y, want):
     """RESULT line for a CHECKPIXEL request."""
     ppm = os.path.join(work, name.replace("/", "_") + ".ppm")
-    monitor(sock_path, f"screendump {ppm}")
-    for _ in range(50):
-        if os.path.exists(ppm) and os.path.getsize(ppm) > 0:
-            break
-        time.sleep(0.1)
+    screendump_ppm(sock_path, ppm)
     try:
         got = read_ppm_pixel(ppm, x, y)
     except (OSError, ValueError, IndexError):
@@ -318,12 +315,7 @@ def screendump(sock_path, png, display=None):
         subprocess.run(["convert", png, "-trim", "+repage", png], check=False)
         return os.path.exists(png) and os.path.getsize(png) > 0
     log(f"screendump -f png: {out.strip()[-200:]!r}; falling back to PPM")
-    monitor(sock_path, f"screendump {ppm}")
-    for _ in range(50):
-        if os.path.exists(ppm) and os.path.getsize(ppm) > 0:
-            break
-        time.sleep(0.1)
-    if not os.path.exists(ppm):
+    if not screendump_ppm(sock_path, ppm):
         return False
     subprocess.run(["convert", ppm, png], check=False)
     os.unlink(ppm)
