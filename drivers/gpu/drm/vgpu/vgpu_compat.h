@@ -50,6 +50,9 @@
 #include <drm/drm_gem_framebuffer_helper.h>
 #include <drm/drm_atomic.h>
 #include <drm/drm_prime.h>
+#include <drm/drm_print.h>
+#include <drm/drm_file.h>
+#include <drm/drm_gem.h>
 #include <drm/drm_plane.h>
 
 struct drm_format_info;
@@ -214,6 +217,48 @@ static inline void vgpu_fbdev_setup(struct drm_device *drm)
 #else
 #define VGPU_FOP_FLAGS
 #endif
+
+/*
+ * fdinfo: where the DRM core prints a client's fdinfo (Linux 6.5), the
+ * node's file operations use drm_show_fdinfo() and the driver adds its
+ * memory through &drm_driver.show_fdinfo (VGPU_FDINFO_DRIVER); before,
+ * the file operations print everything (vgpu_show_fdinfo()).
+ */
+#ifdef VGPU_HAVE_DRM_PRINT_MEMORY_STATS
+#define VGPU_FDINFO_FOPS	.show_fdinfo = drm_show_fdinfo,
+#define VGPU_FDINFO_DRIVER	.show_fdinfo = vgpu_fdinfo,
+#else
+#define VGPU_FDINFO_FOPS	.show_fdinfo = vgpu_show_fdinfo,
+#define VGPU_FDINFO_DRIVER
+#endif
+
+/**
+ * vgpu_print_memory_stats - fdinfo keys of a client's system memory
+ * @p: printer
+ * @total: bytes of all the client's buffers
+ * @shared: bytes of those shared with other clients
+ * @resident: bytes of those whose pages are allocated
+ *
+ * The core's drm_print_memory_stats() where it exists (drm-total-system,
+ * drm-shared-system, drm-resident-system); before, the same keys and the
+ * drm-memory-system key of the Linux 6.1 document.
+ */
+static inline void vgpu_print_memory_stats(struct drm_printer *p, u64 total,
+					   u64 shared, u64 resident)
+{
+#ifdef VGPU_HAVE_DRM_PRINT_MEMORY_STATS
+	struct drm_memory_stats s = {
+		.shared = shared, .private = total - shared, .resident = resident,
+	};
+
+	drm_print_memory_stats(p, &s, DRM_GEM_OBJECT_RESIDENT, "system");
+#else
+	drm_printf(p, "drm-total-system:\t%llu KiB\n", total >> 10);
+	drm_printf(p, "drm-shared-system:\t%llu KiB\n", shared >> 10);
+	drm_printf(p, "drm-resident-system:\t%llu KiB\n", resident >> 10);
+	drm_printf(p, "drm-memory-system:\t%llu KiB\n", resident >> 10);
+#endif
+}
 
 /*
  * VGPU_DRM_GEM_PRIME_MMAP - &drm_driver.gem_prime_mmap where the member

@@ -59,7 +59,7 @@ static const struct file_operations vgpu_fops = {
 	.read = drm_read,
 	.llseek = noop_llseek,
 	.mmap = vgpu_mmap,
-	.show_fdinfo = vgpu_show_fdinfo,
+	VGPU_FDINFO_FOPS
 	VGPU_FOP_FLAGS
 };
 
@@ -81,6 +81,7 @@ static const struct drm_driver vgpu_drm_driver = {
 	VGPU_DRM_GEM_PRIME_MMAP
 	VGPU_DRM_FBDEV_DRIVER_OPS
 	.debugfs_init = vgpu_debugfs_init,
+	VGPU_FDINFO_DRIVER
 	.name = VGPU_DRIVER_NAME,
 	.desc = VGPU_DRIVER_DESC,
 	VGPU_DRM_DRIVER_DATE("20261121")

@@ -20,6 +20,7 @@
 
 struct vgpu_atomic_state;
 struct drm_ioctl_desc;
+struct drm_printer;
 struct drm_file;
 struct drm_minor;
 struct drm_mode_create_dumb;
@@ -97,6 +98,7 @@ int vgpu_gem_create_resource(struct vgpu_device *vg, struct drm_file *file,
 int vgpu_gem_wait(struct vgpu_device *vg, struct drm_gem_object *obj,
 		  bool nowait);
 void vgpu_show_fdinfo(struct seq_file *m, struct file *f);
+void vgpu_fdinfo(struct drm_printer *p, struct drm_file *file);
 
 /* vgpu_fb.c: vgpu_fb_create() is in vgpu_compat.h */
 

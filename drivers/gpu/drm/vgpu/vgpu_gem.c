@@ -359,31 +359,42 @@ static int vgpu_mem_stats_add(int id, void *ptr, void *data)
 }
 
 /**
- * vgpu_show_fdinfo - &file_operations.show_fdinfo: per-client memory
- * @m: output
- * @f: the DRM file
+ * vgpu_fdinfo - a client's memory, for fdinfo
+ * @p: printer
+ * @file: the DRM file
  *
- * Prints the keys of Documentation/gpu/drm-usage-stats.rst: the driver,
- * the PCI device, a client id unique on the device, and the memory of the
- * file's buffers (all of it is system memory).
+ * The memory keys of Documentation/gpu/drm-usage-stats.rst for the file's
+ * buffers (all of it is system memory). Where the core prints fdinfo, this
+ * is &drm_driver.show_fdinfo and the core adds the driver, device and
+ * client keys.
  */
-void vgpu_show_fdinfo(struct seq_file *m, struct file *f)
+void vgpu_fdinfo(struct drm_printer *p, struct drm_file *file)
 {
-	struct drm_file *file = f->private_data;
-	struct drm_device *drm = file->minor->dev;
 	struct vgpu_mem_stats st = {};
 
 	spin_lock(&file->table_lock);
 	idr_for_each(&file->object_idr, vgpu_mem_stats_add, &st);
 	spin_unlock(&file->table_lock);
+	vgpu_print_memory_stats(p, st.total, st.shared, st.resident);
+}
 
-	seq_printf(m, "drm-driver:\t%s\n", drm->driver->name);
+/**
+ * vgpu_show_fdinfo - &file_operations.show_fdinfo where the core prints none
+ * @m: output
+ * @f: the DRM file
+ *
+ * The driver, the PCI device, a client id unique on the device, then
+ * vgpu_fdinfo().
+ */
+void vgpu_show_fdinfo(struct seq_file *m, struct file *f)
+{
+	struct drm_file *file = f->private_data;
+	struct drm_device *drm = file->minor->dev;
+	struct drm_printer p = drm_seq_file_printer(m);
+
+	drm_printf(&p, "drm-driver:\t%s\n", drm->driver->name);
 	if (dev_is_pci(drm->dev))
-		seq_printf(m, "drm-pdev:\t%s\n", dev_name(drm->dev));
-	seq_printf(m, "drm-client-id:\t%llu\n", to_vgpu_file(file)->client_id);
-	seq_printf(m, "drm-total-system:\t%llu KiB\n", st.total >> 10);
-	seq_printf(m, "drm-shared-system:\t%llu KiB\n", st.shared >> 10);
-	seq_printf(m, "drm-resident-system:\t%llu KiB\n", st.resident >> 10);
-	/* The key the 6.1 document names. */
-	seq_printf(m, "drm-memory-system:\t%llu KiB\n", st.resident >> 10);
+		drm_printf(&p, "drm-pdev:\t%s\n", dev_name(drm->dev));
+	drm_printf(&p, "drm-client-id:\t%llu\n", to_vgpu_file(file)->client_id);
+	vgpu_fdinfo(&p, file);
 }

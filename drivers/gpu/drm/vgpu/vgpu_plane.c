@@ -23,6 +23,7 @@
 
 #include <drm/drm_atomic.h>
 #include <drm/drm_atomic_helper.h>
+#include <drm/drm_blend.h>
 #include <drm/drm_damage_helper.h>
 #include <drm/drm_fourcc.h>
 #include <drm/drm_managed.h>
@@ -577,6 +578,15 @@ int vgpu_planes_init(struct vgpu_output *out)
 		return ret;
 	drm_plane_helper_add(&out->primary, &vgpu_primary_helper_funcs);
 	drm_plane_enable_fb_damage_clips(&out->primary);
+	/*
+	 * Formats with alpha are blended as premultiplied, DRM's default: on
+	 * the primary that is what the host shows (over black), and the
+	 * property says so to userspace (and to the core, which asks for it).
+	 */
+	ret = drm_plane_create_blend_mode_property(&out->primary,
+						   BIT(DRM_MODE_BLEND_PREMULTI));
+	if (ret)
+		return ret;
 
 	ret = drm_universal_plane_init(drm, &out->cursor, crtcs,
 				       &vgpu_plane_funcs, vgpu_cursor_formats,
@@ -586,6 +596,10 @@ int vgpu_planes_init(struct vgpu_output *out)
 	if (ret)
 		return ret;
 	drm_plane_helper_add(&out->cursor, &vgpu_cursor_helper_funcs);
+	ret = drm_plane_create_blend_mode_property(&out->cursor,
+						   BIT(DRM_MODE_BLEND_PREMULTI));
+	if (ret)
+		return ret;
 	ret = drmm_add_action_or_reset(drm, vgpu_planes_fini, out);
 	if (ret)
 		return ret;
