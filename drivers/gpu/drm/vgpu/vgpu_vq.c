@@ -285,6 +285,41 @@ static bool vgpu_vq_unpaused(struct vgpu_vq *q)
 	return !READ_ONCE(q->paused) || READ_ONCE(q->dead);
 }
 
+/*
+ * Place @buf on the ring and track it (the ring's reference, @pending);
+ * nothing is notified. Returns the virtqueue's error.
+ */
+static int vgpu_vq_add_locked(struct vgpu_vq *q, struct vgpu_buf *buf)
+{
+	struct scatterlist req_sg, resp_sg;
+	struct scatterlist *sgs[3];
+	unsigned int out = 0, in = 0;
+	int ret;
+
+	lockdep_assert_held(&q->lock);
+	sg_init_one(&req_sg, buf->req, buf->req_len);
+	sgs[out++] = &req_sg;
+	if (buf->data_nents && buf->data_to_device)
+		sgs[out++] = buf->data;
+	if (buf->data_nents && !buf->data_to_device)
+		sgs[out + in++] = buf->data;
+	if (buf->resp_len) {
+		sg_init_one(&resp_sg, buf->resp, buf->resp_len);
+		sgs[out + in++] = &resp_sg;
+	}
+	ret = virtqueue_add_sgs(q->vq, sgs, out, in, buf, GFP_ATOMIC);
+	if (ret)
+		return ret;
+	kref_get(&buf->ref);
+	reinit_completion(&buf->done);
+	buf->queued_at = jiffies;
+	list_add_tail(&buf->link, &q->pending);
+	q->inflight++;
+	q->unkicked++;
+	q->stats.queued++;
+	return 0;
+}
+
 /**
  * vgpu_vq_queue - place a buffer on the ring without notifying the device
  * @q: queue
@@ -302,24 +337,10 @@ int vgpu_vq_queue(struct vgpu_vq *q, struct vgpu_buf *buf,
 		  unsigned long timeout)
 {
 	unsigned long deadline = jiffies + timeout;
-	struct scatterlist req_sg, resp_sg;
-	struct scatterlist *sgs[3];
-	unsigned int out = 0, in = 0;
 	unsigned long flags;
 	unsigned int seq;
 	long left;
 	int ret;
-
-	sg_init_one(&req_sg, buf->req, buf->req_len);
-	sgs[out++] = &req_sg;
-	if (buf->data_nents && buf->data_to_device)
-		sgs[out++] = buf->data;
-	if (buf->data_nents && !buf->data_to_device)
-		sgs[out + in++] = buf->data;
-	if (buf->resp_len) {
-		sg_init_one(&resp_sg, buf->resp, buf->resp_len);
-		sgs[out + in++] = &resp_sg;
-	}
 
 	for (;;) {
 		bool paused = false;
@@ -333,20 +354,10 @@ int vgpu_vq_queue(struct vgpu_vq *q, struct vgpu_buf *buf,
 		} else if (!q->vq) {
 			ret = -ENODEV;
 		} else {
-			ret = virtqueue_add_sgs(q->vq, sgs, out, in, buf,
-						GFP_ATOMIC);
+			ret = vgpu_vq_add_locked(q, buf);
 		}
-		if (!ret) {
-			kref_get(&buf->ref);
-			reinit_completion(&buf->done);
-			buf->queued_at = jiffies;
-			list_add_tail(&buf->link, &q->pending);
-			q->inflight++;
-			q->unkicked++;
-			q->stats.queued++;
-		} else if (ret == -ENOSPC) {
+		if (ret == -ENOSPC)
 			q->stats.full_waits++;
-		}
 		seq = q->reclaim_seq;
 		spin_unlock_irqrestore(&q->lock, flags);
 
@@ -462,8 +473,6 @@ EXPORT_SYMBOL_FOR_VGPU_TESTS(vgpu_vq_submit);
 int vgpu_vq_panic_submit(struct vgpu_vq *q, struct vgpu_buf **bufs,
 			 unsigned int count)
 {
-	struct scatterlist req_sg, resp_sg;
-	struct scatterlist *sgs[2];
 	unsigned long flags;
 	bool notify = false;
 	unsigned int i;
@@ -481,30 +490,15 @@ int vgpu_vq_panic_submit(struct vgpu_vq *q, struct vgpu_buf **bufs,
 			goto unlock;
 		}
 	}
-	for (i = 0; i < count && !ret; i++) {
-		struct vgpu_buf *buf = bufs[i];
-
-		sg_init_one(&req_sg, buf->req, buf->req_len);
-		sgs[0] = &req_sg;
-		if (buf->resp_len) {
-			sg_init_one(&resp_sg, buf->resp, buf->resp_len);
-			sgs[1] = &resp_sg;
-		}
-		ret = virtqueue_add_sgs(q->vq, sgs, 1, buf->resp_len ? 1 : 0,
-					buf, GFP_ATOMIC);
+	for (i = 0; i < count; i++) {
+		ret = vgpu_vq_add_locked(q, bufs[i]);
 		if (ret)
 			break;
-		kref_get(&buf->ref);
-		reinit_completion(&buf->done);
-		buf->queued_at = jiffies;
-		list_add_tail(&buf->link, &q->pending);
-		q->inflight++;
-		q->stats.queued++;
-		q->unkicked = 0;
-		notify = true;
 	}
-	if (notify)
+	if (i) {
+		q->unkicked = 0;
 		notify = virtqueue_kick_prepare(q->vq);
+	}
 	if (notify)
 		q->stats.notifies++;
 unlock:
