@@ -12,8 +12,9 @@
 #    in-tree virtio_gpu for comparison (printed side by side, not counted:
 #    they describe the in-tree driver, not vgpu).
 #
-# 5. the debug-kernel run (tests/kunit/run.sh): the test kernel built from
-#    linux-source-6.1, the guest suite on it, and every KUnit case.
+# 5. the debug-kernel run (tests/kunit/run.sh): the debug kernel built from
+#    linux-source-7.3 in the trixie-backports chroot, the guest suite on
+#    it, and every KUnit case.
 #
 # Environment: VGPU_PROFILES / VGPU_REF_PROFILES override the guest runs:
 # "profile" or "profile:edid=off" boot Debian's 6.1 with every guest test;

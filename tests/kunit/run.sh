@@ -5,6 +5,12 @@
 # KUnit suites, and report every case. Extra arguments go to vm.py (a
 # later --tests replaces the list).
 set -euo pipefail
+# Mounts made here stay in a mount namespace of this script's own: another
+# script that unmounts the same chroot's /proc cannot pull it from under
+# this one, and nothing stays mounted when it ends.
+if [ -z "${VGPU_MOUNT_NS:-}" ]; then
+	VGPU_MOUNT_NS=1 exec unshare --mount --propagation private "$0" "$@"
+fi
 top=$(cd "$(dirname "$0")/../.." && pwd)
 . "$top/tests/vm/lib.sh"
 
@@ -13,13 +19,18 @@ kdir=$("$top/tests/kunit/kernel.sh" | tail -n1)
 # Kernels built from earlier configurations are no longer used.
 find "$VGPU_CACHE" -maxdepth 1 -name 'testkernel-*' ! -path "$kdir" -exec rm -rf {} +
 
-# Kbuild writes objects next to the sources: build in a copy of the tree.
+# Kbuild writes objects next to the sources: build in a copy of the tree,
+# inside the chroot the kernel was built in (its build tools need that
+# suite's libc).
 build=$(mktemp -d "${TMPDIR:-/tmp}/vgpu-testkernel.XXXXXX")
-trap 'rm -rf "$build"' EXIT
-(cd "$top" && git ls-files -z --cached --others --exclude-standard |
+root="$(cat "$kdir/chroot")/root"
+vgpu_debug_mount "$root" "$(cat "$kdir/source")" "$kdir" "$build"
+trap 'vgpu_debug_umount "$root"; rm -rf "$build"' EXIT
+(cd "$top" && git ls-files -z --cached --others --exclude-standard -- . ':!build' |
 	xargs -0 cp --parents -t "$build")
-make -s -C "$build" KDIR="$kdir/build" W=1 >"$build/make.log" 2>&1 ||
+(cd / && chroot "$root" make -s -C /vgpu/mod KDIR=/vgpu/out/build W=1) >"$build/make.log" 2>&1 ||
 	{ cat "$build/make.log"; echo "FAIL: module build against the test kernel"; exit 1; }
+vgpu_debug_umount "$root"
 if grep -E "(warning|error):" "$build/make.log"; then
 	echo "FAIL: warnings building against the test kernel"
 	exit 1

@@ -21,6 +21,7 @@
 #include <linux/io.h>
 #include <linux/pci.h>
 
+#include "vgpu_compat.h"
 #include "vgpu_fake_host.h"
 #include "vgpu_proto.h"
 
@@ -1334,10 +1335,9 @@ static void fake_reset(struct virtio_device *vdev)
 	spin_unlock_irqrestore(&host->lock, flags);
 }
 
-static int fake_find_vqs(struct virtio_device *vdev, unsigned int nvqs,
-			 struct virtqueue *vqs[], vq_callback_t *callbacks[],
-			 const char * const names[], const bool *ctx,
-			 struct irq_affinity *desc)
+static int fake_new_vqs(struct virtio_device *vdev, unsigned int nvqs,
+			struct virtqueue *vqs[], vq_callback_t *callbacks[],
+			const char * const names[])
 {
 	struct vgpu_fake_host *host = to_host(vdev);
 	unsigned int i;
@@ -1353,6 +1353,8 @@ static int fake_find_vqs(struct virtio_device *vdev, unsigned int nvqs,
 	}
 	return 0;
 }
+
+VGPU_DEFINE_FIND_VQS(fake, fake_new_vqs)
 
 static void fake_del_vqs(struct virtio_device *vdev)
 {

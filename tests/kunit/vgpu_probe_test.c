@@ -18,7 +18,6 @@
 #include <linux/dma-buf.h>
 #include <linux/uuid.h>
 #include <linux/virtio_dma_buf.h>
-#include <asm/unaligned.h>
 #include <linux/virtio_config.h>
 
 #include <drm/drm_drv.h>
@@ -421,7 +420,7 @@ static void probe_console_on_head0(struct kunit *test)
 	KUNIT_ASSERT_NOT_NULL(test, vg);
 	KUNIT_ASSERT_NOT_NULL(test, vg->outputs);
 	KUNIT_ASSERT_NOT_NULL(test, vg->drm->fb_helper);
-	KUNIT_ASSERT_EQ(test, drm_fb_helper_restore_fbdev_mode_unlocked(vg->drm->fb_helper), 0);
+	KUNIT_ASSERT_EQ(test, vgpu_fbdev_restore(vg->drm->fb_helper), 0);
 	KUNIT_EXPECT_GE(test, vgpu_fake_host_count(host, VIRTIO_GPU_CMD_RESOURCE_CREATE_2D), 1u);
 	KUNIT_EXPECT_GE(test, vgpu_fake_host_count(host, VIRTIO_GPU_CMD_SET_SCANOUT), 1u);
 	KUNIT_ASSERT_NE(test, host->scanout_res[0], 0u);
@@ -1659,6 +1658,7 @@ static void blob_prime_uuid(struct kunit *test)
 	struct drm_virtgpu_resource_create_blob a, b, c;
 	struct drm_gem_object *obj, *back;
 	struct dma_buf *dmabuf;
+	__le32 uuid_id;
 	uuid_t uuid;
 
 	KUNIT_ASSERT_EQ(test, vgpu_ctx_init(env->vg, to_vgpu_file(env->df),
@@ -1673,7 +1673,9 @@ static void blob_prime_uuid(struct kunit *test)
 	KUNIT_ASSERT_FALSE(test, IS_ERR(dmabuf));
 	KUNIT_EXPECT_TRUE(test, is_virtio_dma_buf(dmabuf));
 	KUNIT_ASSERT_EQ(test, virtio_dma_buf_get_uuid(dmabuf, &uuid), 0);
-	KUNIT_EXPECT_EQ(test, get_unaligned_le32(uuid.b), a.res_handle);
+	/* the fake host's UUIDs begin with the resource id, little-endian */
+	memcpy(&uuid_id, uuid.b, sizeof(uuid_id));
+	KUNIT_EXPECT_EQ(test, le32_to_cpu(uuid_id), a.res_handle);
 	KUNIT_EXPECT_TRUE(test, vgpu_fake_host_res(env->host, a.res_handle)->uuid);
 	/* another device gets the blob's range of the region */
 	KUNIT_EXPECT_EQ(test, map_for_device(test, env, dmabuf),
@@ -1730,7 +1732,7 @@ static void blob_dumb_console(struct kunit *test)
 	vg = bind(test);
 	KUNIT_ASSERT_NOT_NULL(test, vg);
 	KUNIT_ASSERT_NOT_NULL(test, vg->drm->fb_helper);
-	KUNIT_ASSERT_EQ(test, drm_fb_helper_restore_fbdev_mode_unlocked(vg->drm->fb_helper), 0);
+	KUNIT_ASSERT_EQ(test, vgpu_fbdev_restore(vg->drm->fb_helper), 0);
 	flush_work(&host->q[0].irq);
 	KUNIT_EXPECT_EQ(test, vgpu_fake_host_count(host, VIRTIO_GPU_CMD_RESOURCE_CREATE_2D), 0u);
 	KUNIT_EXPECT_GE(test, host->scanout_blobs, 1u);
@@ -1917,7 +1919,7 @@ static void recover_reset_display(struct kunit *test)
 
 	vg = bind(test);
 	KUNIT_ASSERT_NOT_NULL(test, vg);
-	KUNIT_ASSERT_EQ(test, drm_fb_helper_restore_fbdev_mode_unlocked(vg->drm->fb_helper), 0);
+	KUNIT_ASSERT_EQ(test, vgpu_fbdev_restore(vg->drm->fb_helper), 0);
 	flush_work(&host->q[0].irq);
 	expect_console_shown(test, host, 1);
 	sets = vgpu_fake_host_count(host, VIRTIO_GPU_CMD_SET_SCANOUT);
@@ -1945,7 +1947,7 @@ static void recover_freeze_restore(struct kunit *test)
 	vgpu_fake_host_add_capset(host, VIRTGPU_DRM_CAPSET_VIRGL2, 2, 700);
 	vg = bind(test);
 	KUNIT_ASSERT_NOT_NULL(test, vg);
-	KUNIT_ASSERT_EQ(test, drm_fb_helper_restore_fbdev_mode_unlocked(vg->drm->fb_helper), 0);
+	KUNIT_ASSERT_EQ(test, vgpu_fbdev_restore(vg->drm->fb_helper), 0);
 	KUNIT_ASSERT_EQ(test, vgpu_ctx_get(vg, f, &ctx), 0);
 	held = submit_ok(test, vg, f, 0, false);
 	flush_work(&host->q[0].irq);
@@ -2038,7 +2040,7 @@ static void recover_restore_error(struct kunit *test)
 	host->ring_num = 4;
 	vg = bind(test);
 	KUNIT_ASSERT_NOT_NULL(test, vg);
-	KUNIT_ASSERT_EQ(test, drm_fb_helper_restore_fbdev_mode_unlocked(vg->drm->fb_helper), 0);
+	KUNIT_ASSERT_EQ(test, vgpu_fbdev_restore(vg->drm->fb_helper), 0);
 	flush_work(&host->q[0].irq);
 	expect_console_shown(test, host, 1);
 	vgpu_fake_host_add_rule(host, &drop);

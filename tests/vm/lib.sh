@@ -42,6 +42,10 @@ vgpu_suite() {
 
 # Kernels the project supports, as the rig names them.
 VGPU_KERNELS="6.1 6.12 7.3 sid"
+# The debug kernel (KASAN, lockdep, kmemleak, KUnit) is built from this
+# source package, in the chroot of this kernel's suite.
+VGPU_DEBUG_KERNEL=7.3
+VGPU_DEBUG_SOURCE=linux-source-7.3
 
 vgpu_chroot_mount() { # dir: bind what a chroot's tools need
 	local d=$1 m
@@ -62,4 +66,32 @@ vgpu_chroot_umount() { # dir
 		mountpoint -q "$1/$m" 2>/dev/null && umount -l "$1/$m"
 	done
 	return 0
+}
+
+# The debug kernel's chroot (tests/kunit/kernel.sh), with the kernel
+# source, the kernel's cache directory and ccache bound where the build
+# files written inside it expect them: /vgpu/src, /vgpu/out, /vgpu/ccache;
+# MOD (optional) at /vgpu/mod for out-of-tree modules.
+vgpu_debug_mount() { # root src out [mod]
+	local r=$1 p
+	vgpu_chroot_mount "$r"
+	mkdir -p "$r/vgpu/src" "$r/vgpu/out" "$r/vgpu/ccache" "$r/vgpu/mod" "$VGPU_CACHE/ccache"
+	set -- "$2" src "$3" out "$VGPU_CACHE/ccache" ccache "${4:-}" mod
+	while [ $# -ge 2 ]; do
+		p=$1
+		shift
+		if [ -n "$p" ]; then
+			umount "$r/vgpu/$1" 2>/dev/null || true
+			mount --bind "$p" "$r/vgpu/$1"
+		fi
+		shift
+	done
+}
+
+vgpu_debug_umount() { # root
+	local m
+	for m in mod ccache out src; do
+		umount "$1/vgpu/$m" 2>/dev/null || true
+	done
+	vgpu_chroot_umount "$1"
 }

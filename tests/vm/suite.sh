@@ -3,7 +3,8 @@
 # Build (or reuse) a chroot of a Debian suite with that suite's kernel:
 # its headers (to build vgpu.ko and run DKMS with the suite's gcc and
 # libc), its image (vmlinuz, an initrd for the rig, the modules with the
-# kernel's own virtio_gpu) and sparse.
+# kernel's own virtio_gpu) and sparse; the debug kernel's suite also gets
+# its kernel source and what building a kernel needs.
 #
 #   suite.sh 6.1|6.12|7.3|sid      (or bookworm|trixie|trixie-backports)
 #
@@ -11,8 +12,8 @@
 #   root/        the chroot (bind-mount /dev, /proc, /sys to use it)
 #   vmlinuz, initrd.img, kver
 #   modules.img  ext4 image of lib/modules/<kver>, the guest's third disk
-# The name is a hash of this script, the suite and the mirror: a change to
-# any of them builds a new one. Suites other than bookworm come from the
+# The name is a hash of this script, the suite, the mirror and the package
+# list: a change to any of them builds a new one. Suites other than bookworm come from the
 # same site as this machine's bookworm mirror.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
@@ -28,8 +29,13 @@ esac
 
 PACKAGES="build-essential linux-headers-amd64 linux-image-amd64 initramfs-tools
 kmod sparse dkms libelf-dev bc"
+# The debug kernel (tests/kunit/kernel.sh) is built in its suite's chroot
+# from that suite's kernel source.
+if [ "$suite" = "$(vgpu_suite "$VGPU_DEBUG_KERNEL")" ]; then
+	PACKAGES="$PACKAGES $VGPU_DEBUG_SOURCE flex bison libssl-dev cpio ccache"
+fi
 
-key=$( { cat "$0" "$here/lib.sh"; echo "$suite $mirror"; } | sha256sum | cut -c1-16)
+key=$( { cat "$0"; echo "$suite $mirror $PACKAGES"; } | sha256sum | cut -c1-16)
 out="$VGPU_CACHE/suite-$suite-$key"
 if [ -f "$out/.complete" ]; then
 	echo "$out"

@@ -27,7 +27,10 @@ The guest reports on its second serial port, one line per event:
 The first serial port is the guest console; a WARN, BUG, Oops, lockdep,
 KASAN, kmemleak or refcount splat in it fails the run (test
 "kernel_log_clean"). A guest that does not finish in time is killed and
-counted failed, and its last console lines are printed.
+counted failed, and its last console lines are printed. After DONE the
+guest must power off (QEMU exits) within POWEROFF_GRACE seconds (test
+"power_off"): one that does not gets an NMI, whose stacks are printed,
+and is killed.
 
 Every test prints as "PASS|FAIL|SKIP <driver>/<profile>/<test>" and the run
 ends with "N passed, N failed, N skipped".
@@ -61,6 +64,10 @@ DEFAULT_TESTS = ("module_load drm_version drm_bus debugfs_info load_unload only_
 # Report headers only: banners such as "RCU lockdep checking is enabled"
 # must not match. Lockdep and KASAN reports start with "WARNING: " or
 # "BUG: "; the rest are listed by their own first lines.
+# Seconds a guest has to power off after DONE (the debug kernel's shutdown
+# under TCG takes a few).
+POWEROFF_GRACE = 60
+
 SPLAT = re.compile(
     r"(WARNING: |BUG: |BUG kmalloc|Oops|general protection fault|"
     r"Kernel panic|inconsistent lock state|suspicious RCU usage|"
@@ -468,6 +475,7 @@ def boot(args, image, work):
     seen, timed_out, shots, marks = 0, False, [], []
     wake_at = None
     panic = None
+    done_at = None
     try:
         while True:
             lines = read_complete_lines(os.path.join(work, "results.log"))
@@ -488,6 +496,8 @@ def boot(args, image, work):
                 elif ln.startswith("PANIC-CHECK "):
                     args.panic_from = len(read_lines(os.path.join(work, "console.log")))
                     panic = (ln.split()[1], time.time())
+                elif ln == "DONE":
+                    done_at = time.time()
                 elif ln.startswith("CHECKPIXEL "):
                     _, name, x, y, want = ln.split()[:5]
                     verdict = check_pixel(os.path.join(work, "mon.sock"), work,
@@ -516,6 +526,17 @@ def boot(args, image, work):
                     log("guest still suspended: waking it (system_wakeup)")
                     monitor(sock, "system_wakeup")
             if proc.poll() is not None:
+                break
+            if done_at and time.time() - done_at > POWEROFF_GRACE:
+                # the tests are over but the guest never powered off: its
+                # stacks say where the power-off stopped
+                log(f"guest not powered off {POWEROFF_GRACE}s after DONE: NMI for its stacks")
+                console = os.path.join(work, "console.log")
+                args.poweroff_hang = len(read_lines(console))
+                monitor(os.path.join(work, "mon.sock"), "nmi")
+                time.sleep(10)
+                os.killpg(proc.pid, signal.SIGKILL)
+                proc.wait()
                 break
             if time.time() - start > args.timeout:
                 timed_out = True
@@ -588,8 +609,22 @@ def report(args, work, elapsed, timed_out):
         print(f"FAIL {prefix}/guest_completed  ({why} after {elapsed:.0f}s)")
         for ln in console[-40:]:
             print(f"     | {ln}")
-    # what a panic the test asked for prints is not a splat
+    if args.panic_from is not None:
+        pass  # the guest was meant to panic, not to power off
+    elif done and args.poweroff_hang is not None:
+        counts["fail"] += 1
+        print(f"FAIL {prefix}/power_off  (no power-off {POWEROFF_GRACE}s after the tests;"
+              " the NMI's stacks follow)")
+        for ln in console[args.poweroff_hang:][:60]:
+            print(f"     | {ln}")
+    elif done:
+        counts["pass"] += 1
+        print(f"PASS {prefix}/power_off")
+    # what a panic the test asked for prints is not a splat, nor what the
+    # NMI sent to a guest that did not power off prints
     upto = len(console) if args.panic_from is None else args.panic_from
+    if args.poweroff_hang is not None:
+        upto = min(upto, args.poweroff_hang)
     splats = [ln for ln in console[:upto] if SPLAT.search(ln)]
     if splats:
         counts["fail"] += 1
@@ -644,6 +679,7 @@ def main():
     image = args.image or sh_out(f"{HERE}/mkimage.sh | tail -n1")
     args.suite_dir = None
     args.panic_from = None
+    args.poweroff_hang = None
     args.qemu_rc = None
     if args.kernel != "6.1" and not args.kernel_dir:
         args.suite_dir = sh_out(f"{HERE}/suite.sh {args.kernel} | tail -n1")

@@ -89,6 +89,47 @@ static inline int vgpu_find_vqs(struct virtio_device *vdev, unsigned int n,
 #endif
 }
 
+/*
+ * VGPU_DEFINE_FIND_VQS(prefix, fn) defines prefix_find_vqs(), a
+ * &virtio_config_ops.find_vqs for the kernel's signature (an array of
+ * &struct virtqueue_info, or arrays of callbacks and names before it),
+ * that passes the request on as fn(vdev, nvqs, vqs, callbacks, names).
+ * For a transport of vgpu's own: the KUnit fake host.
+ */
+#define VGPU_FIND_VQS_MAX	4
+#ifdef VGPU_HAVE_VIRTQUEUE_INFO
+#define VGPU_DEFINE_FIND_VQS(prefix, fn)				\
+static int prefix##_find_vqs(struct virtio_device *vdev,		\
+			     unsigned int nvqs, struct virtqueue *vqs[],	\
+			     struct virtqueue_info info[],		\
+			     struct irq_affinity *desc)			\
+{									\
+	vq_callback_t *cbs[VGPU_FIND_VQS_MAX];				\
+	const char *names[VGPU_FIND_VQS_MAX];				\
+	unsigned int i;							\
+									\
+	if (nvqs > VGPU_FIND_VQS_MAX)					\
+		return -EINVAL;						\
+	for (i = 0; i < nvqs; i++) {					\
+		cbs[i] = info[i].callback;				\
+		names[i] = info[i].name;				\
+	}								\
+	return fn(vdev, nvqs, vqs, cbs, names);				\
+}
+#else
+#define VGPU_DEFINE_FIND_VQS(prefix, fn)				\
+static int prefix##_find_vqs(struct virtio_device *vdev,		\
+			     unsigned int nvqs, struct virtqueue *vqs[],	\
+			     vq_callback_t *cbs[],			\
+			     const char * const names[],		\
+			     const bool *ctx, struct irq_affinity *desc)	\
+{									\
+	if (nvqs > VGPU_FIND_VQS_MAX)					\
+		return -EINVAL;						\
+	return fn(vdev, nvqs, vqs, cbs, names);				\
+}
+#endif
+
 /**
  * vgpu_virtio_offered_features - the first 64 feature bits the device offers
  * @vdev: virtio device
@@ -204,6 +245,24 @@ static inline void vgpu_fbdev_setup(struct drm_device *drm)
 	drm_fbdev_shmem_setup(drm, 32);
 #elif defined(VGPU_HAVE_FBDEV_GENERIC_SETUP)
 	drm_fbdev_generic_setup(drm, 32);
+#endif
+}
+
+/**
+ * vgpu_fbdev_restore - show the console emulation's mode again
+ * @helper: the device's fbdev helper
+ *
+ * What the kernel does when the last master goes: a restore that yields
+ * to a DRM master (newer kernels take a force flag; it stays off).
+ *
+ * Return: 0 or a negative errno.
+ */
+static inline int vgpu_fbdev_restore(struct drm_fb_helper *helper)
+{
+#ifdef VGPU_HAVE_FB_HELPER_RESTORE_FORCE
+	return drm_fb_helper_restore_fbdev_mode_unlocked(helper, false);
+#else
+	return drm_fb_helper_restore_fbdev_mode_unlocked(helper);
 #endif
 }
 
