@@ -30,8 +30,10 @@ cd "$top" || exit 1
 . tests/vm/lib.sh
 
 # What every other kernel runs in make check: the display, uapi, blob,
-# isolation and Mesa suites and the short fuzz; make check-all runs all.
-VGPU_KERNEL_TESTS=${VGPU_KERNEL_TESTS:-module_load drm_version drm_bus debugfs_info load_unload only_one_driver kms uapi blob isolation mesa fuzz}
+# isolation and Mesa suites, the short fuzz and suspend to RAM (which the
+# in-tree driver also runs where it has freeze/restore); make check-all
+# runs all.
+VGPU_KERNEL_TESTS=${VGPU_KERNEL_TESTS:-module_load drm_version drm_bus debugfs_info load_unload only_one_driver kms uapi blob isolation mesa fuzz suspend}
 if [ "${VGPU_FULL:-0}" = 1 ]; then
 	VGPU_KERNEL_TESTS=
 	more="6.12/2d 6.12/virgl 7.3/2d 7.3/virgl sid/2d sid/virgl 7.3/2d:panic sid/2d:panic"

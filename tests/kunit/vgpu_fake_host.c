@@ -1269,17 +1269,24 @@ static void fake_get(struct virtio_device *vdev, unsigned int offset,
 		     void *buf, unsigned int len)
 {
 	struct vgpu_fake_host *host = to_host(vdev);
-	/* The 6.1 header's config, then blob_alignment (virtio 1.4). */
+	/*
+	 * The config space as the specification lays it out (virtio 1.4,
+	 * blob_alignment last), whether or not the kernel's header knows
+	 * the last field.
+	 */
 	struct {
-		struct virtio_gpu_config base;
+		__le32 events_read;
+		__le32 events_clear;
+		__le32 num_scanouts;
+		__le32 num_capsets;
 		__le32 blob_alignment;
-	} __packed c = {};
+	} c = {};
 	unsigned long flags;
 
 	spin_lock_irqsave(&host->lock, flags);
-	c.base.events_read = cpu_to_le32(host->events_read);
-	c.base.num_scanouts = cpu_to_le32(host->num_scanouts);
-	c.base.num_capsets = cpu_to_le32(host->num_capsets);
+	c.events_read = cpu_to_le32(host->events_read);
+	c.num_scanouts = cpu_to_le32(host->num_scanouts);
+	c.num_capsets = cpu_to_le32(host->num_capsets);
 	if (host->features & BIT_ULL(VGPU_FAKE_F_BLOB_ALIGNMENT))
 		c.blob_alignment = cpu_to_le32(host->align);
 	spin_unlock_irqrestore(&host->lock, flags);

@@ -12,7 +12,9 @@
 #include <linux/dma-resv.h>
 #include <linux/file.h>
 #include <linux/fs.h>
+#include <linux/fs.h>
 #include <linux/jiffies.h>
+#include <linux/mount.h>
 #include <linux/sched.h>
 #include <linux/workqueue.h>
 #include <linux/dma-buf.h>
@@ -1108,6 +1110,32 @@ static void job_buffers_and_own_ring(struct kunit *test)
 	unbind_and_check(test);
 }
 
+/*
+ * Open @drm's render node as a process would. A KUnit case runs in a
+ * kernel thread, whose root may hold nothing (7.x gives kernel threads an
+ * empty file system): the node is looked up in a private mount of
+ * devtmpfs instead of through "/dev".
+ */
+static struct file *open_render_node(struct drm_device *drm)
+{
+	struct file_system_type *type = get_fs_type("devtmpfs");
+	struct vfsmount *mnt;
+	struct file *filp;
+	char path[32];
+
+	if (!type)
+		return ERR_PTR(-ENODEV);
+	mnt = vfs_kern_mount(type, 0, "devtmpfs", NULL);
+	module_put(type->owner);
+	if (IS_ERR(mnt))
+		return ERR_CAST(mnt);
+	snprintf(path, sizeof(path), "dri/renderD%d", drm->render->index);
+	/* the open file holds the mount while it lives */
+	filp = file_open_root_mnt(mnt, path, O_RDWR, 0);
+	mntput(mnt);
+	return filp;
+}
+
 /* A polled ring's fence sends FENCE_SIGNALED to the file, once. */
 static void fence_event_polled_ring(struct kunit *test)
 {
@@ -1120,13 +1148,12 @@ static void fence_event_polled_ring(struct kunit *test)
 	struct vgpu_job job = {};
 	struct drm_file *df;
 	struct file *filp;
-	char path[32];
 	void *data;
 
 	/* A real open of the render node: events need a DRM file. */
-	snprintf(path, sizeof(path), "/dev/dri/renderD%d", vg->drm->render->index);
-	filp = filp_open(path, O_RDWR, 0);
-	KUNIT_ASSERT_FALSE_MSG(test, IS_ERR(filp), "open %s: %ld", path, PTR_ERR(filp));
+	filp = open_render_node(vg->drm);
+	KUNIT_ASSERT_FALSE_MSG(test, IS_ERR(filp), "open the render node: %ld",
+			       PTR_ERR(filp));
 	df = filp->private_data;
 	KUNIT_ASSERT_EQ(test, vgpu_ctx_init(vg, to_vgpu_file(df), &p), 0);
 	job.event = vgpu_fence_event_create(vg->drm, df);
@@ -1191,7 +1218,6 @@ static struct blob_env *blob_bind(struct kunit *test, u64 features,
 {
 	struct probe_ctx *ctx = test->priv;
 	struct blob_env *env = kunit_kzalloc(test, sizeof(*env), GFP_KERNEL);
-	char path[32];
 
 	KUNIT_ASSERT_NOT_NULL(test, env);
 	env->host = new_host(test, features, 1);
@@ -1204,10 +1230,8 @@ static struct blob_env *blob_bind(struct kunit *test, u64 features,
 	vgpu_fake_host_add_capset(env->host, VIRTGPU_DRM_CAPSET_VENUS, 0, 160);
 	env->vg = bind(test);
 	KUNIT_ASSERT_NOT_NULL(test, env->vg);
-	snprintf(path, sizeof(path), "/dev/dri/renderD%d",
-		 env->vg->drm->render->index);
-	env->filp = filp_open(path, O_RDWR, 0);
-	KUNIT_ASSERT_FALSE_MSG(test, IS_ERR(env->filp), "open %s: %ld", path,
+	env->filp = open_render_node(env->vg->drm);
+	KUNIT_ASSERT_FALSE_MSG(test, IS_ERR(env->filp), "open the render node: %ld",
 			       PTR_ERR(env->filp));
 	env->df = env->filp->private_data;
 	kunit_alloc_resource(test, NULL, blob_env_exit, GFP_KERNEL, env);

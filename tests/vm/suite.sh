@@ -120,7 +120,13 @@ mv "$work/out" "$out"
 for old in "$VGPU_CACHE"/suite-"$suite"-????????????????; do
 	[ "$old" = "$out" ] || [ ! -d "$old" ] && continue
 	vgpu_chroot_umount "$old/root"
-	umount "$old/root/src" 2>/dev/null || true
+	while umount "$old/root/src" 2>/dev/null; do :; done
+	# a bind mount of this file system is not another file system to
+	# rm --one-file-system: never remove a directory with a mount inside
+	if findmnt -rn -o TARGET | grep -q "^$old/"; then
+		vgpu_log "$old still has mounts inside: left in place"
+		continue
+	fi
 	rm -rf --one-file-system "$old"
 done
 vgpu_log "$suite chroot ready: $out (kernel $kver)"

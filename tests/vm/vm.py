@@ -426,6 +426,10 @@ def qemu_cmd(args, image, payload, work):
     cmd += ["-serial", f"file:{os.path.join(work, 'console.log')}",
             "-serial", f"file:{os.path.join(work, 'results.log')}",
             "-monitor", f"unix:{os.path.join(work, 'mon.sock')},server=on,wait=off"]
+    if not args.trace:
+        # why a CPU was reset: a guest that stops early may have
+        # triple-faulted (with -no-reboot QEMU then exits with status 0)
+        cmd += ["-d", "cpu_reset", "-D", os.path.join(work, "reset.log")]
     if args.trace:
         # debug-threads names the vCPU threads ("CPU 0/TCG") for qemu_cpu_ticks()
         cmd += ["-name", "vgpu-rig,debug-threads=on"]
@@ -605,7 +609,10 @@ def report(args, work, elapsed, timed_out):
     if not done:
         counts["fail"] += 1
         why = "timed out" if timed_out else \
-            f"guest stopped before DONE (QEMU exit status {args.qemu_rc})"
+            f"guest stopped before DONE (QEMU exit status {args.qemu_rc}" + \
+            ("; a CPU triple-faulted" if any("Triple fault" in ln for ln in
+                                              read_lines(os.path.join(work, "reset.log")))
+             else "") + ")"
         print(f"FAIL {prefix}/guest_completed  ({why} after {elapsed:.0f}s)")
         for ln in console[-40:]:
             print(f"     | {ln}")
