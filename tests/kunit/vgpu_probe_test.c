@@ -1657,7 +1657,7 @@ static u64 map_for_device(struct kunit *test, struct blob_env *env,
 	attach = dma_buf_attach(dmabuf, env->host->vdev.dev.parent);
 	if (IS_ERR(attach))
 		return (u64)PTR_ERR(attach);
-	sgt = dma_buf_map_attachment(attach, DMA_BIDIRECTIONAL);
+	sgt = vgpu_dma_buf_map(attach, DMA_BIDIRECTIONAL);
 	if (IS_ERR(sgt)) {
 		dma_buf_detach(dmabuf, attach);
 		return (u64)PTR_ERR(sgt);
@@ -1666,7 +1666,7 @@ static u64 map_for_device(struct kunit *test, struct blob_env *env,
 	addr = sg_dma_address(sgt->sgl);
 	if (to_vgpu_bo(dmabuf->priv)->host_only)
 		KUNIT_EXPECT_EQ(test, sg_dma_len(sgt->sgl), (u32)dmabuf->size);
-	dma_buf_unmap_attachment(attach, sgt, DMA_BIDIRECTIONAL);
+	vgpu_dma_buf_unmap(attach, sgt, DMA_BIDIRECTIONAL);
 	dma_buf_detach(dmabuf, attach);
 	return addr;
 }

@@ -83,6 +83,9 @@ card_holders() {
 # hold_start MODE: start "vgpu_hold MODE" in the background (output in
 # /tmp/MODE.out, pid in $hold_pid) and wait until it is set up (10 s)
 hold_start() {
+	# no earlier client's READY may be read as this one's: the child
+	# truncates the file only once it runs
+	rm -f "/tmp/$1.out"
 	vgpu_hold "$1" >"/tmp/$1.out" 2>&1 &
 	hold_pid=$!
 	n=100

@@ -266,6 +266,43 @@ static inline int vgpu_fbdev_restore(struct drm_fb_helper *helper)
 #endif
 }
 
+/**
+ * vgpu_dma_buf_map - map an attachment without holding its reservation lock
+ * @attach: the attachment
+ * @dir: direction of the mapping
+ *
+ * dma_buf_map_attachment_unlocked() where it exists: from Linux 6.2 on,
+ * dma_buf_map_attachment() wants the lock held.
+ *
+ * Return: the mapping or an ERR_PTR().
+ */
+static inline struct sg_table *vgpu_dma_buf_map(struct dma_buf_attachment *attach,
+						enum dma_data_direction dir)
+{
+#ifdef VGPU_HAVE_DMA_BUF_MAP_UNLOCKED
+	return dma_buf_map_attachment_unlocked(attach, dir);
+#else
+	return dma_buf_map_attachment(attach, dir);
+#endif
+}
+
+/**
+ * vgpu_dma_buf_unmap - undo vgpu_dma_buf_map()
+ * @attach: the attachment
+ * @sgt: the mapping
+ * @dir: direction of the mapping
+ */
+static inline void vgpu_dma_buf_unmap(struct dma_buf_attachment *attach,
+				      struct sg_table *sgt,
+				      enum dma_data_direction dir)
+{
+#ifdef VGPU_HAVE_DMA_BUF_MAP_UNLOCKED
+	dma_buf_unmap_attachment_unlocked(attach, sgt, dir);
+#else
+	dma_buf_unmap_attachment(attach, sgt, dir);
+#endif
+}
+
 /*
  * VGPU_FOP_FLAGS - &file_operations.fop_flags a DRM node needs: the core
  * refuses to open a node whose file operations lack FOP_UNSIGNED_OFFSET

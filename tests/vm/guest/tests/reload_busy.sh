@@ -9,6 +9,9 @@ load_driver || fail "driver did not load"
 cycles=${RELOAD_CYCLES:-10}
 i=0
 while [ $i -lt "$cycles" ]; do
+	# the child truncates the file only once it runs: the last cycle's
+	# READY must not be read as this one's
+	rm -f /tmp/hold.out
 	vgpu_hold hold >/tmp/hold.out 2>&1 &
 	pid=$!
 	n=100
