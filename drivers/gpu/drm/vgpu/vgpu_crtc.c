@@ -42,6 +42,8 @@ static enum hrtimer_restart vgpu_vblank_fire(struct hrtimer *timer)
 	struct vgpu_output *out = container_of(timer, struct vgpu_output,
 					       vblank_timer);
 
+	if (!READ_ONCE(out->vblank_on))
+		return HRTIMER_NORESTART;
 	hrtimer_forward_now(timer, out->period);
 	atomic64_inc(&out->vblanks);
 	drm_crtc_handle_vblank(&out->crtc);
@@ -54,13 +56,23 @@ static int vgpu_crtc_enable_vblank(struct drm_crtc *crtc)
 	ktime_t next = ktime_add(vgpu_vblank_last(out, ktime_get()),
 				 out->period);
 
+	WRITE_ONCE(out->vblank_on, true);
 	hrtimer_start(&out->vblank_timer, next, HRTIMER_MODE_ABS);
 	return 0;
 }
 
+/*
+ * Called with the core's vblank locks held, which the timer's callback
+ * takes in drm_crtc_handle_vblank(): waiting for a running callback here
+ * (hrtimer_cancel()) deadlocks on a second CPU. The timer is only dequeued;
+ * a callback already running sees vblank_on false next time and stops.
+ */
 static void vgpu_crtc_disable_vblank(struct drm_crtc *crtc)
 {
-	hrtimer_cancel(&crtc_to_output(crtc)->vblank_timer);
+	struct vgpu_output *out = crtc_to_output(crtc);
+
+	WRITE_ONCE(out->vblank_on, false);
+	hrtimer_try_to_cancel(&out->vblank_timer);
 }
 
 static bool vgpu_crtc_get_vblank_timestamp(struct drm_crtc *crtc,

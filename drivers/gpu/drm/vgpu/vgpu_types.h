@@ -209,6 +209,12 @@ struct vgpu_output {
 
 	/** @vblank_timer: emulated vblank interrupt. */
 	struct hrtimer vblank_timer;
+	/**
+	 * @vblank_on: the core wants vblank interrupts; the timer stops
+	 * itself once this is false (it cannot be waited for where it is
+	 * turned off, under the core's vblank locks).
+	 */
+	bool vblank_on;
 	/** @period: frame duration of the current mode. */
 	ktime_t period;
 	/** @anchor: time of one vblank; every vblank is anchor + k * period. */
