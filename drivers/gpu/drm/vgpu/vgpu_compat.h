@@ -124,8 +124,6 @@ static int prefix##_find_vqs(struct virtio_device *vdev,		\
 			     const char * const names[],		\
 			     const bool *ctx, struct irq_affinity *desc)	\
 {									\
-	if (nvqs > VGPU_FIND_VQS_MAX)					\
-		return -EINVAL;						\
 	return fn(vdev, nvqs, vqs, cbs, names);				\
 }
 #endif
