@@ -36,6 +36,7 @@
 #include <linux/stddef.h>
 #include <linux/virtio_gpu.h>
 #include <linux/virtio_config.h>
+#include <linux/workqueue.h>
 
 #include <drm/drm_connector.h>
 #include <drm/drm_edid.h>
@@ -193,6 +194,21 @@ static inline void vgpu_hrtimer_setup(struct hrtimer *t,
 #else
 	hrtimer_init(t, clock, mode);
 	t->function = fn;
+#endif
+}
+
+/**
+ * vgpu_unbound_wq - the system's unbound workqueue
+ *
+ * Return: system_dfl_wq where the kernel has it, else system_unbound_wq
+ * (which newer kernels keep only as a deprecated name).
+ */
+static inline struct workqueue_struct *vgpu_unbound_wq(void)
+{
+#ifdef VGPU_HAVE_SYSTEM_DFL_WQ
+	return system_dfl_wq;
+#else
+	return system_unbound_wq;
 #endif
 }
 

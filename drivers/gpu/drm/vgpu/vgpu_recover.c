@@ -116,7 +116,7 @@ static void vgpu_watchdog(struct work_struct *work)
 void vgpu_reset_schedule(struct vgpu_device *vg, const char *reason)
 {
 	WRITE_ONCE(vg->reset_reason, reason);
-	queue_work(system_unbound_wq, &vg->reset_work);
+	queue_work(vgpu_unbound_wq(), &vg->reset_work);
 }
 
 static void vgpu_reset_work(struct work_struct *work)
