@@ -12,15 +12,11 @@
 # build/<kernel>/drivers/gpu/drm/vgpu/vgpu.ko. Ends with
 # "N passed, N failed"; exit status 1 on any failure.
 set -u
-# Mounts made here stay in a mount namespace of this script's own: another
-# script that unmounts the same chroot's /proc cannot pull it from under
-# this one, and nothing stays mounted when it ends.
-if [ -z "${VGPU_MOUNT_NS:-}" ]; then
-	VGPU_MOUNT_NS=1 exec unshare --mount --propagation private "$0" "$@"
-fi
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top" || exit 1
 . tests/vm/lib.sh
+# its mounts are its own (each suite's chroot, bound for the builds)
+vgpu_own_mounts "$0" "$@"
 
 kernels=${*:-$VGPU_KERNELS}
 pass=0 failn=0

@@ -15,15 +15,11 @@
 # The directory is keyed by the config fragment, this script, the source
 # package and its version and the compiler, so a change to any rebuilds.
 set -euo pipefail
-# Mounts made here stay in a mount namespace of this script's own: another
-# script that unmounts the same chroot's /proc cannot pull it from under
-# this one, and nothing stays mounted when it ends.
-if [ -z "${VGPU_MOUNT_NS:-}" ]; then
-	VGPU_MOUNT_NS=1 exec unshare --mount --propagation private "$0" "$@"
-fi
 here=$(cd "$(dirname "$0")" && pwd)
 top=$(cd "$here/../.." && pwd)
 . "$top/tests/vm/lib.sh"
+# its mounts are its own (the chroot's /proc, the bound source and cache)
+vgpu_own_mounts "$0" "$@"
 frag="$here/vgpu-test.config"
 
 sdir=$("$top/tests/vm/suite.sh" "$VGPU_DEBUG_KERNEL" | tail -n1)
@@ -61,8 +57,8 @@ mk() { # from /: nothing inside may look for this shell's directory
 }
 
 vgpu_log "configuring the debug kernel ($VGPU_DEBUG_SOURCE $srcver) in $out/build"
-cp "$frag" "$root/vgpu/frag.config"
-mk KCONFIG_ALLCONFIG=/vgpu/frag.config allnoconfig >/dev/null
+cp "$frag" "$out/frag.config"
+mk KCONFIG_ALLCONFIG=/vgpu/out/frag.config allnoconfig >/dev/null
 mk olddefconfig >/dev/null
 missing=0
 while IFS= read -r line; do

@@ -5,14 +5,10 @@
 # KUnit suites, and report every case. Extra arguments go to vm.py (a
 # later --tests replaces the list).
 set -euo pipefail
-# Mounts made here stay in a mount namespace of this script's own: another
-# script that unmounts the same chroot's /proc cannot pull it from under
-# this one, and nothing stays mounted when it ends.
-if [ -z "${VGPU_MOUNT_NS:-}" ]; then
-	VGPU_MOUNT_NS=1 exec unshare --mount --propagation private "$0" "$@"
-fi
 top=$(cd "$(dirname "$0")/../.." && pwd)
 . "$top/tests/vm/lib.sh"
+# its mounts are its own (the debug kernel's chroot, bound for the build)
+vgpu_own_mounts "$0" "$@"
 
 kdir=$("$top/tests/kunit/kernel.sh" | tail -n1)
 [ -f "$kdir/.complete" ] || { echo "FAIL: no test kernel"; exit 1; }

@@ -68,6 +68,15 @@ vgpu_chroot_umount() { # dir
 	return 0
 }
 
+# vgpu_own_mounts "$0" "$@": run the calling script again in a mount
+# namespace of its own, once. Mounts it makes then stay its own: another
+# script that unmounts the same chroot's /proc cannot pull it from under
+# this one, and nothing stays mounted when it ends.
+vgpu_own_mounts() {
+	[ -n "${VGPU_MOUNT_NS:-}" ] && return 0
+	VGPU_MOUNT_NS=1 exec unshare --mount --propagation private "$@"
+}
+
 # The debug kernel's chroot (tests/kunit/kernel.sh), with the kernel
 # source, the kernel's cache directory and ccache bound where the build
 # files written inside it expect them: /vgpu/src, /vgpu/out, /vgpu/ccache;
