@@ -19,7 +19,9 @@
 # Environment: VGPU_PROFILES / VGPU_REF_PROFILES override the guest runs:
 # "profile" or "profile:edid=off" boot Debian's 6.1 with every guest test;
 # "KERNEL/profile" boots another kernel (6.12, 7.3, sid) with
-# VGPU_KERNEL_TESTS; "KERNEL/profile:panic" runs the drm_panic test alone.
+# VGPU_KERNEL_TESTS; "[KERNEL/]profile:panic" runs the drm_panic test alone,
+# "[KERNEL/]profile:suspend" the suspend test (a boot of its own on
+# single-threaded TCG, tests/vm/vm.py; named PROFILE-s3).
 # VGPU_REF_PROFILES="" skips the in-tree comparison; VGPU_TESTKERNEL=0
 # skips the debug-kernel run; VGPU_FULL=1 (make check-all) runs every
 # guest test in the 2d and virgl profiles of every kernel, on both
@@ -30,18 +32,19 @@ cd "$top" || exit 1
 . tests/vm/lib.sh
 
 # What every other kernel runs in make check: the display, uapi, blob,
-# isolation and Mesa suites, the short fuzz and suspend to RAM (which the
-# in-tree driver also runs where it has freeze/restore); make check-all
-# runs all.
-VGPU_KERNEL_TESTS=${VGPU_KERNEL_TESTS:-module_load drm_version drm_bus debugfs_info load_unload only_one_driver kms uapi blob isolation mesa fuzz suspend}
+# isolation and Mesa suites and the short fuzz; suspend to RAM (which the
+# in-tree driver also runs where it has freeze/restore) boots on its own
+# (KERNEL/profile:suspend); make check-all runs all.
+VGPU_KERNEL_TESTS=${VGPU_KERNEL_TESTS:-module_load drm_version drm_bus debugfs_info load_unload only_one_driver kms uapi blob isolation mesa fuzz}
 if [ "${VGPU_FULL:-0}" = 1 ]; then
 	VGPU_KERNEL_TESTS=
 	more="6.12/2d 6.12/virgl 7.3/2d 7.3/virgl sid/2d sid/virgl 7.3/2d:panic sid/2d:panic"
-	VGPU_PROFILES=${VGPU_PROFILES-2d vga multihead virgl 2d:edid=off virgl:edid=off $more}
-	VGPU_REF_PROFILES=${VGPU_REF_PROFILES-2d vga multihead virgl $more}
+	s3="2d:suspend vga:suspend virgl:suspend 6.12/2d:suspend 6.12/virgl:suspend 7.3/2d:suspend 7.3/virgl:suspend sid/2d:suspend sid/virgl:suspend"
+	VGPU_PROFILES=${VGPU_PROFILES-2d vga multihead virgl 2d:edid=off virgl:edid=off $more $s3}
+	VGPU_REF_PROFILES=${VGPU_REF_PROFILES-2d vga multihead virgl $more 7.3/2d:suspend 7.3/virgl:suspend}
 fi
-VGPU_PROFILES=${VGPU_PROFILES-2d vga multihead virgl 2d:edid=off virgl:edid=off 6.12/virgl 7.3/virgl sid/virgl 7.3/2d:panic}
-VGPU_REF_PROFILES=${VGPU_REF_PROFILES-2d vga multihead virgl 6.12/virgl 7.3/virgl sid/virgl 7.3/2d:panic}
+VGPU_PROFILES=${VGPU_PROFILES-2d vga multihead virgl 2d:edid=off virgl:edid=off 6.12/virgl 7.3/virgl sid/virgl 7.3/2d:panic 2d:suspend virgl:suspend 6.12/virgl:suspend 7.3/virgl:suspend sid/virgl:suspend}
+VGPU_REF_PROFILES=${VGPU_REF_PROFILES-2d vga multihead virgl 6.12/virgl 7.3/virgl sid/virgl 7.3/2d:panic 7.3/virgl:suspend}
 # The other kernels the runs need, from their profile names.
 other_kernels=$(for p in $VGPU_PROFILES $VGPU_REF_PROFILES; do
 	case $p in */*) echo "${p%%/*}" ;; esac; done | sort -u | tr '\n' ' ')
@@ -127,16 +130,18 @@ if [ -n "$other_kernels" ]; then
 	done < <(scripts/kernels.sh $other_kernels 2>&1)
 fi
 
-guest_run() { # driver spec: [KERNEL/]profile[:edid=off|:panic]
-	local spec=$2 kernel=6.1 edid=on tests=
+guest_run() { # driver spec: [KERNEL/]profile[:edid=off|:panic|:suspend]
+	local spec=$2 kernel=6.1 edid=on tests= tag=
 	case $spec in */*) kernel=${spec%%/*}; spec=${spec#*/} ;; esac
 	case $spec in
 	*:edid=off) edid=off ;;
 	*:panic) tests=panic ;;
+	*:suspend) tests=suspend tag=s3 ;;
 	esac
 	[ "$kernel" != 6.1 ] && [ -z "$tests" ] && tests=$VGPU_KERNEL_TESTS
 	python3 tests/vm/vm.py --driver "$1" --kernel "$kernel" --profile "${spec%%:*}" \
-		--edid "$edid" ${tests:+--tests "$tests"} ${image:+--image "$image"} 2>&1 |
+		--edid "$edid" ${tests:+--tests "$tests"} ${tag:+--tag "$tag"} \
+		${image:+--image "$image"} 2>&1 |
 		grep -E '^(PASS|FAIL|SKIP|     )'
 }
 
