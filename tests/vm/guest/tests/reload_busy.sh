@@ -9,14 +9,8 @@ load_driver || fail "driver did not load"
 cycles=${RELOAD_CYCLES:-10}
 i=0
 while [ $i -lt "$cycles" ]; do
-	# the child truncates the file only once it runs: the last cycle's
-	# READY must not be read as this one's
-	rm -f /tmp/hold.out
-	vgpu_hold hold >/tmp/hold.out 2>&1 &
-	pid=$!
-	n=100
-	while ! grep -q READY /tmp/hold.out && [ $n -gt 0 ]; do sleep 0.1; n=$((n - 1)); done
-	grep -q READY /tmp/hold.out || fail "client not ready (cycle $i): $(cat /tmp/hold.out)"
+	hold_start hold
+	pid=$hold_pid
 	if rmmod $MOD 2>/tmp/rmmod.err; then
 		fail "rmmod succeeded with a client holding the device (cycle $i)"
 	fi
