@@ -35,7 +35,7 @@ cd "$top" || exit 1
 # isolation and Mesa suites and the short fuzz; suspend to RAM (which the
 # in-tree driver also runs where it has freeze/restore) boots on its own
 # (KERNEL/profile:suspend); make check-all runs all.
-VGPU_KERNEL_TESTS=${VGPU_KERNEL_TESTS:-module_load drm_version drm_bus debugfs_info load_unload only_one_driver kms uapi blob isolation mesa fuzz}
+VGPU_KERNEL_TESTS=${VGPU_KERNEL_TESTS:-module_load drm_version drm_bus debugfs_info load_unload only_one_driver kms uapi blob isolation mesa fuzz pm_devices}
 if [ "${VGPU_FULL:-0}" = 1 ]; then
 	VGPU_KERNEL_TESTS=
 	more="6.12/2d 6.12/virgl 7.3/2d 7.3/virgl sid/2d sid/virgl 7.3/2d:panic sid/2d:panic"

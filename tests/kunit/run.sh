@@ -37,8 +37,8 @@ fi
 # (FUZZ_IOCTLS, default 100,000 on 2d and 30,000 on virgl, whose 3D
 # ioctls wait for the host; a seed of their own, printed in the guest log).
 # TESTKERNEL_RUNS picks profiles (make fuzz runs virgl alone).
-tests_2d="module_load drm_version drm_bus debugfs_info load_unload only_one_driver kms uapi blob isolation fakedev kunit fuzz failinject reset reload_busy unplug"
-tests_virgl="module_load drm_version kms uapi blob isolation mesa fuzz failinject reset unplug"
+tests_2d="module_load drm_version drm_bus debugfs_info load_unload only_one_driver kms uapi blob isolation fakedev kunit fuzz failinject reset pm_devices reload_busy unplug"
+tests_virgl="module_load drm_version kms uapi blob isolation mesa fuzz failinject reset pm_devices unplug"
 rc=0
 for prof in ${TESTKERNEL_RUNS-2d virgl}; do
 	eval "tests=\$tests_$prof"

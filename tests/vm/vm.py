@@ -60,7 +60,7 @@ PROFILES = {
 
 # suspend is not here: it boots on its own (see qemu_cmd())
 DEFAULT_TESTS = ("module_load drm_version drm_bus debugfs_info load_unload only_one_driver "
-                 "kms uapi blob isolation mesa igt fuzz reset reload_busy unplug")
+                 "kms uapi blob isolation mesa igt fuzz reset pm_devices reload_busy unplug")
 
 # Report headers only: banners such as "RCU lockdep checking is enabled"
 # must not match. Lockdep and KASAN reports start with "WARNING: " or
@@ -407,9 +407,16 @@ def qemu_cmd(args, image, payload, work):
     # CONFIG_PAGE_POISONING): a freed page is filled with a pattern that is
     # checked when it is handed out again, so a write to freed memory, by
     # the CPU or by the device, is reported ("pagealloc: memory corruption")
+    # watchdog_thresh=30: a soft lockup is reported after 60 s, not 20 s.
+    # On two host cores a TCG guest CPU can go unscheduled for many
+    # seconds while the host's threads (QEMU's main loop, the virgl
+    # renderer, the other vCPU) run: a CI boot once reported a 22 s "soft
+    # lockup" of kswapd0 during the Mesa and fuzz tests. A task that
+    # really spins is still reported, and a test still times out.
     append = ("root=/dev/vda rw console=ttyS0 init=/sbin/vgpu-init panic=-1 "
               "loglevel=7 8250.nr_uarts=2 no_console_suspend "
-              "unknown_nmi_panic panic_print=0x40 page_poison=1 " + args.append)
+              "unknown_nmi_panic panic_print=0x40 page_poison=1 "
+              "watchdog_thresh=30 " + args.append)
     if args.kernel_dir:
         # the test kernel has virtio-blk and ext4 built in: no initrd
         boot = ["-kernel", os.path.join(args.kernel_dir, "bzImage")]
