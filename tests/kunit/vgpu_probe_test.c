@@ -1577,6 +1577,79 @@ static void blob_region_exhausted(struct kunit *test)
 	unbind_and_check(test);
 }
 
+struct held_answers {
+	struct delayed_work work;
+	struct vgpu_fake_host *host;
+};
+
+static void held_answers_release(struct work_struct *work)
+{
+	struct held_answers *h = container_of(to_delayed_work(work),
+					      struct held_answers, work);
+
+	vgpu_fake_host_release(h->host, 0, false);
+}
+
+/*
+ * A creation that finds the region full while a released blob waits for
+ * the host's answers waits for its range: it gets the range when the host
+ * answers meanwhile, and -ENOSPC after the command timeout when it never
+ * does. With nothing on its way back, -ENOSPC comes at once.
+ */
+static void blob_region_waits_for_release(struct kunit *test)
+{
+	struct drm_virtgpu_resource_create_blob a[2], x;
+	struct held_answers held;
+	struct blob_env *env;
+	unsigned long t0;
+	unsigned int i;
+
+	vgpu_cmd_timeout_ms = 300;
+	env = blob_bind(test, BLOB_FEATURES, SZ_128K, 0);
+	KUNIT_ASSERT_EQ(test, vgpu_ctx_init(env->vg, to_vgpu_file(env->df),
+					    &venus_params), 0);
+	for (i = 0; i < ARRAY_SIZE(a); i++)
+		KUNIT_ASSERT_EQ(test, mkblob(env, VIRTGPU_BLOB_MEM_HOST3D,
+					     VIRTGPU_BLOB_FLAG_USE_MAPPABLE, SZ_64K,
+					     i, &a[i]), 0);
+	settle(env->vg, env->host);
+	t0 = jiffies;
+	KUNIT_EXPECT_EQ(test, mkblob(env, VIRTGPU_BLOB_MEM_HOST3D,
+				     VIRTGPU_BLOB_FLAG_USE_MAPPABLE, SZ_64K, 9, &x),
+			-ENOSPC);
+	KUNIT_EXPECT_LT(test, jiffies - t0, env->vg->cmd_timeout);
+
+	/* a[0] goes; the host holds its unmap and unref */
+	env->host->q[0].hold = true;
+	KUNIT_ASSERT_EQ(test, drm_gem_handle_delete(env->df, a[0].bo_handle), 0);
+	settle(env->vg, env->host);
+	KUNIT_EXPECT_EQ(test, atomic_read(&env->vg->hostmem_releasing), 1);
+	KUNIT_EXPECT_EQ(test, env->vg->hostmem_used, (u64)SZ_128K);
+	t0 = jiffies;
+	KUNIT_EXPECT_EQ(test, mkblob(env, VIRTGPU_BLOB_MEM_HOST3D,
+				     VIRTGPU_BLOB_FLAG_USE_MAPPABLE, SZ_64K, 9, &x),
+			-ENOSPC);
+	KUNIT_EXPECT_GE(test, jiffies - t0, env->vg->cmd_timeout);
+
+	/* the host answers while the next creation waits: it gets the range */
+	held.host = env->host;
+	INIT_DELAYED_WORK(&held.work, held_answers_release);
+	schedule_delayed_work(&held.work, msecs_to_jiffies(50));
+	KUNIT_EXPECT_EQ(test, mkblob(env, VIRTGPU_BLOB_MEM_HOST3D,
+				     VIRTGPU_BLOB_FLAG_USE_MAPPABLE, SZ_64K, 9, &x), 0);
+	cancel_delayed_work_sync(&held.work);
+	env->host->q[0].hold = false;
+	vgpu_fake_host_release(env->host, 0, false);
+	settle(env->vg, env->host);
+	KUNIT_EXPECT_EQ(test, atomic_read(&env->vg->hostmem_releasing), 0);
+	KUNIT_EXPECT_EQ(test, env->vg->hostmem_used, (u64)SZ_128K);
+	KUNIT_EXPECT_TRUE(test, vgpu_fake_host_res(env->host, x.res_handle)->mapped);
+	KUNIT_EXPECT_EQ(test, atomic_read(&env->vg->host_errors), 0);
+	blob_close(env);
+	KUNIT_EXPECT_EQ(test, env->vg->hostmem_used, 0ull);
+	unbind_and_check(test);
+}
+
 /* Host errors on CREATE_BLOB and MAP_BLOB reach the client. */
 static void blob_host_errors(struct kunit *test)
 {
@@ -1785,6 +1858,7 @@ static struct kunit_case vgpu_blob_cases[] = {
 	KUNIT_CASE(blob_alignment),
 	KUNIT_CASE(blob_alignment_bad),
 	KUNIT_CASE(blob_region_exhausted),
+	KUNIT_CASE(blob_region_waits_for_release),
 	KUNIT_CASE(blob_host_errors),
 	KUNIT_CASE(blob_map_unanswered),
 	KUNIT_CASE(blob_prime_uuid),

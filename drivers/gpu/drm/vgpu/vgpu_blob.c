@@ -22,7 +22,11 @@
  * answered the blob's unmap and unref, so no range is ever mapped twice.
  * Ranges are not evicted: a mapping lives as long as its blob (Vulkan
  * keeps host-visible memory mapped), so a full region is reported to the
- * allocating client as -ENOSPC.
+ * allocating client as -ENOSPC. Since a released blob's range comes back
+ * only with the host's answers, a creation that finds the region full
+ * while released blobs wait for theirs waits too (interruptibly, for at
+ * most the command timeout) and tries again each time a range comes
+ * back: a client that frees memory and allocates again at once gets it.
  *
  * Create, map and the context attach go out with one notification and are
  * not waited for; the first mmap of a host blob waits (interruptibly, for
@@ -78,6 +82,7 @@ int vgpu_hostmem_init(struct vgpu_device *vg)
 	ret = drmm_mutex_init(vg->drm, &vg->hostmem_lock);
 	if (ret)
 		return ret;
+	init_waitqueue_head(&vg->hostmem_wq);
 	vg->blob_align = PAGE_SIZE;
 	if (vg->has_blob_alignment) {
 		vdev->config->get(vdev, VGPU_CONFIG_BLOB_ALIGNMENT, &align,
@@ -135,8 +140,63 @@ static void vgpu_blob_map_done(struct vgpu_buf *buf)
 }
 
 /*
+ * A range of @size for @hres, if the region has one now. When it has not,
+ * @freed is set to the ranges given back so far and @releasing to the
+ * released blobs still holding one, both read with the failed attempt.
+ */
+static int vgpu_hostmem_try_insert(struct vgpu_device *vg,
+				   struct vgpu_hres *hres, u64 size,
+				   int *freed, int *releasing)
+{
+	int ret;
+
+	mutex_lock(&vg->hostmem_lock);
+	ret = drm_mm_insert_node_generic(&vg->hostmem_mm, &hres->map_node, size,
+					 max_t(u32, vg->blob_align, PAGE_SIZE),
+					 0, DRM_MM_INSERT_BEST);
+	if (!ret)
+		vg->hostmem_used += size;
+	*freed = vg->hostmem_freed;
+	*releasing = atomic_read(&vg->hostmem_releasing);
+	mutex_unlock(&vg->hostmem_lock);
+	return ret;
+}
+
+/*
+ * A range of @size for @hres. While the region is full and released blobs
+ * wait for the host's answers, wait for their ranges (interruptibly, for
+ * at most the command timeout in all) and try again as each comes back.
+ * Return: 0, -ENOSPC, or -ERESTARTSYS.
+ */
+static int vgpu_hostmem_insert(struct vgpu_device *vg, struct vgpu_hres *hres,
+			       u64 size)
+{
+	long left = vg->cmd_timeout;
+	int freed, releasing;
+
+	might_sleep();
+	while (vgpu_hostmem_try_insert(vg, hres, size, &freed, &releasing)) {
+		if (!releasing || !left) {
+			drm_dbg_driver(vg->drm, "blob: region full: %llu/%llu used, %llu asked\n",
+				       READ_ONCE(vg->hostmem_used), vg->hostmem_size,
+				       size);
+			return -ENOSPC;
+		}
+		drm_dbg_driver(vg->drm, "blob: region full, %d coming back: waiting\n",
+			       releasing);
+		left = wait_event_interruptible_timeout(vg->hostmem_wq,
+							READ_ONCE(vg->hostmem_freed) != freed,
+							left);
+		if (left < 0)
+			return left;
+	}
+	return 0;
+}
+
+/*
  * Give a mappable host blob its range of the region and prepare its map
- * and unmap. Return: 0, -ENOMEM, or -ENOSPC when the region is full.
+ * and unmap. Return: 0, -ENOMEM, -ENOSPC when the region is full, or
+ * -ERESTARTSYS.
  */
 static int vgpu_blob_map_prepare(struct vgpu_device *vg,
 				 struct vgpu_hres *hres, u64 size)
@@ -150,18 +210,9 @@ static int vgpu_blob_map_prepare(struct vgpu_device *vg,
 	if (!hres->map || !hres->unmap)
 		return -ENOMEM;
 
-	mutex_lock(&vg->hostmem_lock);
-	ret = drm_mm_insert_node_generic(&vg->hostmem_mm, &hres->map_node, size,
-					 max_t(u32, vg->blob_align, PAGE_SIZE),
-					 0, DRM_MM_INSERT_BEST);
-	if (!ret)
-		vg->hostmem_used += size;
-	mutex_unlock(&vg->hostmem_lock);
-	if (ret) {
-		drm_dbg_driver(vg->drm, "blob: region full: %llu of %llu used, %llu asked\n",
-			       vg->hostmem_used, vg->hostmem_size, size);
-		return -ENOSPC;
-	}
+	ret = vgpu_hostmem_insert(vg, hres, size);
+	if (ret)
+		return ret;
 	vgpu_proto_resource_map_blob(hres->map->req, 0, hres->id,
 				     hres->map_node.start);
 	vgpu_proto_resource_unmap_blob(hres->unmap->req, 0, hres->id);

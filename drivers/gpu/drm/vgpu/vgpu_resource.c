@@ -44,7 +44,11 @@ static void vgpu_hres_put_blob(struct vgpu_hres *hres)
 		mutex_lock(&vg->hostmem_lock);
 		vg->hostmem_used -= hres->map_node.size;
 		drm_mm_remove_node(&hres->map_node);
+		if (hres->map_releasing)
+			atomic_dec(&vg->hostmem_releasing);
+		WRITE_ONCE(vg->hostmem_freed, vg->hostmem_freed + 1);
 		mutex_unlock(&vg->hostmem_lock);
+		wake_up_all(&vg->hostmem_wq);
 	}
 	vgpu_buf_put(hres->map);
 	vgpu_buf_put(hres->unmap);
@@ -115,6 +119,11 @@ not_queued:
 /* Queue the unmap (if mapped) and the unref; free once answered. */
 static void vgpu_hres_release(struct vgpu_hres *hres)
 {
+	/* Nothing else touches the node now: its range is on its way back. */
+	if (drm_mm_node_allocated(&hres->map_node)) {
+		hres->map_releasing = true;
+		atomic_inc(&hres->vg->hostmem_releasing);
+	}
 	queue_delayed_work(hres->vg->wq, &hres->work, 0);
 }
 

@@ -108,6 +108,11 @@ struct vgpu_hres {
 	u32 map_info;
 	/** @map_state: 0 unanswered, 1 mapped, or the host's refusal (errno). */
 	int map_state;
+	/**
+	 * @map_releasing: released with @map_node still allocated: counted in
+	 * &vgpu_device.hostmem_releasing until the range goes back.
+	 */
+	bool map_releasing;
 	/** @unmap: RESOURCE_UNMAP_BLOB, sent before @unref when mapped. */
 	struct vgpu_buf *unmap;
 	/** @uuid_cmd: RESOURCE_ASSIGN_UUID once sent (owner's &vgpu_bo.lock). */
@@ -374,12 +379,30 @@ struct vgpu_device {
 	phys_addr_t hostmem_base;
 	/** @hostmem_size: bytes of the region. */
 	u64 hostmem_size;
-	/** @hostmem_lock: covers @hostmem_mm and @hostmem_used. */
+	/**
+	 * @hostmem_lock: covers @hostmem_mm, @hostmem_used, @hostmem_freed
+	 * and the lowering of @hostmem_releasing.
+	 */
 	struct mutex hostmem_lock;
 	/** @hostmem_mm: ranges of the region given to mapped blobs. */
 	struct drm_mm hostmem_mm;
 	/** @hostmem_used: bytes of the region in use. */
 	u64 hostmem_used;
+	/**
+	 * @hostmem_releasing: released blobs whose range waits for the host's
+	 * unmap and unref; a creation that finds the region full waits for
+	 * them on @hostmem_wq rather than failing at once. Raised without
+	 * @hostmem_lock (a release may come in atomic context), lowered under
+	 * it together with @hostmem_freed.
+	 */
+	atomic_t hostmem_releasing;
+	/**
+	 * @hostmem_freed: ranges given back so far (waiters watch it move);
+	 * written under @hostmem_lock.
+	 */
+	int hostmem_freed;
+	/** @hostmem_wq: woken when a range of the region goes back. */
+	wait_queue_head_t hostmem_wq;
 
 	/** @ctrlq: control queue. */
 	struct vgpu_vq ctrlq;
