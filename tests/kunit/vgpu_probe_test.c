@@ -2120,9 +2120,11 @@ static void recover_creation_raced(struct kunit *test)
 
 /*
  * A resource that cannot be made again is counted and logged, and the
- * reset goes on. Here the host never answers the console's creation in a
- * ring of four descriptors, so its backing (three) finds no room in time
- * (-ETIMEDOUT). The next reset brings the console back.
+ * reset goes on. Here the host never answers the console's creation nor
+ * its backing in a ring of four descriptors: the two commands hold all
+ * four (or the backing, when its entries take a descriptor of their own,
+ * finds no room), so what follows finds no room in time (-ETIMEDOUT),
+ * however the console's pages lie. The next reset brings it back.
  */
 static void recover_restore_error(struct kunit *test)
 {
@@ -2130,8 +2132,13 @@ static void recover_restore_error(struct kunit *test)
 		.type = VIRTIO_GPU_CMD_RESOURCE_CREATE_2D, .fault = VGPU_FAKE_DROP,
 		.count = 1,
 	};
+	struct vgpu_fake_rule drop_backing = {
+		.type = VIRTIO_GPU_CMD_RESOURCE_ATTACH_BACKING, .fault = VGPU_FAKE_DROP,
+		.count = 1,
+	};
 	struct vgpu_fake_host *host = new_host(test, 0, 1);
 	struct vgpu_device *vg;
+	unsigned long flags;
 
 	vgpu_cmd_timeout_ms = 200;
 	vgpu_hang_timeout_ms = 0;
@@ -2142,11 +2149,16 @@ static void recover_restore_error(struct kunit *test)
 	flush_work(&host->q[0].irq);
 	expect_console_shown(test, host, 1);
 	vgpu_fake_host_add_rule(host, &drop);
+	vgpu_fake_host_add_rule(host, &drop_backing);
 	KUNIT_EXPECT_EQ(test, vgpu_reset(vg, "test"), 0);
 	flush_work(&host->q[0].irq);
 	KUNIT_EXPECT_EQ(test, atomic_read(&vg->restore_errors), 1);
 	KUNIT_EXPECT_FALSE(test, vg->reset_failed);
-	/* The rule is spent: this reset makes the console again. */
+	/* A backing that found no room never met its rule: drop it too. */
+	spin_lock_irqsave(&host->lock, flags);
+	memset(host->rules, 0, sizeof(host->rules));
+	spin_unlock_irqrestore(&host->lock, flags);
+	/* This reset makes the console again. */
 	KUNIT_EXPECT_EQ(test, vgpu_reset(vg, "test"), 0);
 	flush_work(&host->q[0].irq);
 	expect_console_shown(test, host, 1);
