@@ -1547,19 +1547,27 @@ static void blob_alignment_bad(struct kunit *test)
 	unbind_and_check(test);
 }
 
+/* A Venus context and @n mappable 64 KiB host blobs (blob ids 0 to n - 1). */
+static void blob_fill(struct kunit *test, struct blob_env *env,
+		      struct drm_virtgpu_resource_create_blob *a, unsigned int n)
+{
+	unsigned int i;
+
+	KUNIT_ASSERT_EQ(test, vgpu_ctx_init(env->vg, to_vgpu_file(env->df),
+					    &venus_params), 0);
+	for (i = 0; i < n; i++)
+		KUNIT_ASSERT_EQ(test, mkblob(env, VIRTGPU_BLOB_MEM_HOST3D,
+					     VIRTGPU_BLOB_FLAG_USE_MAPPABLE, SZ_64K,
+					     i, &a[i]), 0);
+}
+
 /* The region fills up: -ENOSPC, and space comes back with the blobs. */
 static void blob_region_exhausted(struct kunit *test)
 {
 	struct blob_env *env = blob_bind(test, BLOB_FEATURES, SZ_256K, 0);
 	struct drm_virtgpu_resource_create_blob a[4], x;
-	unsigned int i;
 
-	KUNIT_ASSERT_EQ(test, vgpu_ctx_init(env->vg, to_vgpu_file(env->df),
-					    &venus_params), 0);
-	for (i = 0; i < ARRAY_SIZE(a); i++)
-		KUNIT_ASSERT_EQ(test, mkblob(env, VIRTGPU_BLOB_MEM_HOST3D,
-					     VIRTGPU_BLOB_FLAG_USE_MAPPABLE, SZ_64K,
-					     i, &a[i]), 0);
+	blob_fill(test, env, a, ARRAY_SIZE(a));
 	KUNIT_EXPECT_EQ(test, env->vg->hostmem_used, (u64)SZ_256K);
 	KUNIT_EXPECT_EQ(test, mkblob(env, VIRTGPU_BLOB_MEM_HOST3D,
 				     VIRTGPU_BLOB_FLAG_USE_MAPPABLE, SZ_4K, 9, &x),
@@ -1602,16 +1610,10 @@ static void blob_region_waits_for_release(struct kunit *test)
 	struct held_answers held;
 	struct blob_env *env;
 	unsigned long t0;
-	unsigned int i;
 
 	vgpu_cmd_timeout_ms = 300;
 	env = blob_bind(test, BLOB_FEATURES, SZ_128K, 0);
-	KUNIT_ASSERT_EQ(test, vgpu_ctx_init(env->vg, to_vgpu_file(env->df),
-					    &venus_params), 0);
-	for (i = 0; i < ARRAY_SIZE(a); i++)
-		KUNIT_ASSERT_EQ(test, mkblob(env, VIRTGPU_BLOB_MEM_HOST3D,
-					     VIRTGPU_BLOB_FLAG_USE_MAPPABLE, SZ_64K,
-					     i, &a[i]), 0);
+	blob_fill(test, env, a, ARRAY_SIZE(a));
 	settle(env->vg, env->host);
 	t0 = jiffies;
 	KUNIT_EXPECT_EQ(test, mkblob(env, VIRTGPU_BLOB_MEM_HOST3D,

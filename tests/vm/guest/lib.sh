@@ -145,6 +145,18 @@ recovery_round() {
 	echo "$what: flips $f0 -> $f1"
 }
 
+# recovery_rounds NAME N COMMAND...: recovery_round "NAME <i>" COMMAND, N times
+recovery_rounds() {
+	rounds_name=$1
+	rounds_n=$2
+	shift 2
+	rounds_i=0
+	while [ $rounds_i -lt "$rounds_n" ]; do
+		recovery_round "$rounds_name $rounds_i" "$@"
+		rounds_i=$((rounds_i + 1))
+	done
+}
+
 # recovery_finish ERRNOS: the flipping client never failed; new clients
 # modeset, flip and (virgl) render. On vgpu also: the device is back with
 # nothing lost on the host, and a 3D client stopped with one of ERRNOS (a

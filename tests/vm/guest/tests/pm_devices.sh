@@ -25,13 +25,9 @@ echo 1 >$delay
 resumed() { dmesg | grep -c '\[drm\] resumed (0)'; }
 before=$(resumed)
 cycles=${PM_CYCLES:-3}
-i=0
-while [ $i -lt "$cycles" ]; do
-	# "freeze" (suspend to idle) is offered wherever CONFIG_SUSPEND is,
-	# whatever the platform; the test level stops it after the devices
-	recovery_round "devices $i" sh -c 'echo freeze >/sys/power/state'
-	i=$((i + 1))
-done
+# "freeze" (suspend to idle) is offered wherever CONFIG_SUSPEND is,
+# whatever the platform; the test level stops it after the devices
+recovery_rounds devices "$cycles" sh -c 'echo freeze >/sys/power/state'
 echo none >/sys/power/pm_test
 n=$(dmesg | grep -c 'suspend debug: Waiting for')
 [ "$n" -ge "$cycles" ] || fail "the PM core stopped at the devices $n times, not $cycles"

@@ -11,11 +11,7 @@
 recovery_start
 resets=$(debugfs_value $dbg/vgpu_info resets)
 cycles=${RESET_CYCLES:-3}
-i=0
-while [ $i -lt "$cycles" ]; do
-	recovery_round "reset $i" sh -c "echo 1 >$dbg/vgpu_reset"
-	i=$((i + 1))
-done
+recovery_rounds reset "$cycles" sh -c "echo 1 >$dbg/vgpu_reset"
 [ "$(debugfs_value $dbg/vgpu_info resets)" = $((resets + cycles)) ] ||
 	fail "resets: $(debugfs_value $dbg/vgpu_info resets), wanted $((resets + cycles))"
 recovery_finish "ECANCELED|EIO"
