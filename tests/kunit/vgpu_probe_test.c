@@ -16,6 +16,7 @@
 #include <linux/jiffies.h>
 #include <linux/mount.h>
 #include <linux/sched.h>
+#include <linux/sched/signal.h>
 #include <linux/workqueue.h>
 #include <linux/dma-buf.h>
 #include <linux/uuid.h>
@@ -1601,8 +1602,9 @@ static void held_answers_release(struct work_struct *work)
 /*
  * A creation that finds the region full while a released blob waits for
  * the host's answers waits for its range: it gets the range when the host
- * answers meanwhile, and -ENOSPC after the command timeout when it never
- * does. With nothing on its way back, -ENOSPC comes at once.
+ * answers meanwhile, -ENOSPC after the command timeout when it never does,
+ * and -ERESTARTSYS at once on a signal. With nothing on its way back,
+ * -ENOSPC comes at once.
  */
 static void blob_region_waits_for_release(struct kunit *test)
 {
@@ -1632,6 +1634,16 @@ static void blob_region_waits_for_release(struct kunit *test)
 				     VIRTGPU_BLOB_FLAG_USE_MAPPABLE, SZ_64K, 9, &x),
 			-ENOSPC);
 	KUNIT_EXPECT_GE(test, jiffies - t0, env->vg->cmd_timeout);
+	/* a signal ends the wait at once; the call is restarted */
+	allow_signal(SIGUSR1);
+	send_sig(SIGUSR1, current, 0);
+	t0 = jiffies;
+	KUNIT_EXPECT_EQ(test, mkblob(env, VIRTGPU_BLOB_MEM_HOST3D,
+				     VIRTGPU_BLOB_FLAG_USE_MAPPABLE, SZ_64K, 9, &x),
+			-ERESTARTSYS);
+	KUNIT_EXPECT_LT(test, jiffies - t0, env->vg->cmd_timeout);
+	flush_signals(current);
+	disallow_signal(SIGUSR1);
 
 	/* the host answers while the next creation waits: it gets the range */
 	held.host = env->host;

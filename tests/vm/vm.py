@@ -408,11 +408,11 @@ def qemu_cmd(args, image, payload, work):
     # checked when it is handed out again, so a write to freed memory, by
     # the CPU or by the device, is reported ("pagealloc: memory corruption")
     # watchdog_thresh=30: a soft lockup is reported after 60 s, not 20 s.
-    # On two host cores a TCG guest CPU can go unscheduled for many
-    # seconds while the host's threads (QEMU's main loop, the virgl
-    # renderer, the other vCPU) run: a CI boot once reported a 22 s "soft
-    # lockup" of kswapd0 during the Mesa and fuzz tests. A task that
-    # really spins is still reported, and a test still times out.
+    # A CI boot once reported a 22 s "soft lockup" of kswapd0 with no
+    # driver code on its stack, not seen again; most likely the host (two
+    # cores for QEMU's main loop, the virgl renderer and two vCPUs) did not
+    # run that vCPU. A task that really spins is still reported, and a
+    # test still times out.
     append = ("root=/dev/vda rw console=ttyS0 init=/sbin/vgpu-init panic=-1 "
               "loglevel=7 8250.nr_uarts=2 no_console_suspend "
               "unknown_nmi_panic panic_print=0x40 page_poison=1 "
