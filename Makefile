@@ -22,7 +22,7 @@ endif
 VGPU_DIR := drivers/gpu/drm/vgpu
 COMPAT_H := $(VGPU_DIR)/vgpu_compat_gen.h
 MODULE   := $(VGPU_DIR)/vgpu.ko
-SOURCES  := $(filter-out %.mod.c,$(wildcard $(VGPU_DIR)/*.[ch] $(VGPU_DIR)/compat/*.c include/uapi/drm/*.h tests/kunit/*.[ch] tests/host/*.c tests/vm/guest/*.c tests/vm/selftest/*.c tests/igt/*.[ch] tests/bench/*.[ch] tests/fuzz/*.[ch]))
+SOURCES  := $(filter-out %.mod.c,$(wildcard $(VGPU_DIR)/*.[ch] $(VGPU_DIR)/compat/*.c include/uapi/drm/*.h tests/kunit/*.[ch] tests/host/*.c tests/vm/guest/*.c tests/vm/selftest/*.c tests/igt/*.[ch] tests/bench/*.[ch] tests/fuzz/*.[ch] tests/venus/*.[ch]))
 MODPROBE_CONF := /etc/modprobe.d/vgpu.conf
 
 .PHONY: all modules compat install uninstall lint kernels check check-all demo bench fuzz clean

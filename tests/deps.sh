@@ -5,7 +5,7 @@
 set -eu
 PKGS="make gcc libc6-dev perl python3 pkg-config kmod git
 linux-headers-amd64 linux-source-6.1 sparse dkms
-libdrm-dev debootstrap e2fsprogs
+libdrm-dev libvulkan-dev glslang-tools debootstrap e2fsprogs
 qemu-system-x86 qemu-system-gui qemu-utils xvfb xauth libgl1-mesa-dri libegl1
 imagemagick"
 missing=

@@ -17,7 +17,8 @@
 #    it, and every KUnit case.
 #
 # Environment: VGPU_PROFILES / VGPU_REF_PROFILES override the guest runs:
-# "profile" or "profile:edid=off" boot Debian's 6.1 with every guest test;
+# "profile" boots Debian's 6.1 with every guest test, "profile:edid=off"
+# without EDID with VGPU_NOEDID_TESTS;
 # "KERNEL/profile" boots another kernel (6.12, 7.3, sid) with
 # VGPU_KERNEL_TESTS; "[KERNEL/]profile:panic" runs the drm_panic test alone,
 # "[KERNEL/]profile:suspend" the suspend test (a boot of its own on
@@ -35,16 +36,23 @@ cd "$top" || exit 1
 # isolation and Mesa suites and the short fuzz; suspend to RAM (which the
 # in-tree driver also runs where it has freeze/restore) boots on its own
 # (KERNEL/profile:suspend); make check-all runs all.
-VGPU_KERNEL_TESTS=${VGPU_KERNEL_TESTS:-module_load drm_version drm_bus debugfs_info load_unload only_one_driver kms uapi blob isolation mesa fuzz pm_devices}
+VGPU_KERNEL_TESTS=${VGPU_KERNEL_TESTS:-module_load drm_version drm_bus debugfs_info load_unload only_one_driver kms uapi blob isolation mesa venus fuzz pm_devices}
+# A boot without EDID changes the modes and what debugfs reports: those
+# tests (make check-all runs every test without EDID).
+VGPU_NOEDID_TESTS=${VGPU_NOEDID_TESTS-module_load debugfs_info kms mesa}
 if [ "${VGPU_FULL:-0}" = 1 ]; then
 	VGPU_KERNEL_TESTS=
+	VGPU_NOEDID_TESTS=
 	more="6.12/2d 6.12/virgl 7.3/2d 7.3/virgl sid/2d sid/virgl 7.3/2d:panic sid/2d:panic"
+	more="$more venus virgl-blob 2d-blob 7.3/venus 7.3/virgl-blob sid/venus"
 	s3="2d:suspend vga:suspend virgl:suspend 6.12/2d:suspend 6.12/virgl:suspend 7.3/2d:suspend 7.3/virgl:suspend sid/2d:suspend sid/virgl:suspend"
 	VGPU_PROFILES=${VGPU_PROFILES-2d vga multihead virgl 2d:edid=off virgl:edid=off $more $s3}
 	VGPU_REF_PROFILES=${VGPU_REF_PROFILES-2d vga multihead virgl $more 7.3/2d:suspend 7.3/virgl:suspend}
 fi
-VGPU_PROFILES=${VGPU_PROFILES-2d vga multihead virgl 2d:edid=off virgl:edid=off 6.12/virgl 7.3/virgl sid/virgl 7.3/2d:panic 2d:suspend virgl:suspend 6.12/virgl:suspend 7.3/virgl:suspend sid/virgl:suspend}
-VGPU_REF_PROFILES=${VGPU_REF_PROFILES-2d vga multihead virgl 6.12/virgl 7.3/virgl sid/virgl 7.3/2d:panic 7.3/virgl:suspend}
+# venus, virgl-blob, 2d-blob: QEMU 10 of the trixie host (tests/vm/host.sh)
+# with the sid userspace; 2d-blob needs /dev/udmabuf on the machine.
+VGPU_PROFILES=${VGPU_PROFILES-2d vga multihead virgl 2d:edid=off virgl:edid=off venus 2d-blob 6.12/virgl 7.3/virgl 7.3/venus sid/virgl 7.3/2d:panic 2d:suspend virgl:suspend 7.3/virgl:suspend}
+VGPU_REF_PROFILES=${VGPU_REF_PROFILES-2d vga multihead virgl venus 6.12/virgl 7.3/virgl 7.3/venus sid/virgl 7.3/2d:panic 7.3/virgl:suspend}
 # The other kernels the runs need, from their profile names.
 other_kernels=$(for p in $VGPU_PROFILES $VGPU_REF_PROFILES; do
 	case $p in */*) echo "${p%%/*}" ;; esac; done | sort -u | tr '\n' ' ')
@@ -93,12 +101,20 @@ run_script() { # name script: exit 0 pass, 77 skip, else fail
 	esac
 }
 
-# The other kernels' chroots download while the host tests run.
+# The other kernels' chroots download while the host tests run, and so do
+# the trixie host stack and the sid userspace of the profiles that need them.
 suite_pids=
 for k in $other_kernels; do
 	tests/vm/suite.sh "$k" >"$results.suite-$k" 2>&1 &
 	suite_pids="$suite_pids $!"
 done
+case " $VGPU_PROFILES $VGPU_REF_PROFILES " in
+*venus*|*-blob*)
+	tests/vm/host.sh trixie >"$results.suite-host" 2>&1 &
+	suite_pids="$suite_pids $!"
+	tests/vm/mkimage.sh sid >"$results.suite-sid-image" 2>&1 &
+	suite_pids="$suite_pids $!" ;;
+esac
 
 phase "host tests"
 for t in tests/host/*.sh; do
@@ -134,7 +150,7 @@ guest_run() { # driver spec: [KERNEL/]profile[:edid=off|:panic|:suspend]
 	local spec=$2 kernel=6.1 edid=on tests= tag=
 	case $spec in */*) kernel=${spec%%/*}; spec=${spec#*/} ;; esac
 	case $spec in
-	*:edid=off) edid=off ;;
+	*:edid=off) edid=off tests=$VGPU_NOEDID_TESTS ;;
 	*:panic) tests=panic ;;
 	*:suspend) tests=suspend tag=s3 ;;
 	esac
@@ -144,6 +160,12 @@ guest_run() { # driver spec: [KERNEL/]profile[:edid=off|:panic|:suspend]
 		${image:+--image "$image"} 2>&1 |
 		grep -E '^(PASS|FAIL|SKIP|     )'
 }
+
+# whatever is still downloading (the host stack and sid image without
+# other kernels)
+for pid in $suite_pids; do
+	wait "$pid" 2>/dev/null
+done
 
 if [ -n "$image" ] && [ -f drivers/gpu/drm/vgpu/vgpu.ko ]; then
 	phase "rig self-test"

@@ -47,6 +47,38 @@ VGPU_KERNELS="6.1 6.12 7.3 sid"
 VGPU_DEBUG_KERNEL=7.3
 VGPU_DEBUG_SOURCE=linux-source-7.3
 
+# vgpu_cache_begin OUT PREFIX: print OUT and end the script when OUT is
+# complete; otherwise make work (a scratch directory in the cache) and name
+# stage (work/root), both unmounted and removed when the script ends.
+vgpu_cache_begin() {
+	if [ -f "$1/.complete" ]; then
+		echo "$1"
+		exit 0
+	fi
+	mkdir -p "$VGPU_CACHE"
+	work=$(mktemp -d "$VGPU_CACHE/.$2.XXXXXX")
+	stage="$work/root"
+	trap 'vgpu_chroot_umount "$stage"; rm -rf --one-file-system "$work"' EXIT
+}
+
+# vgpu_debootstrap DIR SUITE MIRROR LOG: a minbase chroot of SUITE whose apt
+# takes SUITE from MIRROR. A frozen mirror may serve a suite's Release
+# after its Valid-Until date: the signatures are still checked.
+vgpu_debootstrap() {
+	debootstrap --variant=minbase "$2" "$1" "$3" >"$4" 2>&1 || { tail -30 "$4"; return 1; }
+	echo "deb $3 $2 main" >"$1/etc/apt/sources.list"
+	echo 'Acquire::Check-Valid-Until "false";' >"$1/etc/apt/apt.conf.d/99vgpu-rig"
+}
+
+# vgpu_modules_img ROOT KVER IMG SCRATCH: an ext4 image (label vgpukmods)
+# of ROOT's lib/modules/KVER, the guest's third disk (guest-main.sh mounts
+# it), made in the empty directory SCRATCH
+vgpu_modules_img() {
+	cp -a "$1/lib/modules/$2" "$4/$2"
+	rm -f "$4/$2/build" "$4/$2/source"
+	mke2fs -q -t ext4 -L vgpukmods -d "$4" "$3" "$(( $(du -sm "$4" | cut -f1) * 12 / 10 + 32 ))M"
+}
+
 vgpu_chroot_mount() { # dir: bind what a chroot's tools need
 	local d=$1 m
 	for m in proc sys dev dev/pts; do

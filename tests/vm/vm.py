@@ -50,17 +50,34 @@ import time
 HERE = os.path.dirname(os.path.abspath(__file__))
 TOP = os.path.abspath(os.path.join(HERE, "..", ".."))
 
-# name -> (QEMU device arguments, expected scanouts, virgl, needs a GL display)
+# name -> (QEMU device arguments, expected scanouts, virgl, needs a GL
+# display, host stack, what else the device offers)
+# The host stack is bookworm's own QEMU 7.2, or trixie's QEMU 10 with
+# virglrenderer 1.1 (Venus) in the chroot of tests/vm/host.sh, which runs
+# the sid guest userspace (tests/vm/mkimage.sh sid): QEMU 7.2 offers no
+# blob, hostmem, context-init or Venus.
 PROFILES = {
-    "2d": (["-device", "virtio-gpu-pci,id=gpu0{edid}"], 1, False, False),
-    "vga": (["-device", "virtio-vga,id=gpu0{edid}"], 1, False, False),
-    "multihead": (["-device", "virtio-gpu-pci,id=gpu0,max_outputs=4{edid}"], 4, False, False),
-    "virgl": (["-device", "virtio-gpu-gl-pci,id=gpu0{edid}"], 1, True, True),
+    "2d": (["-device", "virtio-gpu-pci,id=gpu0{edid}"], 1, False, False, None, ""),
+    "vga": (["-device", "virtio-vga,id=gpu0{edid}"], 1, False, False, None, ""),
+    "multihead": (["-device", "virtio-gpu-pci,id=gpu0,max_outputs=4{edid}"], 4, False, False,
+                  None, ""),
+    "virgl": (["-device", "virtio-gpu-gl-pci,id=gpu0{edid}"], 1, True, True, None, ""),
+    "venus": (["-device", "virtio-gpu-gl-pci,id=gpu0,blob=true,hostmem=1G,venus=true{edid}"],
+              1, True, True, "trixie", "blob hostmem venus context_init"),
+    "virgl-blob": (["-device", "virtio-gpu-gl-pci,id=gpu0,blob=true,hostmem=1G{edid}"],
+                   1, True, True, "trixie", "blob hostmem context_init"),
+    "2d-blob": (["-device", "virtio-gpu-pci,id=gpu0,blob=true{edid}"], 1, False, False,
+                "trixie", "blob"),
 }
+
+# What a profile needs of the machine: QEMU 10 refuses blob=true on
+# virtio-gpu-pci ("need rutabaga or udmabuf for blob resources") when the
+# host kernel has no udmabuf.
+HOST_NEEDS = {"2d-blob": "/dev/udmabuf"}
 
 # suspend is not here: it boots on its own (see qemu_cmd())
 DEFAULT_TESTS = ("module_load drm_version drm_bus debugfs_info load_unload only_one_driver "
-                 "kms uapi blob isolation mesa igt fuzz reset pm_devices reload_busy unplug")
+                 "kms uapi blob isolation mesa venus igt fuzz reset pm_devices reload_busy unplug")
 
 # Report headers only: banners such as "RCU lockdep checking is enabled"
 # must not match. Lockdep and KASAN reports start with "WARNING: " or
@@ -374,10 +391,13 @@ def build_payload(args, image, work):
             raise RuntimeError(f"{ko} not built (make KVER={kver}"
                                + (f"; make kernels KERNELS={args.kernel})" if args.suite_dir else ")"))
         shutil.copy(ko, os.path.join(pay, "vgpu.ko"))
-    _, scanouts, virgl, _ = PROFILES[args.profile]
+    _, scanouts, virgl, _, host, offers = PROFILES[args.profile]
     with open(os.path.join(pay, "config.env"), "w") as f:
         f.write(f"DRIVER={args.driver}\nPROFILE={args.profile}\nEDID={args.edid}\n"
                 f"EXPECT_SCANOUTS={scanouts}\nEXPECT_VIRGL={'yes' if virgl else 'no'}\n"
+                f"HOST={host or 'bookworm'}\n"
+                + "".join(f"EXPECT_{o.upper()}={'yes' if o in offers.split() else 'no'}\n"
+                          for o in ("blob", "hostmem", "venus", "context_init")) +
                 f"EXPECT_EDID={'yes' if args.edid == 'on' else 'no'}\n"
                 f"TESTS=\"{args.tests}\"\nLOAD_CYCLES={args.load_cycles}\n")
         for kv in args.env:
@@ -396,8 +416,25 @@ def build_payload(args, image, work):
     return img
 
 
+def in_host_chroot(args, cmd, paths):
+    """cmd run in the host stack's chroot (tests/vm/host.sh), in a mount
+    namespace of its own: /dev, /proc, /sys, the X server's sockets and
+    the directories of paths are bound at the same places, and go when
+    QEMU ends. unshare, sh and chroot exec in turn: the process is QEMU."""
+    root = os.path.join(args.host_dir, "root")
+    dirs = sorted({os.path.realpath(p if os.path.isdir(p) else os.path.dirname(p))
+                   for p in paths} | {"/tmp/.X11-unix"})
+    script = ('r=$1; shift; n=$1; shift; '
+              'mount -t proc proc "$r/proc" && mount --rbind /sys "$r/sys" && '
+              'mount --rbind /dev "$r/dev" || exit 1; '
+              'while [ "$n" -gt 0 ]; do mkdir -p "$r$1" && mount --bind "$1" "$r$1" || exit 1; '
+              'shift; n=$((n - 1)); done; exec chroot "$r" "$@"')
+    return (["unshare", "--mount", "--propagation", "private", "sh", "-c", script,
+             "vgpu-host", root, str(len(dirs))] + dirs + cmd)
+
+
 def qemu_cmd(args, image, payload, work):
-    dev, _, _, gl = PROFILES[args.profile]
+    dev, _, _, gl, host, _ = PROFILES[args.profile]
     edid = "" if args.edid == "on" else ",edid=off"
     dev = [d.format(edid=edid) for d in dev]
     # no_console_suspend: what happens during a suspend reaches the log;
@@ -432,6 +469,9 @@ def qemu_cmd(args, image, payload, work):
     else:
         boot = ["-kernel", os.path.join(image, "vmlinuz"),
                 "-initrd", os.path.join(image, "initrd.img")]
+    # the sid userspace has no kernel: bookworm's modules come on a third disk
+    modules = (os.path.join(args.suite_dir, "modules.img") if args.suite_dir else
+               os.path.join(image, "modules.img") if args.root_image != image else None)
     # A guest that suspends runs on single-threaded TCG. With QEMU 7.2's
     # multi-threaded TCG, S3 resume crashed guests whatever the GPU driver
     # (8-cycle virgl runs on 7.3: vgpu 3 of 9, the in-tree driver 1 of 4;
@@ -443,9 +483,10 @@ def qemu_cmd(args, image, payload, work):
            "-machine", "pc", "-cpu", "max", "-smp", "2", "-m", str(args.memory),
            # S3 for the suspend test, woken by the guest's RTC alarm
            "-global", "PIIX4_PM.disable_s3=0"]
-    drives = [os.path.join(image, "root.img") + ",snapshot=on", payload + ",readonly=on"]
-    if args.suite_dir:
-        drives.append(os.path.join(args.suite_dir, "modules.img") + ",readonly=on")
+    drives = [os.path.join(args.root_image, "root.img") + ",snapshot=on",
+              payload + ",readonly=on"]
+    if modules and not args.kernel_dir:
+        drives.append(modules + ",readonly=on")
     cmd += boot + ["-append", append]
     for d in drives:
         cmd += ["-drive", f"if=virtio,format=raw,file={d}"]
@@ -467,6 +508,9 @@ def qemu_cmd(args, image, payload, work):
         cmd += ["-object", f"memory-backend-ram,id=vgpu-hostmem,size={args.hostmem}M",
                 "-device", "ivshmem-plain,memdev=vgpu-hostmem"]
     cmd += ["-display", "gtk,gl=on" if gl else "none"] + dev
+    if host:
+        cmd = in_host_chroot(args, cmd, [work, args.out, args.root_image, image]
+                             + [d for d in (args.suite_dir, args.kernel_dir) if d])
     return cmd
 
 
@@ -643,6 +687,9 @@ def report(args, work, elapsed, timed_out):
         print(f"FAIL {prefix}/guest_completed  ({why} after {elapsed:.0f}s)")
         for ln in console[-40:]:
             print(f"     | {ln}")
+        # QEMU's own last words (a device it refused, a library it lacks)
+        for ln in read_lines(os.path.join(work, "qemu.log"))[-10:]:
+            print(f"     | qemu: {ln}")
     if args.panic_from is not None:
         pass  # the guest was meant to panic, not to power off
     elif done and args.poweroff_hang is not None:
@@ -696,6 +743,12 @@ def main():
     ap.add_argument("--extra", action="append", default=[],
                     help="file to put in the payload's extra/ directory")
     ap.add_argument("--image", help="guest image directory (default: build or reuse)")
+    ap.add_argument("--host", choices=["trixie", "sid"],
+                    help="the host stack of a profile that needs QEMU 10 or newer:"
+                         " trixie's (QEMU 10, virglrenderer 1.1; the default) or"
+                         " sid's (QEMU 11, virglrenderer 1.3)")
+    ap.add_argument("--sid-image", help="the sid userspace image directory of the trixie"
+                    " host's profiles (default: build or reuse)")
     ap.add_argument("--kernel", choices=["6.1", "6.12", "7.3", "sid"], default="6.1",
                     help="the Debian kernel to boot: bookworm's 6.1 (the image's),"
                          " trixie's 6.12, trixie-backports' 7.3 or sid's"
@@ -722,6 +775,12 @@ def main():
     args = ap.parse_args()
 
     os.makedirs(args.out, exist_ok=True)
+    need = HOST_NEEDS.get(args.profile)
+    if need and not os.path.exists(need):
+        print(f"SKIP {run_prefix(args)}/harness  (this machine has no {need}:"
+              f" QEMU refuses the {args.profile} device without it)")
+        print("0 passed, 0 failed, 1 skipped")
+        return 0
     image = args.image or sh_out(f"{HERE}/mkimage.sh | tail -n1")
     args.suite_dir = None
     args.panic_from = None
@@ -729,6 +788,10 @@ def main():
     args.qemu_rc = None
     if args.kernel != "6.1" and not args.kernel_dir:
         args.suite_dir = sh_out(f"{HERE}/suite.sh {args.kernel} | tail -n1")
+    host = PROFILES[args.profile][4] and (args.host or PROFILES[args.profile][4])
+    args.host_dir = sh_out(f"{HERE}/host.sh {host} | tail -n1") if host else None
+    args.root_image = args.sid_image or sh_out(f"{HERE}/mkimage.sh sid | tail -n1") \
+        if host else image
     work = tempfile.mkdtemp(prefix="vgpu-vm.")
     try:
         try:

@@ -95,6 +95,10 @@ static int vgpu_debugfs_info(struct seq_file *m, void *unused)
 	mutex_unlock(&vg->state_lock);
 	seq_printf(m, "resources_live: %d\n", atomic_read(&vg->res_live));
 	seq_printf(m, "mem_held: %lld\n", (long long)atomic64_read(&vg->mem_held));
+	mutex_lock(&vg->hostmem_lock);
+	seq_printf(m, "hostmem: used %llu size %llu releasing %d\n", vg->hostmem_used,
+		   vg->hostmem_size, atomic_read(&vg->hostmem_releasing));
+	mutex_unlock(&vg->hostmem_lock);
 	seq_printf(m, "host_errors: %d\n", atomic_read(&vg->host_errors));
 	seq_printf(m, "last_host_error: 0x%04x\n", READ_ONCE(vg->last_host_error));
 	for (i = 0; vg->outputs && i < vg->num_scanouts; i++) {

@@ -104,6 +104,7 @@ void vgpu_fdinfo(struct drm_printer *p, struct drm_file *file);
 
 /* vgpu_plane.c, vgpu_crtc.c, vgpu_connector.c, vgpu_kms.c */
 int vgpu_planes_init(struct vgpu_output *out);
+bool vgpu_scanouts_blank(struct vgpu_device *vg, unsigned long timeout);
 int vgpu_crtc_init(struct vgpu_output *out);
 int vgpu_connector_init(struct vgpu_output *out);
 int vgpu_kms_init(struct vgpu_device *vg);

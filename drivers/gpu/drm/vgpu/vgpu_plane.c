@@ -112,6 +112,32 @@ static void vgpu_scanout_disable(struct vgpu_output *out)
 	vgpu_set_scanout(out, 0, &none);
 }
 
+/**
+ * vgpu_scanouts_blank - ask the host to show nothing on any scanout
+ * @vg: device
+ * @timeout: jiffies to wait for the answers
+ *
+ * Used before a reset of a device that still answers: QEMU 10 and 11 with a
+ * GL display crash when a reset finds a GL scanout in use (they switch GL
+ * contexts from the vCPU thread: eglMakeCurrent fails with EGL_BAD_ACCESS,
+ * then a NULL dereference or libepoxy's "Couldn't find current GLX or EGL
+ * context" assertion), as suspend, which turns the display off first,
+ * never does. The KMS state does not change: the reset commits it again.
+ *
+ * Context: process; sleeps at most @timeout.
+ *
+ * Return: whether every command on the control queue was answered in time.
+ */
+bool vgpu_scanouts_blank(struct vgpu_device *vg, unsigned long timeout)
+{
+	unsigned int i;
+
+	might_sleep();
+	for (i = 0; vg->outputs && i < vg->num_scanouts; i++)
+		vgpu_scanout_disable(&vg->outputs[i]);
+	return vgpu_vq_drain(&vg->ctrlq, timeout);
+}
+
 /*
  * TRANSFER_TO_HOST_2D of @r, in resource coordinates. A 3D resource is
  * drawn on the host: its guest pages are not its content; a blob is

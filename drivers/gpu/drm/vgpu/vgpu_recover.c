@@ -41,6 +41,9 @@
 #include "vgpu_compat.h"
 #include "vgpu_drv.h"
 
+/* How long a reset waits for the host to blank the scanouts. */
+#define VGPU_BLANK_WAIT_MS 500
+
 unsigned int vgpu_hang_timeout_ms = 10000;
 EXPORT_SYMBOL_FOR_VGPU_TESTS(vgpu_hang_timeout_ms);
 module_param_named(hang_timeout_ms, vgpu_hang_timeout_ms, uint, 0644);
@@ -266,6 +269,13 @@ int vgpu_reset(struct vgpu_device *vg, const char *reason)
 	WRITE_ONCE(vg->reset_reason, reason);
 	drm_warn(vg->drm, "resetting the device: %s\n", reason);
 	cancel_delayed_work(&vg->watchdog);
+	/*
+	 * Nothing on the scanouts when the device resets (QEMU with a GL
+	 * display crashes otherwise); a device that does not answer costs
+	 * VGPU_BLANK_WAIT_MS more.
+	 */
+	if (!vgpu_scanouts_blank(vg, msecs_to_jiffies(VGPU_BLANK_WAIT_MS)))
+		drm_dbg_driver(vg->drm, "scanouts not blanked before the reset\n");
 	vgpu_quiesce(vg);
 	ret = vgpu_renegotiate(vg->vdev);
 	if (!ret)
