@@ -7,9 +7,10 @@
  * 1. Quiesce: the scanouts are blanked (a device that still answers gets
  *    SET_SCANOUT with no resource, waited for boundedly), both queues are
  *    paused (other submitters wait, boundedly), the reset generation
- *    moves on (contexts made before are lost), the device is reset, every unanswered command is given back with -EIO
- *    (its fence is signalled with -EIO, its waiter wakes) and the
- *    virtqueues are deleted.
+ *    moves on (contexts made before are lost), the device is reset,
+ *    every unanswered command is given back with -EIO (its fence is
+ *    signalled with -EIO, its waiter wakes) and the virtqueues are
+ *    deleted.
  * 2. Revive: features negotiated again, new virtqueues, DRIVER_OK.
  * 3. Restore: every resource is made again from guest state (2D content
  *    sent again from the guest pages, 3D resources empty, host blobs lost)
