@@ -36,7 +36,7 @@ cd "$top" || exit 1
 # isolation and Mesa suites and the short fuzz; suspend to RAM (which the
 # in-tree driver also runs where it has freeze/restore) boots on its own
 # (KERNEL/profile:suspend); make check-all runs all.
-VGPU_KERNEL_TESTS=${VGPU_KERNEL_TESTS:-module_load drm_version drm_bus debugfs_info load_unload only_one_driver kms uapi blob isolation mesa venus fuzz pm_devices}
+VGPU_KERNEL_TESTS=${VGPU_KERNEL_TESTS:-module_load drm_version drm_bus debugfs_info only_one_driver kms uapi blob isolation mesa venus fuzz load_unload pm_devices}
 # A boot without EDID changes the modes and what debugfs reports: those
 # tests (make check-all runs every test without EDID).
 VGPU_NOEDID_TESTS=${VGPU_NOEDID_TESTS-module_load debugfs_info kms mesa}

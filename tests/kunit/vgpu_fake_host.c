@@ -1331,10 +1331,16 @@ static void fake_reset(struct virtio_device *vdev)
 {
 	struct vgpu_fake_host *host = to_host(vdev);
 	unsigned long flags;
+	unsigned int i;
 
 	spin_lock_irqsave(&host->lock, flags);
 	host->status = 0;
 	host->resets++;
+	for (i = 0; i < VIRTIO_GPU_MAX_SCANOUTS; i++)
+		if (host->scanout_res[i]) {
+			host->resets_shown++;
+			break;
+		}
 	/* A reset device forgets resources, contexts and what it showed. */
 	memset(host->res, 0, sizeof(host->res));
 	memset(host->ctx, 0, sizeof(host->ctx));

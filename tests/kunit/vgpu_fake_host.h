@@ -260,6 +260,11 @@ struct vgpu_fake_host {
 	u32 events_cleared;
 	/** @resets: device resets. */
 	unsigned int resets;
+	/**
+	 * @resets_shown: device resets that found a scanout in use (QEMU 10
+	 * and 11 with a GL display crash on those).
+	 */
+	unsigned int resets_shown;
 	/** @refuse_features: FEATURES_OK does not stick (a broken device). */
 	bool refuse_features;
 	/** @q: the queues. */

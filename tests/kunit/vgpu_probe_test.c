@@ -1606,22 +1606,32 @@ static void held_answers_release(struct work_struct *work)
  * and -ERESTARTSYS at once on a signal. With nothing on its way back,
  * -ENOSPC comes at once.
  */
+/* A 64 KiB mappable host blob's creation: its result and how long it took. */
+static int blob_try_timed(struct blob_env *env, unsigned long *took)
+{
+	struct drm_virtgpu_resource_create_blob x;
+	unsigned long t0 = jiffies;
+	int ret;
+
+	ret = mkblob(env, VIRTGPU_BLOB_MEM_HOST3D, VIRTGPU_BLOB_FLAG_USE_MAPPABLE,
+		     SZ_64K, 9, &x);
+	*took = jiffies - t0;
+	return ret;
+}
+
 static void blob_region_waits_for_release(struct kunit *test)
 {
 	struct drm_virtgpu_resource_create_blob a[2], x;
 	struct held_answers held;
 	struct blob_env *env;
-	unsigned long t0;
+	unsigned long took;
 
 	vgpu_cmd_timeout_ms = 300;
 	env = blob_bind(test, BLOB_FEATURES, SZ_128K, 0);
 	blob_fill(test, env, a, ARRAY_SIZE(a));
 	settle(env->vg, env->host);
-	t0 = jiffies;
-	KUNIT_EXPECT_EQ(test, mkblob(env, VIRTGPU_BLOB_MEM_HOST3D,
-				     VIRTGPU_BLOB_FLAG_USE_MAPPABLE, SZ_64K, 9, &x),
-			-ENOSPC);
-	KUNIT_EXPECT_LT(test, jiffies - t0, env->vg->cmd_timeout);
+	KUNIT_EXPECT_EQ(test, blob_try_timed(env, &took), -ENOSPC);
+	KUNIT_EXPECT_LT(test, took, env->vg->cmd_timeout);
 
 	/* a[0] goes; the host holds its unmap and unref */
 	env->host->q[0].hold = true;
@@ -1629,19 +1639,13 @@ static void blob_region_waits_for_release(struct kunit *test)
 	settle(env->vg, env->host);
 	KUNIT_EXPECT_EQ(test, atomic_read(&env->vg->hostmem_releasing), 1);
 	KUNIT_EXPECT_EQ(test, env->vg->hostmem_used, (u64)SZ_128K);
-	t0 = jiffies;
-	KUNIT_EXPECT_EQ(test, mkblob(env, VIRTGPU_BLOB_MEM_HOST3D,
-				     VIRTGPU_BLOB_FLAG_USE_MAPPABLE, SZ_64K, 9, &x),
-			-ENOSPC);
-	KUNIT_EXPECT_GE(test, jiffies - t0, env->vg->cmd_timeout);
+	KUNIT_EXPECT_EQ(test, blob_try_timed(env, &took), -ENOSPC);
+	KUNIT_EXPECT_GE(test, took, env->vg->cmd_timeout);
 	/* a signal ends the wait at once; the call is restarted */
 	allow_signal(SIGUSR1);
 	send_sig(SIGUSR1, current, 0);
-	t0 = jiffies;
-	KUNIT_EXPECT_EQ(test, mkblob(env, VIRTGPU_BLOB_MEM_HOST3D,
-				     VIRTGPU_BLOB_FLAG_USE_MAPPABLE, SZ_64K, 9, &x),
-			-ERESTARTSYS);
-	KUNIT_EXPECT_LT(test, jiffies - t0, env->vg->cmd_timeout);
+	KUNIT_EXPECT_EQ(test, blob_try_timed(env, &took), -ERESTARTSYS);
+	KUNIT_EXPECT_LT(test, took, env->vg->cmd_timeout);
 	flush_signals(current);
 	disallow_signal(SIGUSR1);
 
@@ -2022,26 +2026,64 @@ static void expect_console_shown(struct kunit *test, struct vgpu_fake_host *host
 	KUNIT_EXPECT_GE(test, res->flushes, 1u);
 }
 
-/* A reset brings the display back with no commit from userspace. */
-static void recover_reset_display(struct kunit *test)
+/* Bind the device and show the console on its first scanout. */
+static struct vgpu_device *bind_console(struct kunit *test, struct vgpu_fake_host *host)
 {
-	struct vgpu_fake_host *host = new_host(test, BIT_ULL(VIRTIO_GPU_F_EDID), 1);
-	struct vgpu_device *vg;
-	unsigned int sets;
+	struct vgpu_device *vg = bind(test);
 
-	vg = bind(test);
 	KUNIT_ASSERT_NOT_NULL(test, vg);
 	KUNIT_ASSERT_EQ(test, vgpu_fbdev_restore(vg->drm->fb_helper), 0);
 	flush_work(&host->q[0].irq);
 	expect_console_shown(test, host, 1);
+	return vg;
+}
+
+/* A reset brings the display back with no commit from userspace. */
+static void recover_reset_display(struct kunit *test)
+{
+	struct vgpu_fake_host *host = new_host(test, BIT_ULL(VIRTIO_GPU_F_EDID), 1);
+	unsigned int sets, resets;
+	struct vgpu_device *vg;
+
+	vg = bind_console(test, host);
 	sets = vgpu_fake_host_count(host, VIRTIO_GPU_CMD_SET_SCANOUT);
+	resets = host->resets;
 	KUNIT_EXPECT_EQ(test, vgpu_reset(vg, "test"), 0);
 	flush_work(&host->q[0].irq);
 	KUNIT_EXPECT_GT(test, vgpu_fake_host_count(host, VIRTIO_GPU_CMD_SET_SCANOUT), sets);
+	/* The scanout was blanked before the device reset. */
+	KUNIT_EXPECT_EQ(test, host->resets, resets + 1);
+	KUNIT_EXPECT_EQ(test, host->resets_shown, 0u);
 	/* Made again, its content sent again from the guest pages. */
 	expect_console_shown(test, host, 1);
 	KUNIT_EXPECT_EQ(test, atomic_read(&vg->restore_errors), 0);
 	KUNIT_EXPECT_EQ(test, atomic_read(&vg->host_errors), 0);
+	KUNIT_EXPECT_EQ(test, host->protocol_errors, 0u);
+	unbind_and_check(test);
+}
+
+/*
+ * A host that does not answer the blanking costs the reset a bounded wait,
+ * and the display still comes back.
+ */
+static void recover_reset_blank_unanswered(struct kunit *test)
+{
+	struct vgpu_fake_host *host = new_host(test, BIT_ULL(VIRTIO_GPU_F_EDID), 1);
+	struct vgpu_fake_rule drop = {
+		.type = VIRTIO_GPU_CMD_SET_SCANOUT, .fault = VGPU_FAKE_DROP, .count = 1,
+	};
+	struct vgpu_device *vg;
+	unsigned long start;
+
+	vg = bind_console(test, host);
+	vgpu_fake_host_add_rule(host, &drop);
+	start = jiffies;
+	KUNIT_EXPECT_EQ(test, vgpu_reset(vg, "test"), 0);
+	KUNIT_EXPECT_GE(test, jiffies - start, msecs_to_jiffies(500));
+	KUNIT_EXPECT_LT(test, jiffies - start, msecs_to_jiffies(5000));
+	flush_work(&host->q[0].irq);
+	expect_console_shown(test, host, 1);
+	KUNIT_EXPECT_EQ(test, atomic_read(&vg->restore_errors), 0);
 	KUNIT_EXPECT_EQ(test, host->protocol_errors, 0u);
 	unbind_and_check(test);
 }
@@ -2069,6 +2111,8 @@ static void recover_freeze_restore(struct kunit *test)
 	KUNIT_EXPECT_TRUE(test, dma_fence_is_signaled(held));
 	KUNIT_EXPECT_EQ(test, held->error, 0);
 	KUNIT_EXPECT_EQ(test, host->resets, resets + 1);
+	/* suspend turned the display off first */
+	KUNIT_EXPECT_EQ(test, host->resets_shown, 0u);
 	KUNIT_EXPECT_EQ(test, host->scanout_res[0], 0u);
 	KUNIT_EXPECT_TRUE(test, vg->suspended);
 	/* While suspended, a reset is refused. */
@@ -2157,11 +2201,7 @@ static void recover_restore_error(struct kunit *test)
 	vgpu_cmd_timeout_ms = 200;
 	vgpu_hang_timeout_ms = 0;
 	host->ring_num = 4;
-	vg = bind(test);
-	KUNIT_ASSERT_NOT_NULL(test, vg);
-	KUNIT_ASSERT_EQ(test, vgpu_fbdev_restore(vg->drm->fb_helper), 0);
-	flush_work(&host->q[0].irq);
-	expect_console_shown(test, host, 1);
+	vg = bind_console(test, host);
 	vgpu_fake_host_add_rule(host, &drop);
 	vgpu_fake_host_add_rule(host, &drop_backing);
 	KUNIT_EXPECT_EQ(test, vgpu_reset(vg, "test"), 0);
@@ -2206,6 +2246,7 @@ static struct kunit_case vgpu_recover_cases[] = {
 	KUNIT_CASE(recover_hang_fence),
 	KUNIT_CASE(recover_hang_waiter),
 	KUNIT_CASE(recover_reset_display),
+	KUNIT_CASE(recover_reset_blank_unanswered),
 	KUNIT_CASE(recover_freeze_restore),
 	KUNIT_CASE(recover_creation_raced),
 	KUNIT_CASE(recover_restore_error),

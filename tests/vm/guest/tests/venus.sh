@@ -33,6 +33,7 @@ snapshot() {
 	fi
 }
 start=$(snapshot)
+[ -n "$start" ] || fail "no counts in $dri to compare after the clients"
 echo "before:"
 echo "$start"
 
