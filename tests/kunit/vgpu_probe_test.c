@@ -9,6 +9,7 @@
 #include <kunit/test.h>
 #include <linux/device.h>
 #include <linux/dma-fence.h>
+#include <linux/completion.h>
 #include <linux/dma-resv.h>
 #include <linux/file.h>
 #include <linux/fs.h>
@@ -2088,6 +2089,61 @@ static void recover_reset_blank_unanswered(struct kunit *test)
 	unbind_and_check(test);
 }
 
+struct reset_call {
+	struct work_struct work;
+	struct completion done;
+	struct vgpu_device *vg;
+	int ret;
+};
+
+static void reset_call_fn(struct work_struct *work)
+{
+	struct reset_call *rc = container_of(work, struct reset_call, work);
+
+	rc->ret = vgpu_reset(rc->vg, "test");
+	complete(&rc->done);
+}
+
+/*
+ * A reset does not need the reservation lock of the resources it makes
+ * again: a submitter holds it while it waits for the paused queue.
+ */
+static void recover_reset_resv_held(struct kunit *test)
+{
+	struct vgpu_fake_host *host = new_host(test, BIT_ULL(VIRTIO_GPU_F_VIRGL), 1);
+	struct reset_call rc = {};
+	struct vgpu_device *vg;
+	struct vgpu_fake_res *r;
+	struct vgpu_bo *bo;
+	bool in_time;
+	u32 id;
+
+	vg = bind(test);
+	KUNIT_ASSERT_NOT_NULL(test, vg);
+	bo = new_bo(test, vg, 64 * 32 * 4);
+	KUNIT_ASSERT_EQ(test, vgpu_bo_res_create(vg, bo, &tex64x32, true), 0);
+	id = bo->res->id;
+	rc.vg = vg;
+	init_completion(&rc.done);
+	INIT_WORK_ONSTACK(&rc.work, reset_call_fn);
+	dma_resv_lock(bo->base.base.resv, NULL);
+	queue_work(system_unbound_wq, &rc.work);
+	in_time = wait_for_completion_timeout(&rc.done, 5 * HZ);
+	dma_resv_unlock(bo->base.base.resv);
+	flush_work(&rc.work);
+	destroy_work_on_stack(&rc.work);
+	KUNIT_EXPECT_TRUE_MSG(test, in_time, "the reset waited for a held reservation");
+	KUNIT_EXPECT_EQ(test, rc.ret, 0);
+	flush_work(&host->q[0].irq);
+	r = vgpu_fake_host_res(host, id);
+	KUNIT_ASSERT_NOT_NULL(test, r);
+	KUNIT_EXPECT_EQ(test, r->backing_bytes, 64ull * 32 * 4);
+	KUNIT_EXPECT_EQ(test, atomic_read(&vg->restore_errors), 0);
+	put_bo_settled(vg, host, bo);
+	KUNIT_EXPECT_EQ(test, host->protocol_errors, 0u);
+	unbind_and_check(test);
+}
+
 /* Suspend drains what is in flight; resume rebuilds it all. */
 static void recover_freeze_restore(struct kunit *test)
 {
@@ -2155,6 +2211,8 @@ static void recover_creation_raced(struct kunit *test)
 	hres->format = VIRTIO_GPU_FORMAT_B8G8R8X8_UNORM;
 	hres->width = 64;
 	hres->height = 64;
+	/* The creator pins the pages and makes their table first. */
+	KUNIT_ASSERT_FALSE(test, IS_ERR(drm_gem_shmem_get_pages_sgt(&bo->base)));
 	hres->shmem = &bo->base;
 	/* The reset and its walk are over when the creator tracks it. */
 	vgpu_res_reset_begin(vg);
@@ -2247,6 +2305,7 @@ static struct kunit_case vgpu_recover_cases[] = {
 	KUNIT_CASE(recover_hang_waiter),
 	KUNIT_CASE(recover_reset_display),
 	KUNIT_CASE(recover_reset_blank_unanswered),
+	KUNIT_CASE(recover_reset_resv_held),
 	KUNIT_CASE(recover_freeze_restore),
 	KUNIT_CASE(recover_creation_raced),
 	KUNIT_CASE(recover_restore_error),

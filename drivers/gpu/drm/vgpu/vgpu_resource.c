@@ -238,10 +238,14 @@ static int vgpu_hres_recreate(struct vgpu_device *vg, struct vgpu_hres *hres)
 		hres->lost = true;
 		return 0;
 	}
-	/* Pinned since the creation: the table is there already. */
-	sgt = drm_gem_shmem_get_pages_sgt(hres->shmem);
-	if (IS_ERR(sgt))
-		return PTR_ERR(sgt);
+	/*
+	 * Pinned since the creation, which made the table: read it without
+	 * the reservation lock (drm_gem_shmem_get_pages_sgt() takes it on
+	 * newer kernels), which a submitter waiting for this reset may hold.
+	 */
+	sgt = hres->shmem->sgt;
+	if (drm_WARN_ON(vg->drm, !sgt))
+		return -EINVAL;
 	if (hres->blob_mem) {
 		bufs[n] = vgpu_mem_entries(vg, sgt,
 					   sizeof(struct virtio_gpu_resource_create_blob),

@@ -369,11 +369,13 @@ int vgpu_vq_queue(struct vgpu_vq *q, struct vgpu_buf *buf,
 			vgpu_vq_kick(q);
 		might_sleep();
 		left = (long)(deadline - jiffies);
-		if (left > 0 && paused)
+		if (left <= 0)
+			left = 0;
+		else if (paused)
 			left = wait_event_interruptible_timeout(q->space,
 								vgpu_vq_unpaused(q),
 								left);
-		else if (left > 0)
+		else
 			left = wait_event_interruptible_timeout(q->space,
 								vgpu_vq_progressed(q, seq),
 								left);
