@@ -11,7 +11,8 @@
  * here: they check the refusals). venus_* need a device that offers
  * blobs, a host-visible region, CONTEXT_INIT and capset 4: the fake device
  * of vgpu_fakedev.ko, which fills a blob's range of the region with the
- * blob's resource id when it maps it. Environment: BLOB_ALIGN, the
+ * blob's resource id when it maps it; venus_host_poll also runs on a real
+ * Venus host. Environment: BLOB_ALIGN, the
  * alignment that device was loaded with (0 or unset: none).
  * Exit status: 0 when no subtest failed.
  */
@@ -81,18 +82,19 @@ static void *bo_mmap(int f, uint32_t handle, size_t len, off_t off, int flags)
 	return mmap(NULL, len, PROT_READ | PROT_WRITE, flags, f, m.offset + off);
 }
 
-static int init_venus_context(void)
+/* A Venus context of 64 rings on @f, the rings of @poll_mask polled. */
+static int venus_context(int f, uint64_t poll_mask)
 {
 	struct drm_virtgpu_context_set_param p[] = {
 		{ VIRTGPU_CONTEXT_PARAM_CAPSET_ID, VIRTGPU_DRM_CAPSET_VENUS },
 		{ VIRTGPU_CONTEXT_PARAM_NUM_RINGS, 64 },
-		{ VIRTGPU_CONTEXT_PARAM_POLL_RINGS_MASK, 0 },
+		{ VIRTGPU_CONTEXT_PARAM_POLL_RINGS_MASK, poll_mask },
 	};
 	struct drm_virtgpu_context_init init = {
 		.num_params = ARRAY_SIZE(p), .ctx_set_params = (uintptr_t)p,
 	};
 
-	return drmIoctl(fd, DRM_IOCTL_VIRTGPU_CONTEXT_INIT, &init) ? -errno : 0;
+	return drmIoctl(f, DRM_IOCTL_VIRTGPU_CONTEXT_INIT, &init) ? -errno : 0;
 }
 
 /* Without blobs on the host every kind is refused with EINVAL. */
@@ -273,7 +275,7 @@ static bool venus_ctx_made;
 	if (!need_venus())						\
 		SKIP("the device offers no Venus (vgpu_fakedev.ko)");	\
 	if (!venus_ctx_made) {						\
-		r_ = init_venus_context();				\
+		r_ = venus_context(fd, 0);				\
 		CHECK(!r_, "CONTEXT_INIT venus: %s", strerror(-r_));	\
 		venus_ctx_made = true;					\
 	}								\
@@ -520,6 +522,74 @@ static int t_venus_alignment(void)
 	return 0;
 }
 
+/*
+ * On a real Venus host (tests/vm/guest/tests/venus.sh; the fake device
+ * answers the same): a context of its own with 64 rings, ring 0 polled.
+ * Ring 0 is the host's CPU timeline, which retires a fence at once and
+ * needs no Venus queue; empty submissions on it signal their sync_file,
+ * and each puts exactly one FENCE_SIGNALED event on the file.
+ */
+static int t_venus_host_poll(void)
+{
+	const unsigned int n = 16;
+	unsigned int events = 0, i;
+	char ev[256];
+	int f, ret = 0;
+
+	if (!need_venus())
+		SKIP("the device offers no Venus");
+	f = open(node, O_RDWR | O_CLOEXEC);
+	CHECK(f >= 0, "open %s: %s", node, strerror(errno));
+	ret = venus_context(f, 1);
+	if (ret) {
+		close(f);
+		CHECK(0, "CONTEXT_INIT venus, 64 rings, ring 0 polled: %s", strerror(-ret));
+	}
+	for (i = 0; i < n && !ret; i++) {
+		struct drm_virtgpu_execbuffer e = {
+			.flags = VIRTGPU_EXECBUF_RING_IDX | VIRTGPU_EXECBUF_FENCE_FD_OUT,
+			.ring_idx = 0,
+			.fence_fd = -1,
+		};
+		struct pollfd pfd = { .events = POLLIN };
+
+		if (drmIoctl(f, DRM_IOCTL_VIRTGPU_EXECBUFFER, &e)) {
+			ret = -errno;
+			break;
+		}
+		pfd.fd = e.fence_fd;
+		if (poll(&pfd, 1, 5000) != 1)
+			ret = -ETIMEDOUT;
+		close(e.fence_fd);
+	}
+	/* Every fence has signalled: its event is on the file by now. */
+	while (!ret) {
+		struct pollfd pfd = { .fd = f, .events = POLLIN };
+		ssize_t len, off;
+
+		if (poll(&pfd, 1, events < n ? 5000 : 200) != 1)
+			break;
+		len = read(f, ev, sizeof(ev));
+		if (len <= 0)
+			break;
+		for (off = 0; off + (ssize_t)sizeof(struct drm_event) <= len;) {
+			struct drm_event *e = (struct drm_event *)(ev + off);
+
+			if (e->type != VIRTGPU_EVENT_FENCE_SIGNALED || e->length < sizeof(*e)) {
+				ret = -EPROTO;
+				break;
+			}
+			events++;
+			off += e->length;
+		}
+	}
+	close(f);
+	CHECK(ret != -EPROTO, "an event that is not FENCE_SIGNALED");
+	CHECK(!ret, "submission %u on ring 0: %s", i, strerror(-ret));
+	CHECK(events == n, "%u FENCE_SIGNALED events for %u submissions", events, n);
+	return 0;
+}
+
 static const struct subtest tests[] = {
 	{ "blob_unoffered", t_blob_unoffered },
 	{ "blob_bad", t_blob_bad },
@@ -532,6 +602,7 @@ static const struct subtest tests[] = {
 	{ "venus_guest_blob", t_venus_guest_blob },
 	{ "venus_region_full", t_venus_region_full },
 	{ "venus_alignment", t_venus_alignment },
+	{ "venus_host_poll", t_venus_host_poll },
 	/* after venus_*: an import attaches to the file's (default) context */
 	{ "prime_vgem_import", t_prime_vgem_import },
 };

@@ -558,16 +558,21 @@ static void vq_pause_reset(struct kunit *test)
 {
 	struct vq_ctx *ctx = test->priv;
 	struct vgpu_buf *held = capset_buf(test, 0), *late = capset_buf(test, 0);
+	struct virtio_gpu_ctrl_hdr head = {};
 	struct virtqueue *vq;
 
 	ctx->host->q[0].hold = true;
 	KUNIT_ASSERT_EQ(test, vgpu_vq_submit(&ctx->q, &held, 1, HZ), 0);
-	KUNIT_EXPECT_FALSE(test, vgpu_vq_stuck(&ctx->q, 100 * HZ));
+	KUNIT_EXPECT_FALSE(test, vgpu_vq_stuck(&ctx->q, 100 * HZ, &head, sizeof(head)));
+	KUNIT_EXPECT_EQ(test, head.type, 0u);
 	msleep(20);
-	KUNIT_EXPECT_TRUE(test, vgpu_vq_stuck(&ctx->q, msecs_to_jiffies(5)));
+	/* The stuck request's header, for the log. */
+	KUNIT_EXPECT_TRUE(test, vgpu_vq_stuck(&ctx->q, msecs_to_jiffies(5), &head,
+					      sizeof(head)));
+	KUNIT_EXPECT_EQ(test, le32_to_cpu(head.type), (u32)VIRTIO_GPU_CMD_GET_CAPSET_INFO);
 	KUNIT_EXPECT_FALSE(test, vgpu_vq_drain(&ctx->q, msecs_to_jiffies(20)));
 	vgpu_vq_pause(&ctx->q);
-	KUNIT_EXPECT_FALSE(test, vgpu_vq_stuck(&ctx->q, msecs_to_jiffies(5)));
+	KUNIT_EXPECT_FALSE(test, vgpu_vq_stuck(&ctx->q, msecs_to_jiffies(5), NULL, 0));
 	/* As another task would: it waits, then gives up. */
 	ctx->q.pause_owner = NULL;
 	KUNIT_EXPECT_EQ(test, vgpu_vq_queue(&ctx->q, late, msecs_to_jiffies(30)),

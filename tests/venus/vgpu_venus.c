@@ -19,8 +19,19 @@
  * checked and freed (-m times), and empty submissions measure the
  * submit-to-fence round trip (-l times, waited; then as many unwaited).
  *
+ * What the kernel driver makes of Venus's memory on a real host:
+ *   -x: host-visible memory Venus allocated is, on its render node, a
+ *       host3d blob (RESOURCE_INFO), mapped through the driver (MAP)
+ *       whole, in part and at offsets, showing what Vulkan wrote and the
+ *       other way round; a mapping past its end is refused;
+ *   -r MiB: host-visible allocations mapped until the host-visible region
+ *       (that big) is full stop with a Vulkan error before more than the
+ *       region is mapped, and once freed the region takes a new one.
+ * With -S seconds, the last frame is shown on the first connected output
+ * of /dev/dri/card0 (a dumb buffer, scaled) for that long.
+ *
  * usage: vgpu_venus [-f frames] [-s size] [-m alloc cycles] [-l submissions]
- *                   [-n name] [-a]
+ *                   [-n name] [-x] [-r MiB] [-S seconds] [-a]
  * -a takes the first device of any driver: for checking the program
  * itself on a host's Vulkan (lavapipe).
  * Prints what it checked and a last line
@@ -30,6 +41,7 @@
  */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <fcntl.h>
 #include <poll.h>
 #include <stdarg.h>
 #include <stdint.h>
@@ -38,7 +50,13 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
 #include <vulkan/vulkan.h>
+#include <xf86drm.h>
+#include <xf86drmMode.h>
+
+#include "virtgpu_drm.h"
 
 #include "quad.frag.h"
 #include "quad.vert.h"
@@ -211,7 +229,7 @@ static void open_device(struct gpu *g)
 		.sType = VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_VULKAN_1_2_FEATURES,
 		.timelineSemaphore = VK_TRUE,
 	};
-	const char *ext = VK_KHR_EXTERNAL_FENCE_FD_EXTENSION_NAME;
+	const char *exts[1];
 	VkDeviceCreateInfo dci = {
 		.sType = VK_STRUCTURE_TYPE_DEVICE_CREATE_INFO,
 		.pNext = &want12,
@@ -242,13 +260,12 @@ static void open_device(struct gpu *g)
 	qci.queueFamilyIndex = i;
 
 	vkGetPhysicalDeviceExternalFenceProperties(g->phys, &efi, &efp);
-	g->sync_fd = has_device_ext(g, ext) &&
+	g->sync_fd = has_device_ext(g, VK_KHR_EXTERNAL_FENCE_FD_EXTENSION_NAME) &&
 		(efp.externalFenceFeatures & VK_EXTERNAL_FENCE_FEATURE_EXPORTABLE_BIT);
-	if (g->sync_fd) {
-		dci.enabledExtensionCount = 1;
-		dci.ppEnabledExtensionNames = &ext;
-	}
+	if (g->sync_fd)
+		exts[dci.enabledExtensionCount++] = VK_KHR_EXTERNAL_FENCE_FD_EXTENSION_NAME;
 	printf("sync_fd export of fences: %s\n", g->sync_fd ? "offered" : "not offered");
+	dci.ppEnabledExtensionNames = exts;
 
 	VK(vkCreateDevice(g->phys, &dci, NULL, &g->dev));
 	vkGetDeviceQueue(g->dev, g->family, 0, &g->queue);
@@ -674,7 +691,7 @@ static void poll_sync_fd(struct gpu *g, VkFence fence, unsigned int f)
 }
 
 static double render(struct gpu *g, uint32_t size, unsigned int frames,
-		     unsigned int *exported)
+		     unsigned int *exported, uint32_t *last)
 {
 	VkExportFenceCreateInfo efci = {
 		.sType = VK_STRUCTURE_TYPE_EXPORT_FENCE_CREATE_INFO,
@@ -778,6 +795,13 @@ static double render(struct gpu *g, uint32_t size, unsigned int frames,
 		check_pixels(g, &rb, size, f, &fr);
 	}
 	t0 = now() - t0;
+	if (last) {
+		void *p;
+
+		VK(vkMapMemory(g->dev, rb.mem, 0, VK_WHOLE_SIZE, 0, &p));
+		memcpy(last, p, (size_t)size * size * 4);
+		vkUnmapMemory(g->dev, rb.mem);
+	}
 
 	vkDestroyFence(g->dev, fence, NULL);
 	vkDestroySemaphore(g->dev, done, NULL);
@@ -849,15 +873,289 @@ static void submits(struct gpu *g, unsigned int n, double *us, double *rate)
 	vkDestroyFence(g->dev, fence, NULL);
 }
 
+static int open_node(const char *path)
+{
+	int fd = open(path, O_RDWR | O_CLOEXEC);
+
+	if (fd < 0)
+		die("open %s: %s", path, strerror(errno));
+	return fd;
+}
+
+static void *drm_map(int fd, uint32_t handle, size_t len, off_t off)
+{
+	struct drm_virtgpu_map map = { .handle = handle };
+	void *p;
+
+	if (drmIoctl(fd, DRM_IOCTL_VIRTGPU_MAP, &map))
+		die("VIRTGPU_MAP of handle %u: %s", handle, strerror(errno));
+	p = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_SHARED, fd,
+		 (off_t)map.offset + off);
+	return p == MAP_FAILED ? NULL : p;
+}
+
+/* Compare @n words of a driver mapping with the pattern at word @first. */
+static void same_words(const uint32_t *p, size_t first, size_t n, uint32_t seed,
+		       const char *what)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (p[i] != (seed ^ (uint32_t)(first + i)))
+			die("%s: word %zu: 0x%08x, want 0x%08x", what, first + i,
+			    p[i], seed ^ (uint32_t)(first + i));
+}
+
+/*
+ * The GEM handle of Venus's own buffer of @size: Mesa opened a render node
+ * in this process; its handles are probed with RESOURCE_INFO. (Exporting
+ * the memory as a dma-buf needs a host that allocates shareable blobs,
+ * which Debian's virglrenderer cannot: see Documentation/rig.rst.)
+ */
+static uint32_t venus_handle(VkDeviceSize size, int *fd, struct drm_virtgpu_resource_info *info)
+{
+	char link[64], target[64];
+	uint32_t h;
+	int f;
+
+	for (f = 3; f < 1024; f++) {
+		ssize_t n;
+
+		snprintf(link, sizeof(link), "/proc/self/fd/%d", f);
+		n = readlink(link, target, sizeof(target) - 1);
+		if (n <= 0)
+			continue;
+		target[n] = 0;
+		if (strncmp(target, "/dev/dri/renderD", 16))
+			continue;
+		for (h = 1; h < 4096; h++) {
+			memset(info, 0, sizeof(*info));
+			info->bo_handle = h;
+			if (!drmIoctl(f, DRM_IOCTL_VIRTGPU_RESOURCE_INFO, info) &&
+			    info->size == size) {
+				*fd = f;
+				return h;
+			}
+		}
+	}
+	die("no buffer of %llu bytes on Venus's render node", (unsigned long long)size);
+	return 0;
+}
+
+/*
+ * Venus's host-visible memory as the kernel driver has it: a host3d blob,
+ * mapped through the driver (MAP) whole, in part and at offsets, showing
+ * what Vulkan wrote and the other way round; a mapping past its end is
+ * refused.
+ */
+static void host_blob(struct gpu *g)
+{
+	const VkDeviceSize size = 1536 * 1024;
+	VkMemoryAllocateInfo mai = {
+		.sType = VK_STRUCTURE_TYPE_MEMORY_ALLOCATE_INFO,
+		.allocationSize = size,
+		.memoryTypeIndex = mem_type(g, ~0u, VK_MEMORY_PROPERTY_HOST_VISIBLE_BIT |
+					    VK_MEMORY_PROPERTY_HOST_COHERENT_BIT, 0),
+	};
+	struct drm_virtgpu_resource_info info;
+	const uint32_t seed = 0x5a000000;
+	uint32_t *vk, *whole, *part, *tail, handle;
+	VkDeviceMemory mem;
+	size_t words = size / 4, i;
+	int fd;
+
+	VK(vkAllocateMemory(g->dev, &mai, NULL, &mem));
+	VK(vkMapMemory(g->dev, mem, 0, VK_WHOLE_SIZE, 0, (void **)&vk));
+	for (i = 0; i < words; i++)
+		vk[i] = seed ^ (uint32_t)i;
+	handle = venus_handle(size, &fd, &info);
+	if (!info.res_handle || info.blob_mem != VIRTGPU_BLOB_MEM_HOST3D)
+		die("RESOURCE_INFO: resource %u, %u bytes, blob_mem %u; want a host3d blob",
+		    info.res_handle, info.size, info.blob_mem);
+	printf("ok resource info: handle %u is host3d blob resource %u of %u bytes\n",
+	       handle, info.res_handle, info.size);
+
+	whole = drm_map(fd, handle, size, 0);
+	if (!whole)
+		die("mmap of the whole blob: %s", strerror(errno));
+	same_words(whole, 0, words, seed, "whole mapping");
+	/* two pages at 64 KiB, and the last page */
+	part = drm_map(fd, handle, 8192, 64 * 1024);
+	if (!part)
+		die("mmap of 8 KiB at 64 KiB: %s", strerror(errno));
+	same_words(part, 64 * 1024 / 4, 8192 / 4, seed, "mapping at 64 KiB");
+	tail = drm_map(fd, handle, 4096, size - 4096);
+	if (!tail)
+		die("mmap of the last page: %s", strerror(errno));
+	same_words(tail, (size - 4096) / 4, 1024, seed, "mapping of the last page");
+	/* writes through the driver's mappings are what Vulkan's reads */
+	part[5] = 0xc0ffee01;
+	tail[1023] = 0xc0ffee02;
+	if (vk[64 * 1024 / 4 + 5] != 0xc0ffee01 || vk[words - 1] != 0xc0ffee02 ||
+	    whole[64 * 1024 / 4 + 5] != 0xc0ffee01)
+		die("writes through the driver's mappings: Vulkan reads 0x%08x 0x%08x",
+		    vk[64 * 1024 / 4 + 5], vk[words - 1]);
+	if (drm_map(fd, handle, 8192, size - 4096))
+		die("a mapping past the blob's end was allowed");
+	printf("ok blob mappings: whole, 8 KiB at 64 KiB, the last page; %s (%s)\n",
+	       "writes both ways; past the end refused", strerror(errno));
+	munmap(whole, size);
+	munmap(part, 8192);
+	munmap(tail, 4096);
+	vkUnmapMemory(g->dev, mem);
+	vkFreeMemory(g->dev, mem, NULL);
+}
+
+#define REGION_CHUNK (64ull << 20)
+#define REGION_MAX 40
+
+static int region_take(struct gpu *g, VkDeviceMemory *mem)
+{
+	VkMemoryAllocateInfo mai = {
+		.sType = VK_STRUCTURE_TYPE_MEMORY_ALLOCATE_INFO,
+		.allocationSize = REGION_CHUNK,
+		.memoryTypeIndex = mem_type(g, ~0u, VK_MEMORY_PROPERTY_HOST_VISIBLE_BIT |
+					    VK_MEMORY_PROPERTY_HOST_COHERENT_BIT, 0),
+	};
+	uint32_t *p;
+	VkResult r;
+
+	r = vkAllocateMemory(g->dev, &mai, NULL, mem);
+	if (r != VK_SUCCESS)
+		return r;
+	r = vkMapMemory(g->dev, *mem, 0, VK_WHOLE_SIZE, 0, (void **)&p);
+	if (r != VK_SUCCESS) {
+		vkFreeMemory(g->dev, *mem, NULL);
+		return r;
+	}
+	p[0] = 1;
+	p[REGION_CHUNK / 4 - 1] = 2;
+	return VK_SUCCESS;
+}
+
+/*
+ * Map host-visible memory until the host-visible region (@region_mb) is
+ * full: allocation or mapping fails cleanly before more than the region is
+ * mapped; freed, the region takes a new allocation.
+ */
+static void region_full(struct gpu *g, unsigned int region_mb)
+{
+	VkDeviceMemory mems[REGION_MAX];
+	unsigned int n, i;
+	VkResult r = VK_SUCCESS, full;
+
+	for (n = 0; n < REGION_MAX; n++) {
+		r = region_take(g, &mems[n]);
+		if (r != VK_SUCCESS)
+			break;
+	}
+	if (r == VK_SUCCESS)
+		die("%u MiB mapped in a region of %u MiB", n * 64, region_mb);
+	if (r != VK_ERROR_OUT_OF_DEVICE_MEMORY && r != VK_ERROR_MEMORY_MAP_FAILED &&
+	    r != VK_ERROR_OUT_OF_HOST_MEMORY)
+		die("allocation %u: error %d, want out of memory or map failed", n, r);
+	if ((n + 1) * 64 <= region_mb / 2)
+		die("the region of %u MiB was full after %u MiB", region_mb, n * 64);
+	full = r;
+	for (i = 0; i < n; i++) {
+		vkUnmapMemory(g->dev, mems[i]);
+		vkFreeMemory(g->dev, mems[i], NULL);
+	}
+	/* Releases reach the host asynchronously: give them 5 s. */
+	for (i = 0; i < 50; i++) {
+		r = region_take(g, &mems[0]);
+		if (r == VK_SUCCESS)
+			break;
+		usleep(100 * 1000);
+	}
+	if (r != VK_SUCCESS)
+		die("the region did not take a new allocation once freed (%d)", r);
+	vkUnmapMemory(g->dev, mems[0]);
+	vkFreeMemory(g->dev, mems[0], NULL);
+	printf("ok region: %u MiB mapped of %u, then error %d; freed, it takes one again\n",
+	       n * 64, region_mb, full);
+}
+
+/* Show @img (@size square, R8G8B8A8) on the first connected output. */
+static void show(const uint32_t *img, uint32_t size, unsigned int secs)
+{
+	struct drm_mode_create_dumb cd = { .bpp = 32 };
+	struct drm_mode_map_dumb md = { 0 };
+	drmModeConnector *conn = NULL;
+	drmModeRes *res;
+	drmModeEncoder *enc;
+	uint32_t fb, crtc, x, y, scale, ox, oy, *px;
+	int fd = open_node("/dev/dri/card0");
+	int i;
+
+	res = drmModeGetResources(fd);
+	if (!res)
+		die("no KMS resources on card0: %s", strerror(errno));
+	for (i = 0; i < res->count_connectors && !conn; i++) {
+		conn = drmModeGetConnector(fd, res->connectors[i]);
+		if (conn && (conn->connection != DRM_MODE_CONNECTED || !conn->count_modes)) {
+			drmModeFreeConnector(conn);
+			conn = NULL;
+		}
+	}
+	if (!conn)
+		die("no connected output on card0");
+	enc = conn->encoder_id ? drmModeGetEncoder(fd, conn->encoder_id) : NULL;
+	crtc = enc && enc->crtc_id ? enc->crtc_id : res->crtcs[0];
+	cd.width = conn->modes[0].hdisplay;
+	cd.height = conn->modes[0].vdisplay;
+	if (drmIoctl(fd, DRM_IOCTL_MODE_CREATE_DUMB, &cd))
+		die("CREATE_DUMB %ux%u: %s", cd.width, cd.height, strerror(errno));
+	md.handle = cd.handle;
+	if (drmIoctl(fd, DRM_IOCTL_MODE_MAP_DUMB, &md))
+		die("MAP_DUMB: %s", strerror(errno));
+	px = mmap(NULL, cd.size, PROT_READ | PROT_WRITE, MAP_SHARED, fd, md.offset);
+	if (px == MAP_FAILED)
+		die("mmap of the dumb buffer: %s", strerror(errno));
+	scale = (cd.height < cd.width ? cd.height : cd.width) * 9 / 10 / size;
+	scale = scale ? scale : 1;
+	ox = (cd.width - size * scale) / 2;
+	oy = (cd.height - size * scale) / 2;
+	for (y = 0; y < cd.height; y++)
+		for (x = 0; x < cd.width; x++) {
+			uint32_t v = 0x00202020;
+
+			if (x >= ox && x < ox + size * scale &&
+			    y >= oy && y < oy + size * scale) {
+				uint32_t c = img[(y - oy) / scale * size + (x - ox) / scale];
+
+				/* R8G8B8A8 in memory to XRGB8888 */
+				v = (c & 0xff) << 16 | (c & 0xff00) | (c >> 16 & 0xff);
+			}
+			px[y * (cd.pitch / 4) + x] = v;
+		}
+	if (drmModeAddFB(fd, cd.width, cd.height, 24, 32, cd.pitch, cd.handle, &fb))
+		die("ADDFB: %s", strerror(errno));
+	if (drmModeSetCrtc(fd, crtc, fb, 0, 0, &conn->connector_id, 1, &conn->modes[0]))
+		die("SETCRTC: %s", strerror(errno));
+	printf("ok shown: the last frame on connector %u, %ux%u, scaled %u times\n",
+	       conn->connector_id, cd.width, cd.height, scale);
+	fflush(stdout);
+	sleep(secs);
+	munmap(px, cd.size);
+	drmModeRmFB(fd, fb);
+	drmModeFreeEncoder(enc);
+	drmModeFreeConnector(conn);
+	drmModeFreeResources(res);
+	close(fd);
+}
+
 int main(int argc, char **argv)
 {
 	unsigned int frames = 60, cycles = 50, nsub = 200, exported = 0;
-	uint32_t size = 256;
+	unsigned int show_secs = 0, region_mb = 0;
+	uint32_t size = 256, *last = NULL;
+	int host = 0;
 	struct gpu g = { 0 };
 	double fps, allocs, us = 0, rate = 0;
 	int opt;
 
-	while ((opt = getopt(argc, argv, "f:s:m:l:n:a")) != -1) {
+	while ((opt = getopt(argc, argv, "f:s:m:l:n:xr:S:a")) != -1) {
 		switch (opt) {
 		case 'f':
 			frames = strtoul(optarg, NULL, 0);
@@ -874,12 +1172,21 @@ int main(int argc, char **argv)
 		case 'n':
 			name = optarg;
 			break;
+		case 'x':
+			host = 1;
+			break;
+		case 'r':
+			region_mb = strtoul(optarg, NULL, 0);
+			break;
+		case 'S':
+			show_secs = strtoul(optarg, NULL, 0);
+			break;
 		case 'a':
 			any_driver = 1;
 			break;
 		default:
-			fprintf(stderr, "usage: %s [-f N] [-s size] [-m N] [-l N] [-n name] [-a]\n",
-				argv[0]);
+			fprintf(stderr, "usage: %s [-f N] [-s size] [-m N] [-l N] [-n name]%s\n",
+				argv[0], " [-x] [-r MiB] [-S secs] [-a]");
 			return 2;
 		}
 	}
@@ -890,7 +1197,12 @@ int main(int argc, char **argv)
 	open_venus(&g);
 	open_device(&g);
 
-	fps = render(&g, size, frames, &exported);
+	if (show_secs) {
+		last = malloc((size_t)size * size * 4);
+		if (!last)
+			die("out of memory");
+	}
+	fps = render(&g, size, frames, &exported, last);
 	printf("ok render: %u frames of %ux%u, every pixel as drawn, %u sync_fd exports\n",
 	       frames, size, size, exported);
 	allocs = cycles ? churn(&g, cycles) : 0;
@@ -898,6 +1210,14 @@ int main(int argc, char **argv)
 	if (nsub)
 		submits(&g, nsub, &us, &rate);
 	printf("ok submissions: %u waited, %u unwaited\n", nsub, nsub);
+	if (host)
+		host_blob(&g);
+	if (region_mb)
+		region_full(&g, region_mb);
+	if (last) {
+		show(last, size, show_secs);
+		free(last);
+	}
 
 	VK(vkDeviceWaitIdle(g.dev));
 	vkDestroyCommandPool(g.dev, g.pool, NULL);

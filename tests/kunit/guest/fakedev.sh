@@ -32,7 +32,7 @@ run_fake() {
 	wait_for "$node" 5 || fail "$node did not appear"
 	run_subtests "$prefix" vgpu_blob -d "$node" venus_params venus_blob_map \
 		venus_mmap_bad venus_execbuf_rings venus_blob_cmd venus_guest_blob \
-		venus_region_full $ALIGN_TEST prime_vgem_import
+		venus_region_full venus_host_poll $ALIGN_TEST prime_vgem_import
 	trap - EXIT
 	rmmod vgpu_fakedev || fail "rmmod vgpu_fakedev"
 }

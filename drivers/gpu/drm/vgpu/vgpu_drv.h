@@ -60,6 +60,7 @@ struct vgpu_hres *vgpu_hres_alloc(struct vgpu_device *vg);
 void vgpu_hres_track(struct vgpu_device *vg, struct vgpu_hres *hres);
 unsigned int vgpu_res_restore(struct vgpu_device *vg);
 void vgpu_res_reset_begin(struct vgpu_device *vg);
+unsigned int vgpu_res_unmap_host_blobs(struct vgpu_device *vg);
 void vgpu_hres_discard(struct vgpu_hres *hres);
 void vgpu_host_error(struct vgpu_device *vg, struct vgpu_buf *buf);
 struct vgpu_buf *vgpu_mem_entries(struct vgpu_device *vg, struct sg_table *sgt,

@@ -4,8 +4,9 @@
  *
  * Every reset goes the same way:
  *
- * 1. Quiesce: the scanouts are blanked (a device that still answers gets
- *    SET_SCANOUT with no resource, waited for boundedly), both queues are
+ * 1. Quiesce: the scanouts are blanked and mapped host blobs unmapped (a
+ *    device that still answers gets SET_SCANOUT with no resource and
+ *    RESOURCE_UNMAP_BLOB, waited for boundedly), both queues are
  *    paused (other submitters wait, boundedly), the reset generation
  *    moves on (contexts made before are lost), the device is reset,
  *    every unanswered command is given back with -EIO (its fence is
@@ -20,8 +21,9 @@
  *
  * A hang is a command the device has not answered for hang_timeout_ms; a
  * watchdog looks four times per timeout and schedules the reset. Suspend
- * (virtio freeze) first turns the display off and drains the queues, so
- * nothing in flight is lost; resume (restore) does steps 2 to 4.
+ * (virtio freeze) first turns the display off, unmaps the host blobs and
+ * drains the queues, so nothing in flight is lost; resume (restore) does
+ * steps 2 to 4.
  *
  * &vgpu_device.reset_lock serialises the steps 1 to 3 of resets, suspend
  * and resume.
@@ -45,6 +47,8 @@
 
 /* How long a reset waits for the host to blank the scanouts. */
 #define VGPU_BLANK_WAIT_MS 500
+/* ... and to unmap its blobs too, when some are mapped (QEMU unmaps late). */
+#define VGPU_UNMAP_WAIT_MS 2000
 
 unsigned int vgpu_hang_timeout_ms = 10000;
 EXPORT_SYMBOL_FOR_VGPU_TESTS(vgpu_hang_timeout_ms);
@@ -101,15 +105,24 @@ static void vgpu_watchdog(struct work_struct *work)
 {
 	struct vgpu_device *vg = container_of(to_delayed_work(work),
 					      struct vgpu_device, watchdog);
+	struct virtio_gpu_ctrl_hdr hdr = {};
+	struct vgpu_vq *q = NULL;
 	int idx;
 
 	if (!drm_dev_enter(vg->drm, &idx))
 		return;
-	if (vgpu_vq_stuck(&vg->ctrlq, vg->hang_timeout) ||
-	    vgpu_vq_stuck(&vg->cursorq, vg->hang_timeout))
+	if (vgpu_vq_stuck(&vg->ctrlq, vg->hang_timeout, &hdr, sizeof(hdr)))
+		q = &vg->ctrlq;
+	else if (vgpu_vq_stuck(&vg->cursorq, vg->hang_timeout, &hdr, sizeof(hdr)))
+		q = &vg->cursorq;
+	if (q) {
+		drm_warn(vg->drm, "%s: command 0x%04x (context %u, ring %u) unanswered for %u ms\n",
+			 q->name, le32_to_cpu(hdr.type), le32_to_cpu(hdr.ctx_id),
+			 hdr.ring_idx, jiffies_to_msecs(vg->hang_timeout));
 		vgpu_reset_schedule(vg, "a command was not answered in time");
-	else
+	} else {
 		vgpu_watchdog_start(vg);
+	}
 	drm_dev_exit(idx);
 }
 
@@ -257,6 +270,7 @@ unlock:
  */
 int vgpu_reset(struct vgpu_device *vg, const char *reason)
 {
+	unsigned int unmaps;
 	int idx, ret;
 
 	might_sleep();
@@ -272,12 +286,16 @@ int vgpu_reset(struct vgpu_device *vg, const char *reason)
 	drm_warn(vg->drm, "resetting the device: %s\n", reason);
 	cancel_delayed_work(&vg->watchdog);
 	/*
-	 * Nothing on the scanouts when the device resets (QEMU with a GL
-	 * display crashes otherwise); a device that does not answer costs
-	 * VGPU_BLANK_WAIT_MS more.
+	 * Nothing on the scanouts and no blob mapped when the device resets
+	 * (QEMU with a GL display crashes otherwise); a device that does not
+	 * answer costs VGPU_BLANK_WAIT_MS more (VGPU_UNMAP_WAIT_MS with
+	 * blobs to unmap).
 	 */
-	if (!vgpu_scanouts_blank(vg, msecs_to_jiffies(VGPU_BLANK_WAIT_MS)))
-		drm_dbg_driver(vg->drm, "scanouts not blanked before the reset\n");
+	unmaps = vgpu_res_unmap_host_blobs(vg);
+	if (!vgpu_scanouts_blank(vg, msecs_to_jiffies(unmaps ? VGPU_UNMAP_WAIT_MS :
+								VGPU_BLANK_WAIT_MS)))
+		drm_dbg_driver(vg->drm, "reset: blanking and %u unmap(s) not answered\n",
+			       unmaps);
 	vgpu_quiesce(vg);
 	ret = vgpu_renegotiate(vg->vdev);
 	if (!ret)
@@ -321,6 +339,7 @@ int vgpu_freeze(struct virtio_device *vdev)
 	}
 	mutex_lock(&vg->reset_lock);
 	if (!vg->reset_failed) {
+		vgpu_res_unmap_host_blobs(vg);
 		if (!vgpu_vq_drain(&vg->ctrlq, vg->cmd_timeout) ||
 		    !vgpu_vq_drain(&vg->cursorq, vg->cmd_timeout))
 			drm_warn(vg->drm, "commands unanswered at suspend fail with -EIO\n");

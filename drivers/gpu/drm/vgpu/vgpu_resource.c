@@ -357,6 +357,47 @@ unsigned int vgpu_res_restore(struct vgpu_device *vg)
 EXPORT_SYMBOL_FOR_VGPU_TESTS(vgpu_res_restore);
 
 /**
+ * vgpu_res_unmap_host_blobs - ask the host to unmap every mapped host blob
+ * @vg: device
+ *
+ * Before a reset or suspend of a device that still answers: QEMU 10 aborts
+ * at the first MAP_BLOB after a reset that found a blob still mapped in
+ * the host-visible region ("attempt to add duplicate property
+ * 'blob[N]'"). Such blobs are lost in the reset anyway: they are marked
+ * lost now, so their release sends no second unmap, and their ranges of
+ * the region stay taken until then (a mapping userspace still has never
+ * shows another blob). The caller kicks and waits.
+ *
+ * Return: how many unmaps were queued.
+ */
+unsigned int vgpu_res_unmap_host_blobs(struct vgpu_device *vg)
+{
+	struct vgpu_hres *hres;
+	struct vgpu_buf *buf;
+	unsigned int n = 0;
+
+	mutex_lock(&vg->res_lock);
+	list_for_each_entry(hres, &vg->res_list, link) {
+		/* Pairs with the release in vgpu_blob_map_done(). */
+		int state = smp_load_acquire(&hres->map_state);
+
+		if (!hres->unmap || hres->lost || state != 1)
+			continue;
+		buf = vgpu_cmd_alloc(sizeof(struct virtio_gpu_resource_unmap_blob));
+		if (!buf)
+			break;
+		vgpu_proto_resource_unmap_blob(buf->req, 0, hres->id);
+		if (vgpu_cmd_async(vg, &vg->ctrlq, buf))
+			break;
+		hres->lost = true;
+		n++;
+	}
+	mutex_unlock(&vg->res_lock);
+	return n;
+}
+EXPORT_SYMBOL_FOR_VGPU_TESTS(vgpu_res_unmap_host_blobs);
+
+/**
  * vgpu_res_reset_begin - a reset starts: creations from now on are newer
  * @vg: device
  */

@@ -697,12 +697,16 @@ EXPORT_SYMBOL_FOR_VGPU_TESTS(vgpu_vq_unpause);
  * vgpu_vq_stuck - has the oldest buffer waited too long for its answer?
  * @q: queue
  * @timeout: the bound, in jiffies
+ * @head: when stuck, filled with the first bytes of that buffer's request
+ *	  (for the log); may be NULL
+ * @len: size of @head
  *
  * Context: any.
  *
  * Return: true when a buffer has been on the ring longer than @timeout.
  */
-bool vgpu_vq_stuck(struct vgpu_vq *q, unsigned long timeout)
+bool vgpu_vq_stuck(struct vgpu_vq *q, unsigned long timeout, void *head,
+		   size_t len)
 {
 	struct vgpu_buf *oldest;
 	unsigned long flags;
@@ -712,6 +716,8 @@ bool vgpu_vq_stuck(struct vgpu_vq *q, unsigned long timeout)
 	oldest = list_first_entry_or_null(&q->pending, struct vgpu_buf, link);
 	if (oldest && !q->dead && !q->paused)
 		stuck = time_after(jiffies, oldest->queued_at + timeout);
+	if (stuck && head)
+		memcpy(head, oldest->req, min_t(size_t, len, oldest->req_len));
 	spin_unlock_irqrestore(&q->lock, flags);
 	return stuck;
 }

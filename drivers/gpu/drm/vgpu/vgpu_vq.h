@@ -167,7 +167,8 @@ void vgpu_vq_pause(struct vgpu_vq *q);
 void vgpu_vq_detach(struct vgpu_vq *q);
 void vgpu_vq_attach(struct vgpu_vq *q, struct virtqueue *vq);
 void vgpu_vq_unpause(struct vgpu_vq *q);
-bool vgpu_vq_stuck(struct vgpu_vq *q, unsigned long timeout);
+bool vgpu_vq_stuck(struct vgpu_vq *q, unsigned long timeout, void *head,
+		   size_t len);
 bool vgpu_vq_drain(struct vgpu_vq *q, unsigned long timeout);
 
 /**
