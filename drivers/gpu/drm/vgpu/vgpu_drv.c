@@ -273,6 +273,9 @@ err_put:
 	return ret;
 }
 
+/* How long removal waits for the host to answer what is in flight. */
+#define VGPU_REMOVE_WAIT_MS 2000
+
 static void vgpu_remove(struct virtio_device *vdev)
 {
 	struct vgpu_device *vg = vdev->priv;
@@ -289,6 +292,16 @@ static void vgpu_remove(struct virtio_device *vdev)
 	if (vg->outputs)
 		drm_atomic_helper_shutdown(drm);
 	cancel_work_sync(&vg->config_work);
+	/*
+	 * What clients released goes out and is answered before the reset:
+	 * QEMU 10 keeps a blob whose unmap a reset cut short, and aborts when
+	 * the next driver maps one. Blobs of files still open are unmapped.
+	 * Bounded: a device that is gone does not answer.
+	 */
+	flush_workqueue(vg->wq);
+	vgpu_res_unmap_host_blobs(vg);
+	if (!vgpu_vq_drain(&vg->ctrlq, msecs_to_jiffies(VGPU_REMOVE_WAIT_MS)))
+		drm_dbg_driver(drm, "remove: commands unanswered at the reset\n");
 	vgpu_vqs_fini(vg);
 	vdev->priv = NULL;
 	drm_dev_put(drm);
