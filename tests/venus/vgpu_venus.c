@@ -28,10 +28,12 @@
  *       (that big) is full stop with a Vulkan error before more than the
  *       region is mapped, and once freed the region takes a new one.
  * With -S seconds, the last frame is shown on the first connected output
- * of /dev/dri/card0 (a dumb buffer, scaled) for that long.
+ * of /dev/dri/card0 (a dumb buffer, scaled) for that long; with -B the
+ * framebuffer is a shareable guest blob instead, which the host scans out
+ * from the guest pages (SET_SCANOUT_BLOB).
  *
  * usage: vgpu_venus [-f frames] [-s size] [-m alloc cycles] [-l submissions]
- *                   [-n name] [-x] [-r MiB] [-S seconds] [-a]
+ *                   [-n name] [-x] [-r MiB] [-S seconds [-B]] [-a]
  * -a takes the first device of any driver: for checking the program
  * itself on a host's Vulkan (lavapipe).
  * Prints what it checked and a last line
@@ -69,6 +71,7 @@
 
 static const char *name = "main";
 static int any_driver;
+static int show_blob;
 
 static void die(const char *fmt, ...)
 {
@@ -1104,11 +1107,33 @@ static void show(const uint32_t *img, uint32_t size, unsigned int secs)
 	crtc = enc && enc->crtc_id ? enc->crtc_id : res->crtcs[0];
 	cd.width = conn->modes[0].hdisplay;
 	cd.height = conn->modes[0].vdisplay;
-	if (drmIoctl(fd, DRM_IOCTL_MODE_CREATE_DUMB, &cd))
-		die("CREATE_DUMB %ux%u: %s", cd.width, cd.height, strerror(errno));
-	md.handle = cd.handle;
-	if (drmIoctl(fd, DRM_IOCTL_MODE_MAP_DUMB, &md))
-		die("MAP_DUMB: %s", strerror(errno));
+	if (show_blob) {
+		/* a shareable guest blob: the host scans it out (SET_SCANOUT_BLOB) */
+		struct drm_virtgpu_resource_create_blob b = {
+			.blob_mem = VIRTGPU_BLOB_MEM_GUEST,
+			.blob_flags = VIRTGPU_BLOB_FLAG_USE_MAPPABLE |
+				      VIRTGPU_BLOB_FLAG_USE_SHAREABLE,
+			.size = (uint64_t)cd.width * cd.height * 4,
+		};
+		struct drm_virtgpu_map m = { 0 };
+
+		if (drmIoctl(fd, DRM_IOCTL_VIRTGPU_RESOURCE_CREATE_BLOB, &b))
+			die("guest blob of %llu bytes: %s", (unsigned long long)b.size,
+			    strerror(errno));
+		m.handle = b.bo_handle;
+		if (drmIoctl(fd, DRM_IOCTL_VIRTGPU_MAP, &m))
+			die("VIRTGPU_MAP of the blob: %s", strerror(errno));
+		cd.handle = b.bo_handle;
+		cd.pitch = cd.width * 4;
+		cd.size = b.size;
+		md.offset = m.offset;
+	} else {
+		if (drmIoctl(fd, DRM_IOCTL_MODE_CREATE_DUMB, &cd))
+			die("CREATE_DUMB %ux%u: %s", cd.width, cd.height, strerror(errno));
+		md.handle = cd.handle;
+		if (drmIoctl(fd, DRM_IOCTL_MODE_MAP_DUMB, &md))
+			die("MAP_DUMB: %s", strerror(errno));
+	}
 	px = mmap(NULL, cd.size, PROT_READ | PROT_WRITE, MAP_SHARED, fd, md.offset);
 	if (px == MAP_FAILED)
 		die("mmap of the dumb buffer: %s", strerror(errno));
@@ -1155,7 +1180,7 @@ int main(int argc, char **argv)
 	double fps, allocs, us = 0, rate = 0;
 	int opt;
 
-	while ((opt = getopt(argc, argv, "f:s:m:l:n:xr:S:a")) != -1) {
+	while ((opt = getopt(argc, argv, "f:s:m:l:n:xr:S:Ba")) != -1) {
 		switch (opt) {
 		case 'f':
 			frames = strtoul(optarg, NULL, 0);
@@ -1181,12 +1206,15 @@ int main(int argc, char **argv)
 		case 'S':
 			show_secs = strtoul(optarg, NULL, 0);
 			break;
+		case 'B':
+			show_blob = 1;
+			break;
 		case 'a':
 			any_driver = 1;
 			break;
 		default:
 			fprintf(stderr, "usage: %s [-f N] [-s size] [-m N] [-l N] [-n name]%s\n",
-				argv[0], " [-x] [-r MiB] [-S secs] [-a]");
+				argv[0], " [-x] [-r MiB] [-S secs [-B]] [-a]");
 			return 2;
 		}
 	}
