@@ -1,8 +1,9 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: GPL-2.0
 """Print the Venus benchmark as a table: per driver the median of its rounds
-with their min-max spread, and vgpu's ratio to the in-tree virtio_gpu's
-median from the same guest, against the targets the project set."""
+with their min-max spread (a round is one guest: vgpu, then the in-tree
+virtio_gpu), and vgpu's ratio to the in-tree driver's median, against the
+targets the project set."""
 import json
 import statistics
 import sys
@@ -37,7 +38,7 @@ def rounds(data):
 def main():
     data = rounds(json.load(open(sys.argv[1])))
     n = min((len(v) for d in data.values() for v in d.values()), default=0)
-    print(f"Median of {n} rounds per driver (min-max), drivers alternating in one guest.\n")
+    print(f"Median of {n} rounds per driver (min-max); each round one guest, vgpu then the in-tree driver.\n")
     print("| figure | vgpu | virtio_gpu | ratio | target |")
     print("|---|---|---|---|---|")
     for fig, (what, unit, target, higher) in FIGURES.items():

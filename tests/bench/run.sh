@@ -6,7 +6,8 @@
 #   3d       profile virgl, out/bench-3d.md (vgpu_bench3d.c, kmscube, glmark2)
 #   venus    profile venus (trixie's QEMU 10, sid guest), out/bench-venus.md
 #            (tests/venus/vgpu_venus: render, allocations, submissions;
-#            medians of BENCH_ROUNDS, default 5, with their spread)
+#            a guest per round, BENCH_ROUNDS of them (default 5); medians
+#            with their spread)
 # Environment: BENCH_SUITES (default "display 3d venus"), BENCH_FRAMES,
 # BENCH_COUNT, BENCH_ROUNDS.
 set -eu
@@ -26,12 +27,28 @@ for suite in ${BENCH_SUITES:-display 3d venus}; do
 	*) echo "FAIL: unknown suite $suite"; exit 1 ;;
 	esac
 	rm -f "$out/bench-$profile.json"
-	python3 tests/vm/vm.py --driver vgpu --profile $profile --image "$image" --trace \
-		${BENCH_ROUNDS:+--env BENCH_ROUNDS=$BENCH_ROUNDS} \
-		${BENCH_FRAMES:+--env BENCH_FRAMES=$BENCH_FRAMES} \
-		${BENCH_COUNT:+--env BENCH_COUNT=$BENCH_COUNT} \
-		--test-dir tests/bench/guest --tests $test --timeout 2400 \
-		--out "$out" | grep -E '^(PASS|FAIL|SKIP|     )' || true
+	# Venus: a guest per round (see tests/bench/guest/benchvenus.sh)
+	guests=1 timeout=2400
+	[ $suite = venus ] && guests=${BENCH_ROUNDS:-5} timeout=600
+	for r in $(seq "$guests"); do
+		dir=$out
+		[ "$guests" = 1 ] || dir=$out/$suite-$r
+		mkdir -p "$dir"
+		python3 tests/vm/vm.py --driver vgpu --profile $profile --image "$image" --trace \
+			${BENCH_ROUNDS:+--env BENCH_ROUNDS=$BENCH_ROUNDS} --env BENCH_ROUND="$r" \
+			${BENCH_FRAMES:+--env BENCH_FRAMES=$BENCH_FRAMES} \
+			${BENCH_COUNT:+--env BENCH_COUNT=$BENCH_COUNT} \
+			--test-dir tests/bench/guest --tests $test --timeout $timeout \
+			--out "$dir" | grep -E '^(PASS|FAIL|SKIP|     )' || true
+	done
+	if [ "$guests" != 1 ]; then
+		python3 -c 'import json, sys
+m = {}
+for f in sys.argv[2:]:
+    m.update(json.load(open(f)))
+json.dump(m, open(sys.argv[1], "w"), indent=1, sort_keys=True)' \
+			"$out/bench-$profile.json" "$out"/$suite-*/bench-$profile.json 2>/dev/null
+	fi
 	[ -f "$out/bench-$profile.json" ] || { echo "FAIL: no $suite benchmark figures"; exit 1; }
 	echo "## $suite"
 	python3 tests/bench/$report "$out/bench-$profile.json" | tee "$out/$md"
