@@ -1282,6 +1282,38 @@ static const struct vgpu_ctx_params venus_params = {
 };
 
 /*
+ * A reset first has the host unmap the mapped host blobs (QEMU 10 aborts
+ * at the next MAP_BLOB otherwise); the blob is then lost, and its release
+ * sends no second unmap.
+ */
+static void blob_reset_unmaps(struct kunit *test)
+{
+	struct blob_env *env = blob_bind(test, BLOB_FEATURES, SZ_1M, 0);
+	struct vgpu_device *vg = env->vg;
+	struct vgpu_fake_host *host = env->host;
+	struct drm_virtgpu_resource_create_blob a;
+	unsigned int resets = host->resets;
+	struct vgpu_bo *bo;
+
+	KUNIT_ASSERT_EQ(test, vgpu_ctx_init(vg, to_vgpu_file(env->df), &venus_params), 0);
+	KUNIT_ASSERT_EQ(test, mkblob(env, VIRTGPU_BLOB_MEM_HOST3D,
+				     VIRTGPU_BLOB_FLAG_USE_MAPPABLE, SZ_64K, 0, &a), 0);
+	bo = blob_bo(test, env, a.bo_handle);
+	KUNIT_ASSERT_EQ(test, vgpu_blob_map_wait(vg, bo->res), 0);
+	KUNIT_EXPECT_EQ(test, vgpu_fake_host_count(host, VIRTIO_GPU_CMD_RESOURCE_UNMAP_BLOB), 0u);
+	KUNIT_ASSERT_EQ(test, vgpu_reset(vg, "test"), 0);
+	KUNIT_EXPECT_EQ(test, host->resets, resets + 1);
+	KUNIT_EXPECT_EQ(test, vgpu_fake_host_count(host, VIRTIO_GPU_CMD_RESOURCE_UNMAP_BLOB), 1u);
+	KUNIT_EXPECT_TRUE(test, bo->res->lost);
+	/* Nothing mapped any more: a second call queues nothing. */
+	KUNIT_EXPECT_EQ(test, vgpu_res_unmap_host_blobs(vg), 0u);
+	blob_close(env);
+	KUNIT_EXPECT_EQ(test, vgpu_fake_host_count(host, VIRTIO_GPU_CMD_RESOURCE_UNMAP_BLOB), 1u);
+	KUNIT_EXPECT_EQ(test, vg->hostmem_used, 0ull);
+	unbind_and_check(test);
+}
+
+/*
  * What Venus does: a context with capset 4 and 64 rings, host blobs with
  * blob_id 0 mapped at creation, submissions on every ring retiring per
  * ring.
@@ -1869,6 +1901,7 @@ static void blob_dumb_console(struct kunit *test)
 
 static struct kunit_case vgpu_blob_cases[] = {
 	KUNIT_CASE(blob_venus_sequence),
+	KUNIT_CASE(blob_reset_unmaps),
 	KUNIT_CASE(blob_guest_memory),
 	KUNIT_CASE(blob_refusals),
 	KUNIT_CASE(blob_refusals_3d),
