@@ -22,7 +22,9 @@
 # "KERNEL/profile" boots another kernel (6.12, 7.3, sid) with
 # VGPU_KERNEL_TESTS; "[KERNEL/]profile:panic" runs the drm_panic test alone,
 # "[KERNEL/]profile:suspend" the suspend test (a boot of its own on
-# single-threaded TCG, tests/vm/vm.py; named PROFILE-s3).
+# single-threaded TCG, tests/vm/vm.py; named PROFILE-s3);
+# "[KERNEL/]profile:igt" IGT (tests/igt/igt.sh) in the sid userspace, a boot
+# of its own of at most IGT_TIME seconds (named PROFILE-sid-igt).
 # VGPU_REF_PROFILES="" skips the in-tree comparison; VGPU_TESTKERNEL=0
 # skips the debug-kernel run; VGPU_FULL=1 (make check-all) runs every
 # guest test in the 2d and virgl profiles of every kernel, on both
@@ -36,16 +38,24 @@ cd "$top" || exit 1
 # isolation and Mesa suites and the short fuzz; suspend to RAM (which the
 # in-tree driver also runs where it has freeze/restore) boots on its own
 # (KERNEL/profile:suspend); make check-all runs all.
-VGPU_KERNEL_TESTS=${VGPU_KERNEL_TESTS:-module_load drm_version drm_bus debugfs_info only_one_driver kms uapi blob isolation mesa venus fuzz load_unload pm_devices}
+VGPU_KERNEL_TESTS=${VGPU_KERNEL_TESTS:-module_load drm_version drm_bus debugfs_info only_one_driver kms uapi blob isolation mesa venus igt fuzz load_unload pm_devices}
+# IGT runs where the guest has the sid userspace (the venus and blob
+# profiles, and KERNEL/profile:igt): the binaries of igt-quick.txt in make
+# check, all of igt-tests.txt in make check-all.
+IGT_LIST=${IGT_LIST:-igt-quick.txt}
 # A boot without EDID changes the modes and what debugfs reports: those
 # tests (make check-all runs every test without EDID).
 VGPU_NOEDID_TESTS=${VGPU_NOEDID_TESTS-module_load debugfs_info kms mesa}
 if [ "${VGPU_FULL:-0}" = 1 ]; then
 	VGPU_KERNEL_TESTS=
 	VGPU_NOEDID_TESTS=
+	IGT_LIST=igt-tests.txt
 	more="6.12/2d 6.12/virgl 7.3/2d 7.3/virgl sid/2d sid/virgl 7.3/2d:panic sid/2d:panic"
 	more="$more venus virgl-blob 2d-blob 7.3/venus 7.3/virgl-blob sid/venus"
 	s3="2d:suspend vga:suspend virgl:suspend 6.12/2d:suspend 6.12/virgl:suspend 7.3/2d:suspend 7.3/virgl:suspend sid/2d:suspend sid/virgl:suspend"
+	# IGT in every profile with KMS, on every kernel, both drivers
+	more="$more 2d:igt multihead:igt virgl:igt 6.12/2d:igt 7.3/2d:igt 7.3/multihead:igt"
+	more="$more 7.3/virgl:igt sid/2d:igt"
 	VGPU_PROFILES=${VGPU_PROFILES-2d vga multihead virgl 2d:edid=off virgl:edid=off $more $s3}
 	VGPU_REF_PROFILES=${VGPU_REF_PROFILES-2d vga multihead virgl $more 7.3/2d:suspend 7.3/virgl:suspend}
 fi
@@ -112,7 +122,7 @@ for k in $other_kernels; do
 	suite_pids="$suite_pids $!"
 done
 case " $VGPU_PROFILES $VGPU_REF_PROFILES " in
-*venus*|*-blob*)
+*venus*|*-blob*|*:igt*)
 	tests/vm/host.sh trixie >"$results.suite-host" 2>&1 &
 	suite_pids="$suite_pids $!"
 	tests/vm/mkimage.sh sid >"$results.suite-sid-image" 2>&1 &
@@ -149,17 +159,22 @@ if [ -n "$other_kernels" ]; then
 	done < <(scripts/kernels.sh $other_kernels 2>&1)
 fi
 
-guest_run() { # driver spec: [KERNEL/]profile[:edid=off|:panic|:suspend]
-	local spec=$2 kernel=6.1 edid=on tests= tag=
+guest_run() { # driver spec: [KERNEL/]profile[:edid=off|:panic|:suspend|:igt]
+	local spec=$2 kernel=6.1 edid=on tests= tag= more=
 	case $spec in */*) kernel=${spec%%/*}; spec=${spec#*/} ;; esac
 	case $spec in
 	*:edid=off) edid=off tests=$VGPU_NOEDID_TESTS ;;
 	*:panic) tests=panic ;;
 	*:suspend) tests=suspend tag=s3 ;;
+	*:igt)
+		tests=igt tag=igt
+		more="--userspace sid" ;;
 	esac
 	[ "$kernel" != 6.1 ] && [ -z "$tests" ] && tests=$VGPU_KERNEL_TESTS
+	# shellcheck disable=SC2086
 	python3 tests/vm/vm.py --driver "$1" --kernel "$kernel" --profile "${spec%%:*}" \
 		--edid "$edid" ${tests:+--tests "$tests"} ${tag:+--tag "$tag"} \
+		--igt-list "$IGT_LIST" $more \
 		${image:+--image "$image"} 2>&1 |
 		grep -E '^(PASS|FAIL|SKIP|     )'
 }

@@ -1,35 +1,152 @@
 # SPDX-License-Identifier: GPL-2.0
-# Upstream IGT tests on the driver under test, when an IGT build is on
-# the payload (host: IGT_DIR=<install prefix> make check). Each subtest is
-# reported as igt/<test>@<subtest>; the drm-ci style lists in
-# tests/igt/expectations/ (copied to the payload) name the subtests known
-# to fail or flake on a driver: those are reported as skips with the
-# reason, and an unlisted failure fails. No IGT build: skip.
+# IGT's own tests on the driver under test: Debian's igt-gpu-tools (the sid
+# userspace has it, /usr/libexec/igt-gpu-tools), or an IGT build on the
+# payload (host: IGT_DIR=<install prefix>). The binaries and their time
+# caps come from the list IGT_TESTS names (vm.py --igt-list: igt-tests.txt,
+# all of them; igt-quick.txt, make check's). Every subtest is reported as
+# igt/<binary>@<subtest>; a binary without subtests as igt/<binary>.
+#
+# Expectations, drm-ci style, in tests/igt/expectations/: for the driver
+# (vgpu, virtio_gpu) everywhere, DRIVER-fails.txt and so on; on one kernel,
+# DRIVER-KERNEL-fails.txt (KERNEL: 6.1, 6.12, 7.3, sid or test, the debug
+# kernel); on a device without 3D (EXPECT_VIRGL=no), DRIVER-no3d-fails.txt:
+#   fails   <binary>@<subtest>,<Fail|Timeout|Crash>,<reason>
+#           a failure with that result is reported as a skip quoting the
+#           reason; a pass is an unexpected pass and fails, so the lists
+#           stay true
+#   flakes  <binary>@<subtest>,<reason>: a failure is a skip, a pass a pass
+#   skips   <regex>,<reason>: subtests (binary@subtest) not run at all
+# Any other failure fails. A binary stopped at its cap reports the subtest
+# it was in as Timeout and the subtests it did not reach as skips.
 . /run/payload/lib.sh
-bin=$P/igt/libexec/igt-gpu-tools
-[ -d "$bin" ] || skip "no IGT build on the payload (set IGT_DIR on the host)"
+bin=/usr/libexec/igt-gpu-tools
+[ -d "$bin" ] || bin=$P/igt/libexec/igt-gpu-tools
+[ -d "$bin" ] || skip "no IGT: the sid userspace has Debian's (vm.py --userspace sid), or set IGT_DIR"
+[ -d $P/igt/lib ] && export LD_LIBRARY_PATH=$P/igt/lib:$P/igt/lib/x86_64-linux-gnu
 exp=$P/tests/igt-expectations
+list=$P/tests/${IGT_TESTS:-igt-tests.txt}
 load_driver || fail "driver did not load"
-export IGT_FORCE_DRIVER=virtio_gpu LD_LIBRARY_PATH=$P/igt/lib:$P/igt/lib/x86_64-linux-gnu
-bad=0
-for t in $(grep -v '^#' $P/tests/igt-tests.txt); do
-	[ -x "$bin/$t" ] || { report_case "igt/$t" skip "not in this IGT build"; continue; }
-	timeout 600 "$bin/$t" 2>&1 | sed -n 's/^Subtest \([^:]*\): \([A-Z]*\).*/\1 \2/p' |
-	while read -r sub res; do
-		name="$t@$sub"
-		listed=$(grep -h "^$name,$DRIVER," "$exp"/*.txt 2>/dev/null | head -n1)
-		case $res in
-		SUCCESS) report_case "igt/$name" pass ;;
-		SKIP) report_case "igt/$name" skip "IGT skipped it" ;;
-		*)
-			if [ -n "$listed" ]; then
-				report_case "igt/$name" skip "expected: $listed"
-			else
-				report_case "igt/$name" fail "$res"
-				echo "$name" >>/tmp/igt-unexpected
-			fi ;;
+# kms_prime and the prime suites share buffers with vgem
+modprobe vgem 2>/dev/null
+# IGT's uevent checks (kms_lease@lease-uevent) listen on udev's netlink
+# group: udevd runs while IGT does (nothing is triggered, so it loads no
+# modules of its own)
+udevd=
+if [ -x /usr/lib/systemd/systemd-udevd ]; then
+	/usr/lib/systemd/systemd-udevd --resolve-names=never >/dev/null 2>&1 &
+	udevd=$!
+fi
+trap '[ -n "$udevd" ] && kill $udevd 2>/dev/null' EXIT
+export IGT_FORCE_DRIVER=virtio_gpu
+lists() { # kind: the expectation lines of this driver and kernel
+	no3d=
+	[ "$EXPECT_VIRGL" = yes ] || no3d="$exp/$DRIVER-no3d-$1.txt"
+	cat "$exp/$DRIVER-$1.txt" "$exp/$DRIVER-$KERNEL-$1.txt" $no3d 2>/dev/null |
+		grep -v '^#' | grep .
+}
+lists fails >/tmp/igt-fails
+lists flakes >/tmp/igt-flakes
+lists skips >/tmp/igt-skips
+cut -d, -f1 /tmp/igt-skips | sed 's/.*/^(&)$/' >/tmp/igt-skips.re
+: >/tmp/igt-bad
+mkdir -p /tmp/igt
+
+# report NAME IGT-RESULT: the case as the expectations have it
+report() {
+	exp_line=$(grep -m1 -F "$1," /tmp/igt-fails | grep "^$1,")
+	flake=$(grep -m1 -F "$1," /tmp/igt-flakes | grep "^$1,")
+	case $2 in
+	SUCCESS)
+		if [ -n "$exp_line" ]; then
+			report_case "igt/$1" fail "unexpected pass: expected $(echo "$exp_line" | cut -d, -f2-)"
+			echo "$1 (unexpected pass)" >>/tmp/igt-bad
+		else
+			report_case "igt/$1" pass
+		fi ;;
+	SKIP) report_case "igt/$1" skip "IGT skipped it" ;;
+	NOTRUN) report_case "igt/$1" skip "not reached within the binary's ${cap}s cap" ;;
+	CAPPED) report_case "igt/$1" skip "stopped by the binary's ${cap}s cap after $in_it s in it" ;;
+	*)
+		res=$(echo "$2" | sed 's/^\(.\)\(.*\)/\1\L\2/')
+		if [ -n "$exp_line" ] && [ "$(echo "$exp_line" | cut -d, -f2)" = "$res" ]; then
+			report_case "igt/$1" skip "expected $res: $(echo "$exp_line" | cut -d, -f3-)"
+		elif [ -n "$flake" ]; then
+			report_case "igt/$1" skip "flake ($res): $(echo "$flake" | cut -d, -f2-)"
+		else
+			report_case "igt/$1" fail "$res"
+			echo "$1 ($res)" >>/tmp/igt-bad
+		fi ;;
+	esac
+}
+
+grep -v '^#' "$list" | while read -r t cap; do
+	[ -n "$t" ] || continue
+	cap=${cap:-60}
+	if [ ! -x "$bin/$t" ]; then
+		report_case "igt/$t" skip "not in this IGT"
+		continue
+	fi
+	"$bin/$t" --list-subtests 2>/dev/null >/tmp/igt/$t.all
+	: >/tmp/igt/$t.run
+	while read -r s; do
+		if [ -s /tmp/igt-skips.re ] && echo "$t@$s" | grep -qE -f /tmp/igt-skips.re; then
+			why=$(while IFS=, read -r re reason; do
+				echo "$t@$s" | grep -qE "^($re)\$" && { echo "$reason"; break; }
+			done </tmp/igt-skips)
+			report_case "igt/$t@$s" skip "not run: $why"
+		else
+			echo "$s" >>/tmp/igt/$t.run
+		fi
+	done </tmp/igt/$t.all
+	if [ -s /tmp/igt/$t.all ] && [ ! -s /tmp/igt/$t.run ]; then
+		continue
+	fi
+	only=
+	[ -s /tmp/igt/$t.all ] && ! cmp -s /tmp/igt/$t.all /tmp/igt/$t.run &&
+		only="--run-subtest $(paste -sd, /tmp/igt/$t.run)"
+	start=$(date +%s)
+	# shellcheck disable=SC2086
+	timeout -k 10 "$cap" "$bin/$t" $only >/tmp/igt/$t.log 2>&1
+	rc=$?
+	echo "igt $t: exit $rc after $(($(date +%s) - start))s"
+	if [ ! -s /tmp/igt/$t.all ]; then
+		case $rc in
+		0) report "$t" SUCCESS ;;
+		77) report "$t" SKIP ;;
+		124|137) report "$t" TIMEOUT ;;
+		*) report "$t" FAIL ;;
 		esac
-	done
+		[ $rc = 0 ] || [ $rc = 77 ] || tail -n 20 /tmp/igt/$t.log
+		continue
+	fi
+	sed -n 's/^Subtest \([^ :]*\): \([A-Z]*\).*/\1 \2/p' /tmp/igt/$t.log >/tmp/igt/$t.res
+	# seconds the finished subtests took: the rest of the cap went to the
+	# one the binary was in when it was stopped
+	done_s=$(sed -n 's/^Subtest [^ :]*: [A-Z]* (\([0-9]*\)\..*/\1/p' /tmp/igt/$t.log |
+		awk '{ s += $1 } END { print s + 0 }')
+	while read -r s; do
+		res=$(grep -m1 "^$s " /tmp/igt/$t.res | cut -d' ' -f2)
+		if [ -z "$res" ]; then
+			# the subtest the binary was in when it was stopped or died
+			if grep -q "^Starting subtest: $s\$" /tmp/igt/$t.log; then
+				case $rc in
+				124|137)
+					# hung (a minute or more in it), or only cut short by
+					# the binary's cap
+					in_it=$((cap - done_s))
+					if [ $in_it -ge 60 ]; then res=TIMEOUT; else res=CAPPED; fi ;;
+				*) res=CRASH ;;
+				esac
+			else
+				res=NOTRUN
+			fi
+		fi
+		report "$t@$s" "$res"
+		case $res in
+		SUCCESS|SKIP|NOTRUN|CAPPED) ;;
+		*) grep -A 12 "^Starting subtest: $s\$" /tmp/igt/$t.log | head -n 25 ;;
+		esac
+	done </tmp/igt/$t.run
 done
-[ -s /tmp/igt-unexpected ] && fail "unexpected failures: $(tr '\n' ' ' </tmp/igt-unexpected)"
+[ -s /tmp/igt-bad ] && fail "unexpected results: $(tr '\n' ' ' </tmp/igt-bad)"
 exit 0

@@ -36,13 +36,23 @@ fi
 # device and KUnit, the virgl profile with Mesa; both fuzz the device
 # (FUZZ_IOCTLS, default 100,000 on 2d and 30,000 on virgl, whose 3D
 # ioctls wait for the host; a seed of their own, printed in the guest log).
-# TESTKERNEL_RUNS picks profiles (make fuzz runs virgl alone).
+# The igt run boots the sid userspace on the 2d profile for IGT's syncobj,
+# sw_sync and PRIME suites, which need the debug kernel's CONFIG_SW_SYNC
+# and vgem (tests/igt/igt-sync.txt).
+# TESTKERNEL_RUNS picks runs (make fuzz runs virgl alone).
 tests_2d="module_load drm_version drm_bus debugfs_info load_unload only_one_driver kms uapi blob isolation fakedev kunit fuzz failinject reset pm_devices reload_busy unplug"
 tests_virgl="module_load drm_version kms uapi blob isolation mesa fuzz failinject reset pm_devices unplug"
+tests_igt="igt"
 rc=0
-for prof in ${TESTKERNEL_RUNS-2d virgl}; do
-	eval "tests=\$tests_$prof"
-	python3 "$top/tests/vm/vm.py" --kernel-dir "$kdir" --profile "$prof" \
+for run in ${TESTKERNEL_RUNS-2d virgl igt}; do
+	eval "tests=\$tests_$run"
+	prof=$run more=
+	if [ "$run" = igt ]; then
+		prof=2d
+		more="--userspace sid --igt-list igt-sync.txt --tag igt"
+	fi
+	# shellcheck disable=SC2086
+	python3 "$top/tests/vm/vm.py" --kernel-dir "$kdir" --profile "$prof" $more \
 		--module "$build/drivers/gpu/drm/vgpu/vgpu.ko" \
 		--extra "$build/tests/kunit/vgpu_test.ko" \
 		--extra "$build/tests/kunit/vgpu_fakedev.ko" \

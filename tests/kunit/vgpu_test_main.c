@@ -13,7 +13,7 @@ kunit_test_suites(&vgpu_proto_suite, &vgpu_vq_suite, &vgpu_vq_full_suite,
 		  &vgpu_fake_host_suite, &vgpu_probe_suite,
 		  &vgpu_context_suite, &vgpu_fence_suite,
 		  &vgpu_resource_suite, &vgpu_blob_suite,
-		  &vgpu_recover_suite);
+		  &vgpu_recover_suite, &vgpu_display_suite);
 
 MODULE_DESCRIPTION("KUnit tests for vgpu");
 MODULE_LICENSE("GPL");

@@ -15,5 +15,6 @@ extern struct kunit_suite vgpu_fence_suite;
 extern struct kunit_suite vgpu_resource_suite;
 extern struct kunit_suite vgpu_blob_suite;
 extern struct kunit_suite vgpu_recover_suite;
+extern struct kunit_suite vgpu_display_suite;
 
 #endif /* VGPU_TESTS_H */

@@ -26,11 +26,13 @@ PACKAGES="linux-image-KVER initramfs-tools kmod
 libgl1-mesa-dri libegl1 libgles2 libgbm1 libdrm2 mesa-vulkan-drivers
 kmscube glmark2-es2-drm libdrm-tests vulkan-tools mesa-utils mesa-utils-bin"
 
-# sid: Mesa's Venus and virgl drivers, the Vulkan loader and tools, and
-# the GL programs; the test programs' Vulkan shaders are built on the host.
+# sid: Mesa's Venus and virgl drivers, the Vulkan loader and tools, the GL
+# programs and IGT 2.5 (/usr/libexec/igt-gpu-tools) with udev (IGT's
+# uevent checks listen to udevd); the test programs' Vulkan shaders are
+# built on the host.
 SID_PACKAGES="kmod libgl1-mesa-dri libegl1 libgles2 libgbm1 libdrm2
 mesa-vulkan-drivers libvulkan1 vulkan-tools vkmark kmscube glmark2-es2-drm
-libdrm-tests mesa-utils mesa-utils-bin"
+libdrm-tests mesa-utils mesa-utils-bin igt-gpu-tools-tests udev"
 
 suite=${1:-bookworm}
 mirror=$(vgpu_mirror)

@@ -84,14 +84,14 @@ DEFAULT_TESTS = ("module_load drm_version drm_bus debugfs_info only_one_driver "
                  "reload_busy unplug")
 
 # Report headers only: banners such as "RCU lockdep checking is enabled"
-# must not match. Lockdep and KASAN reports start with "WARNING: " or
+# must not match, nor IGT's "igt_kms-DEBUG: " lines. Lockdep and KASAN reports start with "WARNING: " or
 # "BUG: "; the rest are listed by their own first lines.
 # Seconds a guest has to power off after DONE (the debug kernel's shutdown
 # under TCG takes a few).
 POWEROFF_GRACE = 60
 
 SPLAT = re.compile(
-    r"(WARNING: |BUG: |BUG kmalloc|Oops|general protection fault|"
+    r"(\bWARNING: |\bBUG: |\bBUG kmalloc|Oops|general protection fault|"
     r"Kernel panic|inconsistent lock state|suspicious RCU usage|"
     r"turning off the locking correctness validator|"
     r"kmemleak: .*new suspected|refcount_t: |UBSAN: |"
@@ -370,7 +370,9 @@ def build_payload(args, image, work):
          f"OUT={os.path.join(pay, 'bin')}"])
     igt = os.path.join(TOP, "tests", "igt")
     shutil.copy(os.path.join(igt, "igt.sh"), os.path.join(pay, "tests"))
-    shutil.copy(os.path.join(igt, "igt-tests.txt"), os.path.join(pay, "tests"))
+    for f in os.listdir(igt):
+        if f.startswith("igt-") and f.endswith(".txt"):
+            shutil.copy(os.path.join(igt, f), os.path.join(pay, "tests"))
     shutil.copytree(os.path.join(igt, "expectations"),
                     os.path.join(pay, "tests", "igt-expectations"))
     for d in [os.path.join(HERE, "guest", "tests")] + args.test_dir:
@@ -400,10 +402,12 @@ def build_payload(args, image, work):
         f.write(f"DRIVER={args.driver}\nPROFILE={args.profile}\nEDID={args.edid}\n"
                 f"EXPECT_SCANOUTS={scanouts}\nEXPECT_VIRGL={'yes' if virgl else 'no'}\n"
                 f"HOST={host or 'bookworm'}\n"
+                f"KERNEL={'test' if args.kernel_dir else args.kernel}\n"
                 + "".join(f"EXPECT_{o.upper()}={'yes' if o in offers.split() else 'no'}\n"
                           for o in ("blob", "hostmem", "venus", "context_init")) +
                 f"EXPECT_EDID={'yes' if args.edid == 'on' else 'no'}\n"
-                f"TESTS=\"{args.tests}\"\nLOAD_CYCLES={args.load_cycles}\n")
+                f"TESTS=\"{args.tests}\"\nLOAD_CYCLES={args.load_cycles}\n"
+                f"IGT_TESTS={args.igt_list}\nTIMEOUT_igt={igt_budget(args.igt_list)}\n")
         for kv in args.env:
             name, _, value = kv.partition("=")
             f.write(f"{name}={shlex.quote(value)}\n")
@@ -418,6 +422,19 @@ def build_payload(args, image, work):
     run(["mke2fs", "-q", "-t", "ext4", "-d", pay, img, size],
         stdout=subprocess.DEVNULL)
     return img
+
+
+def igt_budget(name):
+    """Seconds the IGT test may take with the binary list NAME
+    (tests/igt/): every binary's cap (60 s when it has none) and 10 s
+    more for its start and reports, and a minute for loading the driver."""
+    total = 60
+    with open(os.path.join(TOP, "tests", "igt", name)) as f:
+        for ln in f:
+            parts = ln.split()
+            if parts and not parts[0].startswith("#"):
+                total += (int(parts[1]) if len(parts) > 1 else 60) + 10
+    return total
 
 
 def in_host_chroot(args, cmd, paths):
@@ -606,13 +623,19 @@ def boot(args, image, work):
             if proc.poll() is not None:
                 break
             if done_at and time.time() - done_at > POWEROFF_GRACE:
-                # the tests are over but the guest never powered off: its
-                # stacks say where the power-off stopped
-                log(f"guest not powered off {POWEROFF_GRACE}s after DONE: NMI for its stacks")
                 console = os.path.join(work, "console.log")
-                args.poweroff_hang = len(read_lines(console))
-                monitor(os.path.join(work, "mon.sock"), "nmi")
-                time.sleep(10)
+                if any("reboot: Power down" in ln for ln in read_lines(console)):
+                    # the guest powered off and QEMU did not exit: what
+                    # its threads wait on is the host's side of the story
+                    log(f"QEMU still running {POWEROFF_GRACE}s after the guest's power-off")
+                    args.qemu_hang = qemu_threads(proc.pid)
+                else:
+                    # the tests are over but the guest never powered off:
+                    # its stacks say where the power-off stopped
+                    log(f"guest not powered off {POWEROFF_GRACE}s after DONE: NMI for its stacks")
+                    args.poweroff_hang = len(read_lines(console))
+                    monitor(os.path.join(work, "mon.sock"), "nmi")
+                    time.sleep(10)
                 os.killpg(proc.pid, signal.SIGKILL)
                 proc.wait()
                 break
@@ -640,6 +663,34 @@ def boot(args, image, work):
     return time.time() - start, timed_out, shots
 
 
+def qemu_threads(pid):
+    """What each thread of a QEMU that outlived its guest waits on: its
+    name, state and kernel wait channel, and the user stacks when gdb is
+    on the machine."""
+    lines = []
+    for tid in sorted(os.listdir(f"/proc/{pid}/task"), key=int):
+        base = f"/proc/{pid}/task/{tid}"
+        try:
+            with open(f"{base}/comm") as f:
+                comm = f.read().strip()
+            with open(f"{base}/stat") as f:
+                state = f.read().rsplit(")", 1)[1].split()[0]
+            with open(f"{base}/wchan") as f:
+                wchan = f.read().strip()
+        except OSError:
+            continue
+        lines.append(f"thread {tid} {comm}: {state} in {wchan}")
+    if shutil.which("gdb"):
+        try:
+            out = subprocess.run(["gdb", "-batch", "-p", str(pid), "-ex",
+                                  "thread apply all bt 12"], capture_output=True,
+                                 text=True, timeout=60).stdout
+            lines += [ln for ln in out.splitlines() if ln.startswith(("#", "Thread "))]
+        except subprocess.TimeoutExpired:
+            lines.append("gdb did not answer within 60 s")
+    return lines
+
+
 def bench_json(args, work, marks):
     """Guest figures and host counts of every benchmark phase, as JSON."""
     import json
@@ -659,7 +710,9 @@ def bench_json(args, work, marks):
 
 def run_prefix(args):
     kernel = "" if args.kernel == "6.1" or args.kernel_dir else f"{args.kernel}-"
+    sid = args.userspace == "sid" and not PROFILES[args.profile][4]
     return (f"{args.driver}/{kernel}{args.profile}" + ("" if args.edid == "on" else "-noedid")
+            + ("-sid" if sid else "")
             + ("" if not args.kernel_dir else "-testkernel")
             + (f"-{args.tag}" if args.tag else ""))
 
@@ -696,6 +749,12 @@ def report(args, work, elapsed, timed_out):
             print(f"     | qemu: {ln}")
     if args.panic_from is not None:
         pass  # the guest was meant to panic, not to power off
+    elif done and args.qemu_hang is not None:
+        counts["fail"] += 1
+        print(f"FAIL {prefix}/qemu_exit  (the guest powered off; QEMU did not exit"
+              f" {POWEROFF_GRACE}s later: its threads follow)")
+        for ln in args.qemu_hang[:80]:
+            print(f"     | {ln}")
     elif done and args.poweroff_hang is not None:
         counts["fail"] += 1
         print(f"FAIL {prefix}/power_off  (no power-off {POWEROFF_GRACE}s after the tests;"
@@ -751,6 +810,13 @@ def main():
                     help="the host stack of a profile that needs QEMU 10 or newer:"
                          " trixie's (QEMU 10, virglrenderer 1.1; the default) or"
                          " sid's (QEMU 11, virglrenderer 1.3)")
+    ap.add_argument("--userspace", choices=["bookworm", "sid"],
+                    help="the guest userspace: bookworm's (the image of the profiles of"
+                         " bookworm's QEMU) or sid's (Mesa 26, IGT 2.5; always for the"
+                         " profiles of the trixie host)")
+    ap.add_argument("--igt-list", default="igt-tests.txt",
+                    help="the IGT binaries and their caps (a list in tests/igt/):"
+                         " igt-tests.txt, all of them, or igt-quick.txt, those of make check")
     ap.add_argument("--sid-image", help="the sid userspace image directory of the trixie"
                     " host's profiles (default: build or reuse)")
     ap.add_argument("--kernel", choices=["6.1", "6.12", "7.3", "sid"], default="6.1",
@@ -789,13 +855,19 @@ def main():
     args.suite_dir = None
     args.panic_from = None
     args.poweroff_hang = None
+    args.qemu_hang = None
     args.qemu_rc = None
     if args.kernel != "6.1" and not args.kernel_dir:
         args.suite_dir = sh_out(f"{HERE}/suite.sh {args.kernel} | tail -n1")
     host = PROFILES[args.profile][4] and (args.host or PROFILES[args.profile][4])
     args.host_dir = sh_out(f"{HERE}/host.sh {host} | tail -n1") if host else None
+    if host:
+        args.userspace = "sid"
+    if "igt" in args.tests.split() and args.userspace == "sid":
+        # IGT runs in the sid userspace only: its time comes on top
+        args.timeout += igt_budget(args.igt_list)
     args.root_image = args.sid_image or sh_out(f"{HERE}/mkimage.sh sid | tail -n1") \
-        if host else image
+        if args.userspace == "sid" else image
     work = tempfile.mkdtemp(prefix="vgpu-vm.")
     try:
         try:

@@ -23,7 +23,9 @@ echo "vgpu rig: driver $DRIVER profile $PROFILE edid $EDID kernel $kver"
 
 for t in $TESTS; do
 	echo "=== $t"
-	out=$(cd /tmp && timeout ${TEST_TIMEOUT:-300} sh $P/tests/$t.sh 2>&1)
+	# a test's own budget (TIMEOUT_<test>, e.g. igt's), else TEST_TIMEOUT
+	eval "tmo=\${TIMEOUT_$t:-\${TEST_TIMEOUT:-300}}"
+	out=$(cd /tmp && timeout "$tmo" sh $P/tests/$t.sh 2>&1)
 	rc=$?
 	echo "$out"
 	if [ $rc = 124 ]; then

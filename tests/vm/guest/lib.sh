@@ -62,6 +62,42 @@ debugfs_value() {
 	sed -n "s/^$2[[:space:]]*:[[:space:]]*//p" "$1" | head -n1
 }
 
+# module_holders: what keeps the driver's module in use, for a failed
+# unload's report: its count, the DRM clients and open nodes, the dma-bufs
+# alive (an exported buffer holds its exporter's module) and the tasks
+# stuck in an uninterruptible sleep, with their kernel stacks
+module_holders() {
+	echo "module $MOD refcnt $(cat /sys/module/$MOD/refcnt 2>/dev/null)"
+	card_holders
+	[ -r /sys/kernel/debug/dma_buf/bufinfo ] &&
+		grep -v '^$' /sys/kernel/debug/dma_buf/bufinfo | head -n 20
+	for s in /proc/[0-9]*/stat; do
+		p=${s#/proc/}
+		p=${p%/stat}
+		case $(cut -d' ' -f3 "$s" 2>/dev/null) in
+		D)
+			echo "pid $p ($(tr '\0' ' ' </proc/$p/cmdline 2>/dev/null)) in D:"
+			sed 's/^/    /' /proc/$p/stack 2>/dev/null | head -n 12 ;;
+		esac
+	done
+}
+
+# unload_driver [SECONDS]: rmmod the driver, retried for up to SECONDS (5)
+# while releases deferred past their files' close (a dma-buf's last fput
+# from a worker) finish; on failure module_holders says why
+unload_driver() {
+	n=$((${1:-5} * 10))
+	while ! rmmod $MOD 2>/tmp/rmmod.err; do
+		n=$((n - 1))
+		if [ $n -le 0 ]; then
+			cat /tmp/rmmod.err
+			module_holders
+			return 1
+		fi
+		sleep 0.1
+	done
+}
+
 # card_holders: who has the DRM nodes open (debugfs "clients", with the
 # master flag, and each process with a node open), for a failure's report
 card_holders() {

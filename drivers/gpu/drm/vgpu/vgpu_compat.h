@@ -473,6 +473,25 @@ static inline long vgpu_core_compat_ioctl(struct file *filp, unsigned int cmd,
 #endif
 
 /*
+ * VGPU_VIRTIO_SHUTDOWN - the driver's power-off hook, fn(struct
+ * virtio_device *): &virtio_driver.shutdown where the virtio core has it
+ * (it resets the device itself otherwise), else &device_driver.shutdown,
+ * which the driver core calls for a bus without a shutdown of its own.
+ * VGPU_VIRTIO_SHUTDOWN_GLUE(fn) goes before the driver structure.
+ */
+#ifdef VGPU_HAVE_VIRTIO_DRIVER_SHUTDOWN
+#define VGPU_VIRTIO_SHUTDOWN_GLUE(fn)
+#define VGPU_VIRTIO_SHUTDOWN(fn)	.shutdown = (fn),
+#else
+#define VGPU_VIRTIO_SHUTDOWN_GLUE(fn)					\
+	static void fn##_device(struct device *dev)			\
+	{								\
+		fn(dev_to_virtio(dev));					\
+	}
+#define VGPU_VIRTIO_SHUTDOWN(fn)	.driver.shutdown = fn##_device,
+#endif
+
+/*
  * struct vgpu_atomic_state - the atomic update handed to the modeset hooks
  * and helpers: struct drm_atomic_commit from Linux 7.2, struct
  * drm_atomic_state before. vgpu_atomic_state_put() drops a reference.

@@ -7,7 +7,8 @@
  * the CRTC is enabled: timestamps are exact grid points whether they are
  * taken in the timer or outside it, and the vblank counter advances by the
  * grid points that passed, also while the timer was off. Page-flip events
- * are armed in atomic_flush and sent by the next vblank.
+ * are armed in atomic_flush and sent by the next vblank; those of async
+ * flips are sent at once.
  */
 #include <linux/hrtimer.h>
 #include <linux/math64.h>
@@ -47,6 +48,7 @@ static enum hrtimer_restart vgpu_vblank_fire(struct hrtimer *timer)
 	hrtimer_forward_now(timer, out->period);
 	atomic64_inc(&out->vblanks);
 	drm_crtc_handle_vblank(&out->crtc);
+	vgpu_crc_vblank(out);
 	return HRTIMER_RESTART;
 }
 
@@ -95,18 +97,54 @@ static const struct drm_crtc_funcs vgpu_crtc_funcs = {
 	.enable_vblank = vgpu_crtc_enable_vblank,
 	.disable_vblank = vgpu_crtc_disable_vblank,
 	.get_vblank_timestamp = vgpu_crtc_get_vblank_timestamp,
+	.set_crc_source = vgpu_crtc_set_crc_source,
+	.verify_crc_source = vgpu_crtc_verify_crc_source,
+	.get_crc_sources = vgpu_crtc_get_crc_sources,
 };
+
+/**
+ * vgpu_mode_timing_invalid - why a mode's timings cannot drive a CRTC
+ * @m: the mode, as userspace gave it
+ *
+ * The core has checked that the sync and total values are ordered and
+ * that the clock is not zero. Left for the driver: the sides fit a
+ * framebuffer; htotal * vtotal * vscan fits the 32 bits the core computes
+ * the refresh rate in (IGT's kms_invalid_mode@overflow-vrefresh); and the
+ * refresh rate is one the vblank timer can follow, at most
+ * %VGPU_REFRESH_MAX Hz (kms_invalid_mode@int-max-clock gives one of
+ * millions).
+ *
+ * Return: NULL when the timings are usable, else the reason.
+ */
+const char *vgpu_mode_timing_invalid(const struct drm_display_mode *m)
+{
+	u64 frame = (u64)m->htotal * m->vtotal * max_t(u16, m->vscan, 1);
+
+	if (m->hdisplay > VGPU_FB_MAX || m->vdisplay > VGPU_FB_MAX)
+		return "larger than a framebuffer";
+	if (!frame)
+		return "no total size";
+	if (frame > U32_MAX)
+		return "htotal * vtotal * vscan overflows";
+	/* clock is in kHz: refresh = clock * 1000 / frame */
+	if ((u64)max(m->clock, 0) * 1000 > frame * VGPU_REFRESH_MAX)
+		return "refresh rate above the vblank timer's";
+	return NULL;
+}
+EXPORT_SYMBOL_FOR_VGPU_TESTS(vgpu_mode_timing_invalid);
 
 static int vgpu_crtc_atomic_check(struct drm_crtc *crtc,
 				  struct vgpu_atomic_state *state)
 {
 	struct drm_crtc_state *cs = drm_atomic_get_new_crtc_state(state, crtc);
+	const char *why;
 
 	if (!cs->enable)
 		return 0;
-	if (cs->mode.hdisplay > VGPU_FB_MAX || cs->mode.vdisplay > VGPU_FB_MAX) {
-		drm_dbg_kms(crtc->dev, "[CRTC:%d] mode %ux%u too large\n",
-			    crtc->base.id, cs->mode.hdisplay, cs->mode.vdisplay);
+	why = vgpu_mode_timing_invalid(&cs->mode);
+	if (why) {
+		drm_dbg_kms(crtc->dev, "[CRTC:%d] mode " DRM_MODE_FMT ": %s\n",
+			    crtc->base.id, DRM_MODE_ARG(&cs->mode), why);
 		return -EINVAL;
 	}
 	return 0;
@@ -153,6 +191,7 @@ static void vgpu_crtc_atomic_flush(struct drm_crtc *crtc,
 {
 	struct drm_pending_vblank_event *event = crtc->state->event;
 
+	vgpu_crc_snapshot(crtc_to_output(crtc));
 	if (!event)
 		return;
 	crtc->state->event = NULL;
@@ -160,11 +199,13 @@ static void vgpu_crtc_atomic_flush(struct drm_crtc *crtc,
 	 * A userspace event is sent by the next vblank. A commit nobody asked
 	 * an event for (DIRTYFB, a blocking SETPLANE, the console) completes
 	 * now: the host has its commands, and nothing is gained by holding
-	 * the next commit until a vblank that the host does not have.
+	 * the next commit until a vblank that the host does not have. So does
+	 * an async flip (DRM_MODE_PAGE_FLIP_ASYNC): its frame is the host's
+	 * once queued, and its event carries the last vblank's count and time.
 	 */
 	spin_lock_irq(&crtc->dev->event_lock);
 	if (crtc->state->active && event->base.file_priv &&
-	    drm_crtc_vblank_get(crtc) == 0)
+	    !crtc->state->async_flip && drm_crtc_vblank_get(crtc) == 0)
 		drm_crtc_arm_vblank_event(crtc, event);
 	else
 		drm_crtc_send_vblank_event(crtc, event);
@@ -183,6 +224,7 @@ static void vgpu_crtc_fini(struct drm_device *drm, void *arg)
 	struct vgpu_output *out = arg;
 
 	hrtimer_cancel(&out->vblank_timer);
+	vgpu_crc_fini(out);
 }
 
 /**
@@ -200,6 +242,7 @@ int vgpu_crtc_init(struct vgpu_output *out)
 			   CLOCK_MONOTONIC, HRTIMER_MODE_ABS);
 	out->period = ns_to_ktime(VGPU_DEFAULT_PERIOD_NS);
 	out->anchor = ktime_get();
+	vgpu_crc_init(out);
 	ret = drmm_crtc_init_with_planes(drm, &out->crtc, &out->primary,
 					 &out->cursor, &vgpu_crtc_funcs, NULL);
 	if (ret)

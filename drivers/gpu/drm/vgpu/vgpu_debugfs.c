@@ -104,10 +104,11 @@ static int vgpu_debugfs_info(struct seq_file *m, void *unused)
 	for (i = 0; vg->outputs && i < vg->num_scanouts; i++) {
 		struct vgpu_output *out = &vg->outputs[i];
 
-		seq_printf(m, "output %u: vblanks %lld period_ns %lld cursor_updates %llu cursor_moves %llu\n",
+		seq_printf(m, "output %u: vblanks %lld period_ns %lld cursor_updates %llu cursor_moves %llu crc %s crcs %lld\n",
 			   i, (long long)atomic64_read(&out->vblanks),
 			   ktime_to_ns(out->period), out->cursor_updates,
-			   out->cursor_moves);
+			   out->cursor_moves, str_on_off(READ_ONCE(out->crc.on)),
+			   (long long)atomic64_read(&out->crc.computed));
 	}
 
 	seq_printf(m, "resets: %u\n", READ_ONCE(vg->reset_gen));

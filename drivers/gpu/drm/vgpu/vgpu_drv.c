@@ -307,6 +307,36 @@ static void vgpu_remove(struct virtio_device *vdev)
 	drm_dev_put(drm);
 }
 
+/*
+ * Power-off: the host is left with nothing to finish. The display goes
+ * off, released buffers reach the host, host blobs are unmapped, what is
+ * queued is answered (bounded, as at removal) and the device is reset,
+ * which ends its contexts and resources on the host; QEMU 10 with Venus
+ * was seen never to exit after a guest powered off with them live. The
+ * queues are broken first, so a client still running gets -EIO rather
+ * than waiting on a device that no longer answers.
+ */
+static void vgpu_shutdown(struct virtio_device *vdev)
+{
+	struct vgpu_device *vg = vdev->priv;
+
+	if (!vg)
+		return;
+	vgpu_recover_stop(vg);
+	if (vg->outputs)
+		drm_atomic_helper_shutdown(vg->drm);
+	cancel_work_sync(&vg->config_work);
+	flush_workqueue(vg->wq);
+	vgpu_res_unmap_host_blobs(vg);
+	if (!vgpu_vq_drain(&vg->ctrlq, msecs_to_jiffies(VGPU_REMOVE_WAIT_MS)))
+		drm_dbg_driver(vg->drm, "shutdown: commands unanswered at the reset\n");
+	virtio_break_device(vdev);
+	virtio_reset_device(vdev);
+	drm_dbg_driver(vg->drm, "shutdown: device reset\n");
+}
+
+VGPU_VIRTIO_SHUTDOWN_GLUE(vgpu_shutdown)
+
 static void vgpu_config_changed(struct virtio_device *vdev)
 {
 	struct vgpu_device *vg = vdev->priv;
@@ -338,6 +368,7 @@ static struct virtio_driver vgpu_virtio_driver = {
 	.probe = vgpu_probe,
 	.remove = vgpu_remove,
 	.config_changed = vgpu_config_changed,
+	VGPU_VIRTIO_SHUTDOWN(vgpu_shutdown)
 	VGPU_VIRTIO_PM(vgpu_freeze, vgpu_restore)
 };
 module_virtio_driver(vgpu_virtio_driver);

@@ -23,6 +23,7 @@ struct drm_ioctl_desc;
 struct drm_printer;
 struct drm_file;
 struct drm_minor;
+struct drm_display_mode;
 struct drm_mode_create_dumb;
 struct drm_mode_fb_cmd2;
 struct seq_file;
@@ -107,6 +108,26 @@ void vgpu_fdinfo(struct drm_printer *p, struct drm_file *file);
 int vgpu_planes_init(struct vgpu_output *out);
 bool vgpu_scanouts_blank(struct vgpu_device *vg, unsigned long timeout);
 int vgpu_crtc_init(struct vgpu_output *out);
+const char *vgpu_mode_timing_invalid(const struct drm_display_mode *m);
+
+/* vgpu_crc.c: CRC capture */
+u32 vgpu_crc_argb(u32 fourcc, const u8 *px);
+u32 vgpu_crc_over(u32 dst, u32 src);
+u32 vgpu_crc_compose(const struct vgpu_crc_layer *primary,
+		     const struct vgpu_crc_layer *cursor, u32 width, u32 height,
+		     u32 *row);
+int vgpu_crc_check_fb(struct vgpu_output *out, struct drm_framebuffer *fb);
+void vgpu_crc_snapshot(struct vgpu_output *out);
+void vgpu_crc_cursor(struct vgpu_output *out, struct drm_framebuffer *fb,
+		     s32 x, s32 y);
+void vgpu_crc_vblank(struct vgpu_output *out);
+int vgpu_crtc_verify_crc_source(struct drm_crtc *crtc, const char *source,
+				size_t *values);
+int vgpu_crtc_set_crc_source(struct drm_crtc *crtc, const char *source);
+const char *const *vgpu_crtc_get_crc_sources(struct drm_crtc *crtc,
+					     size_t *count);
+void vgpu_crc_init(struct vgpu_output *out);
+void vgpu_crc_fini(struct vgpu_output *out);
 int vgpu_connector_init(struct vgpu_output *out);
 int vgpu_kms_init(struct vgpu_device *vg);
 void vgpu_kms_display_changed(struct vgpu_device *vg,

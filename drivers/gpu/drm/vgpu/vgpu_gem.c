@@ -214,8 +214,11 @@ struct drm_gem_object *vgpu_gem_create_object(struct drm_device *drm,
  * @args: width, height and bpp in; handle, pitch and size out
  *
  * The core has already rejected zero sizes and overflowing pitch * height.
- * Scanout formats are 32 bits per pixel, and each side is bounded by the
- * largest framebuffer the device takes. When the host offers blobs but
+ * Scanout formats are 32 bits per pixel. The sides are not bounded by the
+ * largest framebuffer: a dumb buffer is memory first (IGT's dumb_buffer
+ * asks for 4 KiB-wide buffers of up to 102,400 rows), the memory quota
+ * bounds its size, and a framebuffer made of it is checked when it is
+ * added. When the host offers blobs but
  * no 3D, the buffer is a shareable guest blob (scanned out in place, no
  * transfers), its size a multiple of the blob alignment. The buffer is
  * charged to the client's memory quota.
@@ -233,11 +236,6 @@ int vgpu_gem_dumb_create(struct drm_file *file, struct drm_device *drm,
 	if (args->bpp != 32) {
 		drm_dbg_kms(drm, "dumb create: bpp %u, only 32 is supported\n",
 			    args->bpp);
-		return -EINVAL;
-	}
-	if (args->width > VGPU_FB_MAX || args->height > VGPU_FB_MAX) {
-		drm_dbg_kms(drm, "dumb create: %ux%u exceeds %ux%u\n",
-			    args->width, args->height, VGPU_FB_MAX, VGPU_FB_MAX);
 		return -EINVAL;
 	}
 	blob = vg->has_resource_blob && !vg->has_virgl;

@@ -6,8 +6,9 @@
  * scanout, all atomic, with drmm-managed lifetimes: the outputs are
  * allocated before the mode configuration so they outlive its cleanup.
  * A commit queues its commands without waiting for the host and notifies
- * each queue once, after the planes; the only wait is the helpers'
- * bounded wait for the previous commit's vblank (flip_done).
+ * each queue once, after the planes; its only waits are the helpers'
+ * bounded ones for the vblank (flip_done) of the previous commit on its
+ * CRTCs and, when it asked for an event, of its own.
  */
 #include <linux/string.h>
 
@@ -35,11 +36,13 @@ static void vgpu_commit_tail(struct vgpu_atomic_state *state)
 	vgpu_vq_kick(&vg->ctrlq);
 	drm_atomic_helper_commit_hw_done(state);
 	/*
-	 * No wait for a vblank before the old framebuffers go: the host copied
-	 * what it shows at transfer time, and their release is queued behind
-	 * this commit's SET_SCANOUT on the same ordered queue. The next commit
-	 * on a CRTC still waits for this one's vblank (flip_done).
+	 * A commit is done when its events are out: a blocking commit that
+	 * asked for one returns with it readable (IGT's kms_atomic_transition
+	 * checks), a nonblocking one waits here in its worker. Commits without
+	 * a userspace event, and legacy cursor updates, complete at once. The
+	 * wait is the helpers' bounded one (10 s a CRTC).
 	 */
+	drm_atomic_helper_wait_for_flip_done(drm, state);
 	drm_atomic_helper_cleanup_planes(drm, state);
 }
 
@@ -81,6 +84,11 @@ int vgpu_kms_init(struct vgpu_device *vg)
 	drm->mode_config.cursor_width = VGPU_CURSOR_SIZE;
 	drm->mode_config.cursor_height = VGPU_CURSOR_SIZE;
 	drm->mode_config.preferred_depth = 24;
+	/*
+	 * Async page flips: the host copies a frame at transfer or flush
+	 * time, so a flip that does not wait for the vblank cannot tear.
+	 */
+	drm->mode_config.async_page_flip = true;
 
 	for (i = 0; i < vg->num_scanouts; i++) {
 		struct vgpu_output *out = &vg->outputs[i];

@@ -188,12 +188,16 @@ static int vgpu_primary_atomic_check(struct drm_plane *plane,
 {
 	struct drm_plane_state *ps = drm_atomic_get_new_plane_state(state, plane);
 	struct drm_crtc_state *cs = NULL;
+	int ret;
 
 	if (ps->crtc)
 		cs = drm_atomic_get_new_crtc_state(state, ps->crtc);
-	return drm_atomic_helper_check_plane_state(ps, cs, DRM_PLANE_NO_SCALING,
-						   DRM_PLANE_NO_SCALING,
-						   false, true);
+	ret = drm_atomic_helper_check_plane_state(ps, cs, DRM_PLANE_NO_SCALING,
+						  DRM_PLANE_NO_SCALING,
+						  false, true);
+	if (ret || !ps->visible)
+		return ret;
+	return vgpu_crc_check_fb(primary_to_output(plane), ps->fb);
 }
 
 static void vgpu_primary_atomic_update(struct drm_plane *plane,
@@ -499,12 +503,18 @@ static void vgpu_cursor_atomic_update(struct drm_plane *plane,
 
 /**
  * vgpu_cursor_atomic_async_check - whether a cursor update can skip the
- *	vblank: a move of the image already shown
+ *	vblank: a move of the cursor shown, or a new image for it
  * @plane: cursor plane
  * @state: atomic update
  * @flip: an async page flip (not asked of cursors: the answer is the same)
  *
- * Return: 0, or -EINVAL for an update that needs a full commit.
+ * A legacy cursor ioctl with a buffer makes a new framebuffer each time:
+ * taken async too, it does not wait for a page flip pending on the CRTC
+ * (IGT's kms_cursor_legacy cursor-vs-flip). The new image, which the
+ * cursor's atomic check has passed, is uploaded as a full commit would.
+ *
+ * Return: 0, or -EINVAL for an update that needs a full commit (the
+ * cursor appears, or moves to another CRTC).
  */
 int vgpu_cursor_atomic_async_check(struct drm_plane *plane,
 				   struct vgpu_atomic_state *state, bool flip)
@@ -512,9 +522,8 @@ int vgpu_cursor_atomic_async_check(struct drm_plane *plane,
 	struct drm_plane_state *ps = drm_atomic_get_new_plane_state(state, plane);
 	struct drm_crtc_state *cs;
 
-	if (!ps->crtc || !ps->fb || !plane->state ||
-	    plane->state->fb != ps->fb || plane->state->crtc != ps->crtc ||
-	    !plane->state->visible)
+	if (!ps->crtc || !ps->fb || !plane->state || !plane->state->fb ||
+	    plane->state->crtc != ps->crtc || !plane->state->visible)
 		return -EINVAL;
 	cs = drm_atomic_get_new_crtc_state(state, ps->crtc);
 	if (!cs)
@@ -530,6 +539,7 @@ static void vgpu_cursor_atomic_async_update(struct drm_plane *plane,
 	struct drm_plane_state *ps = drm_atomic_get_new_plane_state(state, plane);
 	struct drm_plane_state *cur = plane->state;
 	struct vgpu_output *out = cursor_to_output(plane);
+	bool new_image = cur->fb != ps->fb;
 
 	cur->crtc_x = ps->crtc_x;
 	cur->crtc_y = ps->crtc_y;
@@ -542,12 +552,18 @@ static void vgpu_cursor_atomic_async_update(struct drm_plane *plane,
 	cur->src = ps->src;
 	cur->dst = ps->dst;
 	swap(cur->fb, ps->fb);
-	if (ps->visible) {
-		vgpu_cursor_move(out, cur->crtc_x, cur->crtc_y);
-	} else {
+	if (!ps->visible) {
 		cur->visible = false;
 		vgpu_cursor_hide(out);
+	} else if (new_image) {
+		/* no commit tail here: the upload is notified at once */
+		vgpu_cursor_show(out, cur);
+		vgpu_vq_kick(&out->vg->ctrlq);
+	} else {
+		vgpu_cursor_move(out, cur->crtc_x, cur->crtc_y);
 	}
+	vgpu_crc_cursor(out, cur->visible ? cur->fb : NULL, cur->crtc_x,
+			cur->crtc_y);
 }
 
 static const struct drm_plane_helper_funcs vgpu_primary_helper_funcs = {

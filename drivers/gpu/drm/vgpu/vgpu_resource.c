@@ -11,6 +11,7 @@
  * the platform's DMA translation and gets DMA addresses; without it (the
  * virtio DMA quirk) the device sees guest physical memory.
  */
+#include <linux/delay.h>
 #include <linux/scatterlist.h>
 #include <linux/slab.h>
 #include <linux/workqueue.h>
@@ -71,46 +72,73 @@ static void vgpu_hres_free(struct vgpu_hres *hres)
 	kfree(hres);
 }
 
+/* A paused queue (a reset) or a full ring: how soon the release tries again. */
+#define VGPU_RELEASE_RETRY_MS	5
+
+/*
+ * Queue the unmap (if any) and the unref without waiting, with the resource
+ * still on the reset's list: a reset pauses the queues before it makes the
+ * listed resources again (under res_lock), so the host a release reaches
+ * always knows the resource. Once queued it is off the list, and a reset
+ * no longer makes it again (the release in flight is given back).
+ */
+static int vgpu_hres_queue_release(struct vgpu_device *vg,
+				   struct vgpu_hres *hres)
+{
+	int ret = 0;
+
+	mutex_lock(&vg->res_lock);
+	if (hres->unmap) {
+		/* Only a mapping the host made (and kept) is undone. */
+		hres->unmap->on_done = vgpu_cmd_async_done;
+		hres->unmap->priv = vg;
+		if (READ_ONCE(hres->map_state) >= 0 && !hres->lost)
+			ret = vgpu_vq_queue(&vg->ctrlq, hres->unmap, 0);
+		if (!ret) {
+			vgpu_buf_put(hres->unmap);
+			hres->unmap = NULL;
+		}
+	}
+	if (!ret) {
+		hres->unref_sent = true;
+		ret = vgpu_vq_queue(&vg->ctrlq, hres->unref, 0);
+		if (ret)
+			hres->unref_sent = false;
+	}
+	if (!ret || ret == -ENODEV)
+		list_del_init(&hres->link);
+	mutex_unlock(&vg->res_lock);
+	return ret;
+}
+
 static void vgpu_hres_work(struct work_struct *work)
 {
 	struct vgpu_hres *hres = container_of(to_delayed_work(work),
 					      struct vgpu_hres, work);
 	struct vgpu_device *vg = hres->vg;
+	unsigned long deadline = jiffies + vg->cmd_timeout;
 	int ret;
 
 	if (hres->unref_sent) {
 		vgpu_hres_free(hres);
 		return;
 	}
-	/* Released: a reset no longer re-creates it. */
-	mutex_lock(&vg->res_lock);
-	list_del_init(&hres->link);
-	mutex_unlock(&vg->res_lock);
-	if (hres->unmap) {
-		/* Only a mapping the host made (and kept) is undone. */
-		hres->unmap->on_done = vgpu_cmd_async_done;
-		hres->unmap->priv = vg;
-		ret = READ_ONCE(hres->map_state) < 0 || hres->lost ? 0 :
-		      vgpu_vq_queue(&vg->ctrlq, hres->unmap, vg->cmd_timeout);
-		if (ret)
-			goto not_queued;
-		vgpu_buf_put(hres->unmap);
-		hres->unmap = NULL;
+	/* Paused for a reset, or the ring full: try again for a while. */
+	while ((ret = vgpu_hres_queue_release(vg, hres)) == -ETIMEDOUT &&
+	       time_before(jiffies, deadline)) {
+		vgpu_vq_kick(&vg->ctrlq);
+		msleep(VGPU_RELEASE_RETRY_MS);
 	}
-	hres->unref_sent = true;
-	ret = vgpu_vq_queue(&vg->ctrlq, hres->unref, vg->cmd_timeout);
 	if (!ret) {
 		vgpu_vq_kick(&vg->ctrlq);
 		return;
 	}
-	hres->unref_sent = false;
-not_queued:
 	if (ret == -ENODEV) {
 		/* The device is gone: nothing on the host to wait for. */
 		vgpu_hres_free(hres);
 		return;
 	}
-	/* Ring full for a whole timeout: try again later, keep the pages. */
+	/* Not queued for a whole timeout: try again later, keep the pages. */
 	drm_err_ratelimited(vg->drm, "resource %u: release not queued (%d), retrying\n",
 			    hres->id, ret);
 	queue_delayed_work(vg->wq, &hres->work, vg->cmd_timeout);

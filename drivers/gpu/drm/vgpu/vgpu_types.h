@@ -42,8 +42,10 @@
 
 struct virtio_device;
 
-/* Largest framebuffer, mode and dumb buffer side, in pixels. */
+/* Largest framebuffer and mode side, in pixels. */
 #define VGPU_FB_MAX		16384
+/* Highest refresh rate a mode may ask for: the vblank timer's 1 ms floor. */
+#define VGPU_REFRESH_MAX	1000
 /* The host's cursor image is this many pixels square. */
 #define VGPU_CURSOR_SIZE	64
 
@@ -194,6 +196,86 @@ struct vgpu_fb {
 };
 
 /**
+ * struct vgpu_crc_layer - a plane's pixels as CRC composition reads them
+ * @vaddr: first pixel of the part shown (NULL: nothing)
+ * @pitch: bytes from one row to the next
+ * @format: DRM fourcc, one of the planes' 32-bit formats
+ * @x: column of the first pixel on the CRTC (may be negative)
+ * @y: row of the first pixel on the CRTC (may be negative)
+ * @w: width shown
+ * @h: height shown
+ */
+struct vgpu_crc_layer {
+	const u8 *vaddr;
+	u32 pitch;
+	u32 format;
+	s32 x;
+	s32 y;
+	u32 w;
+	u32 h;
+};
+
+/**
+ * struct vgpu_crc - an output's CRC capture (vgpu_crc.c)
+ */
+struct vgpu_crc {
+	/**
+	 * @lock: covers the fields below but @on, @work and @computed; taken
+	 * in the vblank timer.
+	 */
+	spinlock_t lock;
+	/** @on: capture is on (source "auto"); read without the lock. */
+	bool on;
+	/** @queued: @work is queued for the vblanks @first to @last. */
+	bool queued;
+	/** @first: first vblank waiting for its CRC. */
+	u64 first;
+	/** @last: last vblank waiting for its CRC. */
+	u64 last;
+	/** @next: first vblank not yet given a CRC nor queued for one. */
+	u64 next;
+	/** @retries: computations of @first thrown away for a newer frame. */
+	unsigned int retries;
+	/** @seq: counts the snapshot's changes. */
+	u64 seq;
+	/**
+	 * @valid: @value is the CRC of the snapshot as it is (computed at
+	 * @seq); vblanks then get it at once, without the work.
+	 */
+	bool valid;
+	/** @value: the last CRC computed. */
+	u32 value;
+	/** @primary: the primary plane's framebuffer shown (a reference). */
+	struct drm_framebuffer *primary;
+	/** @primary_src: its source rectangle (16.16), clipped. */
+	struct drm_rect primary_src;
+	/** @primary_dst: where it shows on the CRTC, clipped. */
+	struct drm_rect primary_dst;
+	/** @cursor: the cursor's framebuffer shown (a reference), or NULL. */
+	struct drm_framebuffer *cursor;
+	/** @cursor_x: cursor column on the CRTC. */
+	s32 cursor_x;
+	/** @cursor_y: cursor row on the CRTC. */
+	s32 cursor_y;
+	/** @cursor_w: cursor width. */
+	u32 cursor_w;
+	/** @cursor_h: cursor height. */
+	u32 cursor_h;
+	/** @cursor_src_x: first column of the cursor image shown. */
+	s32 cursor_src_x;
+	/** @cursor_src_y: first row of the cursor image shown. */
+	s32 cursor_src_y;
+	/** @width: the CRTC's width. */
+	u32 width;
+	/** @height: the CRTC's height. */
+	u32 height;
+	/** @work: computes the CRC of the frame shown. */
+	struct work_struct work;
+	/** @computed: CRCs computed (debugfs). */
+	atomic64_t computed;
+};
+
+/**
  * struct vgpu_output - one scanout: CRTC, planes, encoder, connector
  */
 struct vgpu_output {
@@ -226,6 +308,8 @@ struct vgpu_output {
 	ktime_t anchor;
 	/** @vblanks: vblank interrupts raised. */
 	atomic64_t vblanks;
+	/** @crc: CRC capture of what the CRTC shows. */
+	struct vgpu_crc crc;
 
 	/** @cursor_lock: covers the cursor_* fields below; taken in IRQ context. */
 	spinlock_t cursor_lock;

@@ -3,7 +3,7 @@
 . /run/payload/lib.sh
 i=0
 while [ $i -lt "$LOAD_CYCLES" ]; do
-	rmmod $MOD || fail "rmmod $MOD failed in cycle $i"
+	unload_driver 10 || fail "rmmod $MOD failed in cycle $i"
 	wait_gone /dev/dri/card0 10 || fail "card0 still present after unload (cycle $i)"
 	load_driver || fail "reload failed in cycle $i"
 	vgpu-drmcheck version /dev/dri/card0 virtio_gpu 1 >/dev/null ||

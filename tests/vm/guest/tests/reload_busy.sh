@@ -22,7 +22,7 @@ while [ $i -lt "$cycles" ]; do
 	grep -q "MAPPING ok" /tmp/hold.out || fail "mapping lost (cycle $i)"
 	grep -q "AFTER card ok render ok mmap ok" /tmp/hold.out ||
 		fail "client's ioctls failed (cycle $i): $(grep AFTER /tmp/hold.out)"
-	rmmod $MOD || fail "rmmod failed after the client left (cycle $i)"
+	unload_driver 10 || fail "rmmod failed after the client left (cycle $i)"
 	wait_gone /dev/dri/card0 10 || fail "card0 still present after unload (cycle $i)"
 	load_driver || fail "reload failed in cycle $i"
 	i=$((i + 1))

@@ -46,5 +46,5 @@ wait_gone /dev/dri/renderD128 10 || fail "renderD128 still present"
 echo 1 >/sys/bus/pci/rescan
 wait_for /dev/dri/card0 30 || fail "no card0 after a PCI rescan"
 vgpu_kms modeset >/tmp/after 2>&1 || fail "display after the rescan: $(grep -m1 fail /tmp/after)"
-rmmod $MOD || fail "module still in use after the clients exited"
+unload_driver 10 || fail "module still in use after the clients exited"
 echo "unplugged under two clients: both stopped with ENODEV; back after a rescan; module unloaded"
