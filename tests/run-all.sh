@@ -24,7 +24,7 @@
 # "[KERNEL/]profile:suspend" the suspend test (a boot of its own on
 # single-threaded TCG, tests/vm/vm.py; named PROFILE-s3);
 # "[KERNEL/]profile:igt" IGT (tests/igt/igt.sh) in the sid userspace, a boot
-# of its own of at most IGT_TIME seconds (named PROFILE-sid-igt).
+# of its own (named PROFILE-sid-igt).
 # VGPU_REF_PROFILES="" skips the in-tree comparison; VGPU_TESTKERNEL=0
 # skips the debug-kernel run; VGPU_FULL=1 (make check-all) runs every
 # guest test in the 2d and virgl profiles of every kernel, on both
@@ -39,9 +39,12 @@ cd "$top" || exit 1
 # in-tree driver also runs where it has freeze/restore) boots on its own
 # (KERNEL/profile:suspend); make check-all runs all.
 VGPU_KERNEL_TESTS=${VGPU_KERNEL_TESTS:-module_load drm_version drm_bus debugfs_info only_one_driver kms uapi blob isolation mesa venus igt fuzz load_unload pm_devices}
-# IGT runs where the guest has the sid userspace (the venus and blob
-# profiles, and KERNEL/profile:igt): the binaries of igt-quick.txt in make
-# check, all of igt-tests.txt in make check-all.
+# IGT runs where the guest has the sid userspace: in make check on 7.3's
+# venus boot (vgpu and the in-tree driver side by side; the other kernels'
+# lists skip it in the bookworm userspace) with the binaries of
+# igt-quick.txt, and in make check-all in a boot of its own per profile
+# (PROFILE:igt) with all of igt-tests.txt, where the debug kernel also runs
+# the sync suites (tests/kunit/run.sh, TESTKERNEL_RUNS=igt).
 IGT_LIST=${IGT_LIST:-igt-quick.txt}
 # A boot without EDID changes the modes and what debugfs reports: those
 # tests (make check-all runs every test without EDID).
@@ -50,12 +53,13 @@ if [ "${VGPU_FULL:-0}" = 1 ]; then
 	VGPU_KERNEL_TESTS=
 	VGPU_NOEDID_TESTS=
 	IGT_LIST=igt-tests.txt
+	export TESTKERNEL_RUNS=${TESTKERNEL_RUNS-2d virgl igt}
 	more="6.12/2d 6.12/virgl 7.3/2d 7.3/virgl sid/2d sid/virgl 7.3/2d:panic sid/2d:panic"
 	more="$more venus virgl-blob 2d-blob 7.3/venus 7.3/virgl-blob sid/venus"
 	s3="2d:suspend vga:suspend virgl:suspend 6.12/2d:suspend 6.12/virgl:suspend 7.3/2d:suspend 7.3/virgl:suspend sid/2d:suspend sid/virgl:suspend"
 	# IGT in every profile with KMS, on every kernel, both drivers
 	more="$more 2d:igt multihead:igt virgl:igt 6.12/2d:igt 7.3/2d:igt 7.3/multihead:igt"
-	more="$more 7.3/virgl:igt sid/2d:igt"
+	more="$more 7.3/virgl:igt sid/2d:igt venus:igt 7.3/venus:igt"
 	VGPU_PROFILES=${VGPU_PROFILES-2d vga multihead virgl 2d:edid=off virgl:edid=off $more $s3}
 	VGPU_REF_PROFILES=${VGPU_REF_PROFILES-2d vga multihead virgl $more 7.3/2d:suspend 7.3/virgl:suspend}
 fi

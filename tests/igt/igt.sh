@@ -88,16 +88,24 @@ grep -v '^#' "$list" | while read -r t cap; do
 	fi
 	"$bin/$t" --list-subtests 2>/dev/null >/tmp/igt/$t.all
 	: >/tmp/igt/$t.run
-	while read -r s; do
-		if [ -s /tmp/igt-skips.re ] && echo "$t@$s" | grep -qE -f /tmp/igt-skips.re; then
-			why=$(while IFS=, read -r re reason; do
-				echo "$t@$s" | grep -qE "^($re)\$" && { echo "$reason"; break; }
-			done </tmp/igt-skips)
-			report_case "igt/$t@$s" skip "not run: $why"
-		else
-			echo "$s" >>/tmp/igt/$t.run
-		fi
-	done </tmp/igt/$t.all
+	# one awk for the whole list: a process a subtest costs minutes on the
+	# debug kernel
+	awk -v t="$t" -v run=/tmp/igt/$t.run '
+		FILENAME == ARGV[1] {
+			i = index($0, ",")
+			re[++n] = substr($0, 1, i - 1)
+			why[n] = substr($0, i + 1)
+			next
+		}
+		{
+			name = t "@" $0
+			for (i = 1; i <= n; i++)
+				if (name ~ ("^(" re[i] ")$")) {
+					print "RESULT igt/" name " skip not run: " why[i] > "/dev/ttyS1"
+					next
+				}
+			print > run
+		}' /tmp/igt-skips /tmp/igt/$t.all
 	if [ -s /tmp/igt/$t.all ] && [ ! -s /tmp/igt/$t.run ]; then
 		continue
 	fi
@@ -119,34 +127,78 @@ grep -v '^#' "$list" | while read -r t cap; do
 		[ $rc = 0 ] || [ $rc = 77 ] || tail -n 20 /tmp/igt/$t.log
 		continue
 	fi
-	sed -n 's/^Subtest \([^ :]*\): \([A-Z]*\).*/\1 \2/p' /tmp/igt/$t.log >/tmp/igt/$t.res
 	# seconds the finished subtests took: the rest of the cap went to the
 	# one the binary was in when it was stopped
 	done_s=$(sed -n 's/^Subtest [^ :]*: [A-Z]* (\([0-9]*\)\..*/\1/p' /tmp/igt/$t.log |
 		awk '{ s += $1 } END { print s + 0 }')
-	while read -r s; do
-		res=$(grep -m1 "^$s " /tmp/igt/$t.res | cut -d' ' -f2)
-		if [ -z "$res" ]; then
-			# the subtest the binary was in when it was stopped or died
-			if grep -q "^Starting subtest: $s\$" /tmp/igt/$t.log; then
-				case $rc in
-				124|137)
-					# hung (a minute or more in it), or only cut short by
-					# the binary's cap
-					in_it=$((cap - done_s))
-					if [ $in_it -ge 60 ]; then res=TIMEOUT; else res=CAPPED; fi ;;
-				*) res=CRASH ;;
-				esac
-			else
-				res=NOTRUN
-			fi
-		fi
-		report "$t@$s" "$res"
-		case $res in
-		SUCCESS|SKIP|NOTRUN|CAPPED) ;;
-		*) grep -A 12 "^Starting subtest: $s\$" /tmp/igt/$t.log | head -n 25 ;;
-		esac
-	done </tmp/igt/$t.run
+	# every subtest's case, as report() has it for a binary without any
+	awk -v t="$t" -v rc=$rc -v cap="$cap" -v done_s="$done_s" \
+	    -v bad=/tmp/igt-bad -v shown=/tmp/igt/$t.shown '
+		function out(name, res, why) {
+			print "RESULT igt/" name " " res (why == "" ? "" : " " why) > "/dev/ttyS1"
+		}
+		FILENAME == ARGV[1] {
+			i = index($0, ",")
+			rest = substr($0, i + 1)
+			j = index(rest, ",")
+			fres[substr($0, 1, i - 1)] = substr(rest, 1, j - 1)
+			fwhy[substr($0, 1, i - 1)] = substr(rest, j + 1)
+			next
+		}
+		FILENAME == ARGV[2] {
+			i = index($0, ",")
+			flake[substr($0, 1, i - 1)] = substr($0, i + 1)
+			next
+		}
+		FILENAME == ARGV[3] {
+			if ($1 == "Subtest" && $3 ~ /^[A-Z]+$/) {
+				sub(/:$/, "", $2)
+				if (!($2 in res))
+					res[$2] = $3
+			} else if ($0 ~ /^Starting subtest: /) {
+				started[substr($0, 19)] = 1
+			}
+			next
+		}
+		{
+			s = $0
+			name = t "@" s
+			r = (s in res) ? res[s] : ""
+			in_it = cap - done_s
+			if (r == "" && (s in started))
+				r = (rc == 124 || rc == 137) ? (in_it >= 60 ? "TIMEOUT" : "CAPPED") : "CRASH"
+			else if (r == "")
+				r = "NOTRUN"
+			if (r == "SUCCESS") {
+				if (name in fres) {
+					out(name, "fail", "unexpected pass: expected " fres[name] ": " fwhy[name])
+					print name " (unexpected pass)" >> bad
+				} else {
+					out(name, "pass", "")
+				}
+			} else if (r == "SKIP") {
+				out(name, "skip", "IGT skipped it")
+			} else if (r == "NOTRUN") {
+				out(name, "skip", "not reached within the binary'"'"'s " cap "s cap")
+			} else if (r == "CAPPED") {
+				out(name, "skip", "stopped by the binary'"'"'s " cap "s cap after " in_it " s in it")
+			} else {
+				r = substr(r, 1, 1) tolower(substr(r, 2))
+				if ((name in fres) && fres[name] == r) {
+					out(name, "skip", "expected " r ": " fwhy[name])
+				} else if (name in flake) {
+					out(name, "skip", "flake (" r "): " flake[name])
+				} else {
+					out(name, "fail", r)
+					print name " (" r ")" >> bad
+				}
+				print s > shown
+			}
+		}' /tmp/igt-fails /tmp/igt-flakes /tmp/igt/$t.log /tmp/igt/$t.run
+	# the log of each subtest that did not pass
+	[ -s /tmp/igt/$t.shown ] && while read -r s; do
+		grep -A 12 "^Starting subtest: $s\$" /tmp/igt/$t.log | head -n 25
+	done </tmp/igt/$t.shown
 done
 [ -s /tmp/igt-bad ] && fail "unexpected results: $(tr '\n' ' ' </tmp/igt-bad)"
 exit 0

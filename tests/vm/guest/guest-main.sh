@@ -11,6 +11,8 @@ report() { echo "$*" >$R; }
 kver=$(uname -r)
 # A test kernel brings its own modules on the payload.
 if [ -d $P/modules/lib/modules/$kver ] && [ ! -d /lib/modules/$kver ]; then
+	# the sid userspace has no kernel, nor a /lib/modules to copy into
+	mkdir -p /lib/modules
 	cp -a $P/modules/lib/modules/$kver /lib/modules/
 	depmod -a $kver
 fi
