@@ -7,7 +7,6 @@
  * is left and no command broke the protocol.
  */
 #include <kunit/test.h>
-#include <linux/delay.h>
 #include <linux/device.h>
 #include <linux/dma-fence.h>
 #include <linux/completion.h>
@@ -1735,6 +1734,8 @@ static void blob_host_errors(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, atomic_read(&env->vg->host_errors), errors + 1);
 	KUNIT_EXPECT_EQ(test, env->vg->last_host_error,
 			(u32)VIRTIO_GPU_RESP_ERR_INVALID_PARAMETER);
+	KUNIT_EXPECT_EQ(test, env->vg->last_host_error_cmd,
+			(u32)VIRTIO_GPU_CMD_RESOURCE_MAP_BLOB);
 	blob_close(env);
 	/* never mapped: no unmap; the range still comes back */
 	KUNIT_EXPECT_EQ(test, vgpu_fake_host_count(env->host,
@@ -2278,40 +2279,6 @@ static void recover_creation_raced(struct kunit *test)
 }
 
 /*
- * A resource released while a reset is under way reaches the host after
- * the reset made it again: its release waits with the resource still on
- * the reset's list. (Released off the list first, its unref went to a
- * host that had never seen it: ERR_INVALID_RESOURCE_ID, in the rig's reset
- * test on QEMU 10.) Here the queue is paused, as a reset pauses it, while
- * the last reference goes; the reset then runs.
- */
-static void recover_release_during_reset(struct kunit *test)
-{
-	struct vgpu_fake_host *host = new_host(test, BIT_ULL(VIRTIO_GPU_F_VIRGL), 1);
-	struct vgpu_device *vg;
-	struct vgpu_bo *bo = bind_tex(test, &vg);
-	u32 id = bo->res->id;
-	unsigned int unrefs;
-
-	flush_work(&host->q[0].irq);
-	unrefs = vgpu_fake_host_count(host, VIRTIO_GPU_CMD_RESOURCE_UNREF);
-	vgpu_vq_pause(&vg->ctrlq);
-	drm_gem_object_put(&bo->base.base);
-	/* the release has tried, and waits */
-	msleep(50);
-	KUNIT_EXPECT_EQ(test, vgpu_fake_host_count(host, VIRTIO_GPU_CMD_RESOURCE_UNREF),
-			unrefs);
-	KUNIT_ASSERT_EQ(test, vgpu_reset(vg, "test"), 0);
-	settle(vg, host);
-	KUNIT_EXPECT_EQ(test, vgpu_fake_host_count(host, VIRTIO_GPU_CMD_RESOURCE_UNREF),
-			unrefs + 1);
-	KUNIT_EXPECT_NULL(test, vgpu_fake_host_res(host, id));
-	KUNIT_EXPECT_EQ(test, atomic_read(&vg->host_errors), 0);
-	KUNIT_EXPECT_EQ(test, host->protocol_errors, 0u);
-	unbind_and_check(test);
-}
-
-/*
  * A resource that cannot be made again is counted and logged, and the
  * reset goes on. Here the host never answers the console's creation nor
  * its backing in a ring of four descriptors: the two commands hold all
@@ -2385,7 +2352,6 @@ static struct kunit_case vgpu_recover_cases[] = {
 	KUNIT_CASE(recover_reset_resv_held),
 	KUNIT_CASE(recover_freeze_restore),
 	KUNIT_CASE(recover_creation_raced),
-	KUNIT_CASE(recover_release_during_reset),
 	KUNIT_CASE(recover_restore_error),
 	KUNIT_CASE(recover_device_gone),
 	{}

@@ -204,7 +204,7 @@ recovery_finish() {
 		[ "$(v restore_errors)" = 0 ] ||
 			fail "resources not made again: $(v restore_errors) ($(dmesg | grep -m1 'not made again'))"
 		[ "$(v host_errors)" = "$errors" ] ||
-			fail "host errors: $errors -> $(v host_errors) (last $(v last_host_error))"
+			fail "host errors: $errors -> $(v host_errors) (last $(v last_host_error), to command $(v last_host_error_cmd))"
 	fi
 	kill -TERM $flip $render
 	wait $flip || fail "flip client: $(tr '\n' ' ' </tmp/flip.out)"

@@ -101,6 +101,7 @@ static int vgpu_debugfs_info(struct seq_file *m, void *unused)
 	mutex_unlock(&vg->hostmem_lock);
 	seq_printf(m, "host_errors: %d\n", atomic_read(&vg->host_errors));
 	seq_printf(m, "last_host_error: 0x%04x\n", READ_ONCE(vg->last_host_error));
+	seq_printf(m, "last_host_error_cmd: 0x%04x\n", READ_ONCE(vg->last_host_error_cmd));
 	for (i = 0; vg->outputs && i < vg->num_scanouts; i++) {
 		struct vgpu_output *out = &vg->outputs[i];
 

@@ -718,8 +718,11 @@ struct vgpu_hres *vgpu_hres_get_2d(struct vgpu_device *vg, struct vgpu_bo *bo,
  */
 void vgpu_host_error(struct vgpu_device *vg, struct vgpu_buf *buf)
 {
+	const struct virtio_gpu_ctrl_hdr *req = buf->req;
+
 	WRITE_ONCE(vg->last_host_error,
 		   vgpu_proto_resp_type(buf->resp, buf->used_len));
+	WRITE_ONCE(vg->last_host_error_cmd, le32_to_cpu(req->type));
 	atomic_inc(&vg->host_errors);
 }
 

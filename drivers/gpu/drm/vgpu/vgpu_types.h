@@ -529,6 +529,8 @@ struct vgpu_device {
 	atomic_t host_errors;
 	/** @last_host_error: type of the latest such answer. */
 	u32 last_host_error;
+	/** @last_host_error_cmd: type of the command it answered. */
+	u32 last_host_error_cmd;
 	/** @outputs: @num_scanouts outputs, when the device has KMS. */
 	struct vgpu_output *outputs;
 	/** @kms_ready: the display is registered; hotplug events may go out. */
