@@ -15,8 +15,8 @@
  * the transfer (the two queues are not ordered against each other). All
  * cursor-queue commands are sent from one work item, so they keep their
  * order; a move while an update is pending just changes the position the
- * update will carry. Legacy cursor moves take the async-update path and
- * never wait for a vblank.
+ * update will carry. Legacy cursor moves and image changes take the
+ * async-update path and never wait for a vblank or a pending flip.
  */
 #include <linux/module.h>
 #include <linux/workqueue.h>
