@@ -47,37 +47,8 @@ lists() { # kind: the expectation lines of this driver and kernel
 lists fails >/tmp/igt-fails
 lists flakes >/tmp/igt-flakes
 lists skips >/tmp/igt-skips
-cut -d, -f1 /tmp/igt-skips | sed 's/.*/^(&)$/' >/tmp/igt-skips.re
 : >/tmp/igt-bad
 mkdir -p /tmp/igt
-
-# report NAME IGT-RESULT: the case as the expectations have it
-report() {
-	exp_line=$(grep -m1 -F "$1," /tmp/igt-fails | grep "^$1,")
-	flake=$(grep -m1 -F "$1," /tmp/igt-flakes | grep "^$1,")
-	case $2 in
-	SUCCESS)
-		if [ -n "$exp_line" ]; then
-			report_case "igt/$1" fail "unexpected pass: expected $(echo "$exp_line" | cut -d, -f2-)"
-			echo "$1 (unexpected pass)" >>/tmp/igt-bad
-		else
-			report_case "igt/$1" pass
-		fi ;;
-	SKIP) report_case "igt/$1" skip "IGT skipped it" ;;
-	NOTRUN) report_case "igt/$1" skip "not reached within the binary's ${cap}s cap" ;;
-	CAPPED) report_case "igt/$1" skip "stopped by the binary's ${cap}s cap after $in_it s in it" ;;
-	*)
-		res=$(echo "$2" | sed 's/^\(.\)\(.*\)/\1\L\2/')
-		if [ -n "$exp_line" ] && [ "$(echo "$exp_line" | cut -d, -f2)" = "$res" ]; then
-			report_case "igt/$1" skip "expected $res: $(echo "$exp_line" | cut -d, -f3-)"
-		elif [ -n "$flake" ]; then
-			report_case "igt/$1" skip "flake ($res): $(echo "$flake" | cut -d, -f2-)"
-		else
-			report_case "igt/$1" fail "$res"
-			echo "$1 ($res)" >>/tmp/igt-bad
-		fi ;;
-	esac
-}
 
 grep -v '^#' "$list" | while read -r t cap; do
 	[ -n "$t" ] || continue
@@ -117,22 +88,23 @@ grep -v '^#' "$list" | while read -r t cap; do
 	timeout -k 10 "$cap" "$bin/$t" $only >/tmp/igt/$t.log 2>&1
 	rc=$?
 	echo "igt $t: exit $rc after $(($(date +%s) - start))s"
+	# a binary without subtests is one case, its result the exit status
+	whole=
 	if [ ! -s /tmp/igt/$t.all ]; then
 		case $rc in
-		0) report "$t" SUCCESS ;;
-		77) report "$t" SKIP ;;
-		124|137) report "$t" TIMEOUT ;;
-		*) report "$t" FAIL ;;
+		0) whole=SUCCESS ;;
+		77) whole=SKIP ;;
+		124|137) whole=TIMEOUT ;;
+		*) whole=FAIL ;;
 		esac
-		[ $rc = 0 ] || [ $rc = 77 ] || tail -n 20 /tmp/igt/$t.log
-		continue
+		echo . >/tmp/igt/$t.run
 	fi
 	# seconds the finished subtests took: the rest of the cap went to the
 	# one the binary was in when it was stopped
 	done_s=$(sed -n 's/^Subtest [^ :]*: [A-Z]* (\([0-9]*\)\..*/\1/p' /tmp/igt/$t.log |
 		awk '{ s += $1 } END { print s + 0 }')
-	# every subtest's case, as report() has it for a binary without any
-	awk -v t="$t" -v rc=$rc -v cap="$cap" -v done_s="$done_s" \
+	# every subtest's case as the expectations have it, in one awk
+	awk -v t="$t" -v rc=$rc -v cap="$cap" -v done_s="$done_s" -v whole="$whole" \
 	    -v bad=/tmp/igt-bad -v shown=/tmp/igt/$t.shown '
 		function out(name, res, why) {
 			print "RESULT igt/" name " " res (why == "" ? "" : " " why) > "/dev/ttyS1"
@@ -162,8 +134,8 @@ grep -v '^#' "$list" | while read -r t cap; do
 		}
 		{
 			s = $0
-			name = t "@" s
-			r = (s in res) ? res[s] : ""
+			name = whole != "" ? t : t "@" s
+			r = whole != "" ? whole : (s in res) ? res[s] : ""
 			in_it = cap - done_s
 			if (r == "" && (s in started))
 				r = (rc == 124 || rc == 137) ? (in_it >= 60 ? "TIMEOUT" : "CAPPED") : "CRASH"
@@ -195,10 +167,14 @@ grep -v '^#' "$list" | while read -r t cap; do
 				print s > shown
 			}
 		}' /tmp/igt-fails /tmp/igt-flakes /tmp/igt/$t.log /tmp/igt/$t.run
-	# the log of each subtest that did not pass
-	[ -s /tmp/igt/$t.shown ] && while read -r s; do
-		grep -A 12 "^Starting subtest: $s\$" /tmp/igt/$t.log | head -n 25
-	done </tmp/igt/$t.shown
+	# the log of each case that did not pass
+	if [ -n "$whole" ]; then
+		[ -s /tmp/igt/$t.shown ] && tail -n 20 /tmp/igt/$t.log
+	else
+		[ -s /tmp/igt/$t.shown ] && while read -r s; do
+			grep -A 12 "^Starting subtest: $s\$" /tmp/igt/$t.log | head -n 25
+		done </tmp/igt/$t.shown
+	fi
 done
 [ -s /tmp/igt-bad ] && fail "unexpected results: $(tr '\n' ' ' </tmp/igt-bad)"
 exit 0

@@ -365,7 +365,8 @@ static void vgpu_crc_work(struct work_struct *work)
 	seq = crc->seq;
 	spin_unlock_irq(&crc->lock);
 	/* a guest blob's pixels change on the host's screen without a commit */
-	cache = !primary || !to_vgpu_fb(primary)->hres->blob_mem;
+	cache = !primary ||
+		(vgpu_crc_fb_ok(primary) && !to_vgpu_fb(primary)->hres->blob_mem);
 
 	row = width ? kvmalloc_array(width, sizeof(*row), GFP_KERNEL) : NULL;
 	if (!row)
