@@ -2234,23 +2234,12 @@ static void recover_freeze_restore(struct kunit *test)
 	unbind_and_check(test);
 }
 
-/*
- * A reset between a resource's allocation and the queueing of its
- * creation: tracking it makes it again at once (create, backing, content).
- */
-static void recover_creation_raced(struct kunit *test)
+/* A 64x64 2D resource on @bo's pages, allocated but not yet sent. */
+static struct vgpu_hres *raced_hres(struct kunit *test, struct vgpu_device *vg,
+				    struct vgpu_bo *bo)
 {
-	struct vgpu_fake_host *host = new_host(test, 0, 0);
-	struct vgpu_fake_res *r;
-	struct vgpu_device *vg;
-	struct vgpu_hres *hres;
-	struct vgpu_bo *bo;
-	u32 id;
+	struct vgpu_hres *hres = vgpu_hres_alloc(vg);
 
-	vg = bind(test);
-	KUNIT_ASSERT_NOT_NULL(test, vg);
-	bo = new_bo(test, vg, 64 * 64 * 4);
-	hres = vgpu_hres_alloc(vg);
 	KUNIT_ASSERT_FALSE(test, IS_ERR(hres));
 	hres->format = VIRTIO_GPU_FORMAT_B8G8R8X8_UNORM;
 	hres->width = 64;
@@ -2258,23 +2247,106 @@ static void recover_creation_raced(struct kunit *test)
 	/* The creator pins the pages and makes their table first. */
 	KUNIT_ASSERT_FALSE(test, IS_ERR(drm_gem_shmem_get_pages_sgt(&bo->base)));
 	hres->shmem = &bo->base;
-	/* The reset and its walk are over when the creator tracks it. */
-	vgpu_res_reset_begin(vg);
-	KUNIT_EXPECT_EQ(test, vgpu_res_restore(vg), 0u);
+	return hres;
+}
+
+static void raced_put(struct kunit *test, struct vgpu_device *vg,
+		      struct vgpu_hres *hres, struct vgpu_bo *bo)
+{
+	struct vgpu_fake_host *host = ((struct probe_ctx *)test->priv)->host;
+	u32 id = hres->id;
+
+	vgpu_hres_put(hres);
+	settle(vg, host);
+	KUNIT_EXPECT_NULL(test, vgpu_fake_host_res(host, id));
+	drm_gem_object_put(&bo->base.base);
+}
+
+/*
+ * A reset between a resource's allocation and the queueing of its
+ * creation, or between the queueing (to the old device) and the tracking:
+ * tracking it makes it again at once (create, backing, content).
+ */
+static void recover_creation_raced(struct kunit *test)
+{
+	struct vgpu_fake_host *host = new_host(test, 0, 0);
+	struct vgpu_fake_res *r;
+	struct vgpu_hres *hres, *sent;
+	struct vgpu_device *vg;
+	struct vgpu_bo *bo, *bo2;
+
+	vg = bind(test);
+	KUNIT_ASSERT_NOT_NULL(test, vg);
+	bo = new_bo(test, vg, 64 * 64 * 4);
+	bo2 = new_bo(test, vg, 64 * 64 * 4);
+	hres = raced_hres(test, vg, bo);
+	/* As if its creation had gone to the device the reset replaces. */
+	sent = raced_hres(test, vg, bo2);
+	sent->epoch = vgpu_vq_epoch(&vg->ctrlq);
+	/* The reset and its walk are over when the creators track them. */
+	KUNIT_ASSERT_EQ(test, vgpu_reset(vg, "test"), 0);
 	vgpu_hres_track(vg, hres);
+	vgpu_hres_track(vg, sent);
 	flush_work(&host->q[0].irq);
 	r = vgpu_fake_host_res(host, hres->id);
 	KUNIT_ASSERT_NOT_NULL(test, r);
 	KUNIT_EXPECT_EQ(test, r->width, 64u);
 	KUNIT_EXPECT_EQ(test, r->backing_bytes, 64ull * 64 * 4);
 	KUNIT_EXPECT_EQ(test, r->transfers, 1u);
-	KUNIT_EXPECT_EQ(test, hres->gen, READ_ONCE(vg->reset_gen));
+	KUNIT_EXPECT_NOT_NULL(test, vgpu_fake_host_res(host, sent->id));
+	KUNIT_EXPECT_EQ(test, hres->epoch, vgpu_vq_epoch(&vg->ctrlq));
+	KUNIT_EXPECT_EQ(test, sent->epoch, vgpu_vq_epoch(&vg->ctrlq));
 	KUNIT_EXPECT_EQ(test, atomic_read(&vg->restore_errors), 0);
-	id = hres->id;
-	vgpu_hres_put(hres);
+	KUNIT_EXPECT_EQ(test, atomic_read(&vg->host_errors), 0);
+	raced_put(test, vg, hres, bo);
+	raced_put(test, vg, sent, bo2);
+	unbind_and_check(test);
+}
+
+/*
+ * A creation that waited for a reset to end goes to the new device once:
+ * tracking it does not make it a second time (the host would answer
+ * ERR_INVALID_RESOURCE_ID), and the next reset makes it again.
+ */
+static void recover_creation_after_reset(struct kunit *test)
+{
+	struct vgpu_fake_host *host = new_host(test, 0, 0);
+	struct vgpu_fake_res *r;
+	struct vgpu_buf *create;
+	struct vgpu_hres *hres;
+	struct vgpu_device *vg;
+	struct vgpu_bo *bo;
+	u32 epoch;
+
+	vg = bind(test);
+	KUNIT_ASSERT_NOT_NULL(test, vg);
+	bo = new_bo(test, vg, 64 * 64 * 4);
+	hres = raced_hres(test, vg, bo);
+	epoch = vgpu_vq_epoch(&vg->ctrlq);
+	KUNIT_ASSERT_EQ(test, vgpu_reset(vg, "test"), 0);
+	KUNIT_EXPECT_EQ(test, vgpu_vq_epoch(&vg->ctrlq), epoch + 1);
+	/* The creation alone; the next reset sends the backing too. */
+	create = vgpu_buf_alloc(sizeof(struct virtio_gpu_resource_create_2d),
+				sizeof(struct virtio_gpu_ctrl_hdr), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, create);
+	vgpu_proto_resource_create_2d(create->req, hres->id, hres->format,
+				      64, 64);
+	KUNIT_ASSERT_EQ(test, vgpu_hres_queue_create(vg, hres, &create, 1), 0);
+	vgpu_vq_kick(&vg->ctrlq);
 	settle(vg, host);
-	KUNIT_EXPECT_NULL(test, vgpu_fake_host_res(host, id));
-	drm_gem_object_put(&bo->base.base);
+	KUNIT_EXPECT_EQ(test, hres->epoch, vgpu_vq_epoch(&vg->ctrlq));
+	KUNIT_EXPECT_NOT_NULL(test, vgpu_fake_host_res(host, hres->id));
+	KUNIT_EXPECT_EQ(test, atomic_read(&vg->host_errors), 0);
+	/* Listed: the next reset brings it back, with its backing. */
+	KUNIT_ASSERT_EQ(test, vgpu_reset(vg, "test"), 0);
+	settle(vg, host);
+	r = vgpu_fake_host_res(host, hres->id);
+	KUNIT_ASSERT_NOT_NULL(test, r);
+	KUNIT_EXPECT_EQ(test, r->backing_bytes, 64ull * 64 * 4);
+	KUNIT_EXPECT_EQ(test, atomic_read(&vg->host_errors), 0);
+	KUNIT_EXPECT_EQ(test, atomic_read(&vg->restore_errors), 0);
+	KUNIT_EXPECT_EQ(test, host->protocol_errors, 0u);
+	raced_put(test, vg, hres, bo);
 	unbind_and_check(test);
 }
 
@@ -2352,6 +2424,7 @@ static struct kunit_case vgpu_recover_cases[] = {
 	KUNIT_CASE(recover_reset_resv_held),
 	KUNIT_CASE(recover_freeze_restore),
 	KUNIT_CASE(recover_creation_raced),
+	KUNIT_CASE(recover_creation_after_reset),
 	KUNIT_CASE(recover_restore_error),
 	KUNIT_CASE(recover_device_gone),
 	{}

@@ -395,11 +395,9 @@ int vgpu_blob_create(struct vgpu_device *vg, struct drm_file *file,
 	/* From here the host may know the resource: release, not discard. */
 	ret = submit ? vgpu_cmd_async(vg, &vg->ctrlq, submit) : 0;
 	if (!ret)
-		ret = vgpu_cmd_async(vg, &vg->ctrlq, create);
+		ret = vgpu_hres_queue_create(vg, hres, &create, 1);
 	else
 		vgpu_buf_put(create);
-	if (!ret)
-		vgpu_hres_track(vg, hres);
 	if (!ret && hres->map)
 		ret = vgpu_vq_queue(&vg->ctrlq, hres->map, vg->cmd_timeout);
 	if (ret && hres->map)
@@ -444,7 +442,6 @@ int vgpu_blob_guest(struct vgpu_device *vg, struct vgpu_bo *bo, u32 flags)
 	};
 	struct vgpu_hres *hres;
 	struct vgpu_buf *create;
-	int ret;
 
 	hres = vgpu_hres_alloc(vg);
 	if (IS_ERR(hres))
@@ -462,10 +459,7 @@ int vgpu_blob_guest(struct vgpu_device *vg, struct vgpu_bo *bo, u32 flags)
 	bo->res = hres;
 	drm_dbg_driver(vg->drm, "resource %u: guest blob of %llu bytes in %u entries\n",
 		       hres->id, d.size, d.nr_entries);
-	ret = vgpu_cmd_async(vg, &vg->ctrlq, create);
-	if (!ret)
-		vgpu_hres_track(vg, hres);
-	return ret;
+	return vgpu_hres_queue_create(vg, hres, &create, 1);
 }
 
 /**

@@ -59,6 +59,8 @@ struct vgpu_hres *vgpu_hres_get_2d(struct vgpu_device *vg, struct vgpu_bo *bo,
 void vgpu_hres_put(struct vgpu_hres *hres);
 struct vgpu_hres *vgpu_hres_alloc(struct vgpu_device *vg);
 void vgpu_hres_track(struct vgpu_device *vg, struct vgpu_hres *hres);
+int vgpu_hres_queue_create(struct vgpu_device *vg, struct vgpu_hres *hres,
+			   struct vgpu_buf **bufs, unsigned int n);
 unsigned int vgpu_res_restore(struct vgpu_device *vg);
 void vgpu_res_reset_begin(struct vgpu_device *vg);
 unsigned int vgpu_res_unmap_host_blobs(struct vgpu_device *vg);

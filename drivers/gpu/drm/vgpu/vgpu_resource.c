@@ -319,7 +319,10 @@ static int vgpu_hres_recreate(struct vgpu_device *vg, struct vgpu_hres *hres)
 static unsigned int vgpu_hres_restore_one(struct vgpu_device *vg,
 					  struct vgpu_hres *hres)
 {
-	int ret = vgpu_hres_recreate(vg, hres);
+	int ret;
+
+	hres->epoch = vgpu_vq_epoch(&vg->ctrlq);
+	ret = vgpu_hres_recreate(vg, hres);
 
 	if (ret) {
 		atomic_inc(&vg->restore_errors);
@@ -331,24 +334,30 @@ static unsigned int vgpu_hres_restore_one(struct vgpu_device *vg,
 }
 
 /**
- * vgpu_hres_track - the creation of a resource is queued
+ * vgpu_hres_track - the creation of a resource is on the ring
  * @vg: device
- * @hres: resource; a reset from now on makes it again
+ * @hres: resource; &vgpu_hres.epoch says which virtqueue its creation
+ *	  went to
  *
- * A reset between the resource's allocation and this call may have taken
- * the creation away with the old device. If that reset has already made
- * the others again, this one is made again now (at worst the host sees
- * it twice and refuses the second); if not, the reset will. It is never
- * made here while the queues are paused: that would wait for the reset
- * with &vgpu_device.res_lock held, which the reset needs.
+ * From now on a reset makes the resource again. A creation that went to a
+ * virtqueue a reset has replaced since was lost with the old device: if
+ * that reset has already made the others again, this one is made again
+ * now; if its walk is still to come, the walk makes it. A creation that
+ * went to the current virtqueue (it waited for a reset to end) is not
+ * repeated: the host would refuse the second with ERR_INVALID_RESOURCE_ID.
+ *
+ * Making it again here may wait for ring space or for the queue's pause
+ * to end with &vgpu_device.res_lock held. A reset that has made the others
+ * again no longer needs the lock; only a further reset, paused but not yet
+ * started, waits for it, and that wait is bounded (the creation then
+ * fails and the further reset makes the resource).
  */
 void vgpu_hres_track(struct vgpu_device *vg, struct vgpu_hres *hres)
 {
 	mutex_lock(&vg->res_lock);
 	list_add_tail(&hres->link, &vg->res_list);
-	/* A reset whose walk is still to come makes it with the others. */
-	if (hres->gen != vg->reset_gen && vg->restored_gen == vg->reset_gen) {
-		hres->gen = vg->reset_gen;
+	if (hres->epoch != vgpu_vq_epoch(&vg->ctrlq) &&
+	    vg->restored_gen == vg->reset_gen) {
 		vgpu_hres_restore_one(vg, hres);
 		vgpu_vq_kick(&vg->ctrlq);
 	}
@@ -373,10 +382,8 @@ unsigned int vgpu_res_restore(struct vgpu_device *vg)
 	unsigned int n = 0;
 
 	mutex_lock(&vg->res_lock);
-	list_for_each_entry(hres, &vg->res_list, link) {
-		hres->gen = vg->reset_gen;
+	list_for_each_entry(hres, &vg->res_list, link)
 		n += vgpu_hres_restore_one(vg, hres);
-	}
 	vg->restored_gen = vg->reset_gen;
 	vgpu_vq_kick(&vg->ctrlq);
 	mutex_unlock(&vg->res_lock);
@@ -468,7 +475,6 @@ struct vgpu_hres *vgpu_hres_alloc(struct vgpu_device *vg)
 	kref_init(&hres->ref);
 	hres->id = id;
 	INIT_LIST_HEAD(&hres->link);
-	hres->gen = READ_ONCE(vg->reset_gen);
 	INIT_DELAYED_WORK(&hres->work, vgpu_hres_work);
 	vgpu_proto_resource_unref(hres->unref->req, id);
 	hres->unref->on_done = vgpu_hres_unref_done;
@@ -477,6 +483,48 @@ struct vgpu_hres *vgpu_hres_alloc(struct vgpu_device *vg)
 	return hres;
 }
 EXPORT_SYMBOL_FOR_VGPU_TESTS(vgpu_hres_alloc);
+
+/**
+ * vgpu_hres_queue_create - queue what makes a resource, then track it
+ * @vg: device
+ * @hres: resource from vgpu_hres_alloc()
+ * @bufs: its creation command and what must follow it (the backing), in
+ *	  order; consumed
+ * @n: number of commands
+ *
+ * Queued without a kick and not waited for: an error answer is counted in
+ * &vgpu_device.host_errors. &vgpu_hres.epoch records the virtqueue the
+ * creation went to (vgpu_hres_track() decides by it). From the first
+ * command on the ring the host may know the resource: on failure the
+ * caller releases it, never discards it.
+ *
+ * Return: 0, or the transport's error (the rest is not queued).
+ */
+int vgpu_hres_queue_create(struct vgpu_device *vg, struct vgpu_hres *hres,
+			   struct vgpu_buf **bufs, unsigned int n)
+{
+	unsigned int i;
+	int ret = 0;
+
+	for (i = 0; i < n; i++) {
+		if (ret) {
+			vgpu_buf_put(bufs[i]);
+			continue;
+		}
+		if (!i)
+			vgpu_buf_get(bufs[0]);
+		ret = vgpu_cmd_async(vg, &vg->ctrlq, bufs[i]);
+		if (!i) {
+			/* Written under the queue's lock before it returned. */
+			hres->epoch = bufs[0]->epoch;
+			vgpu_buf_put(bufs[0]);
+		}
+	}
+	if (!ret)
+		vgpu_hres_track(vg, hres);
+	return ret;
+}
+EXPORT_SYMBOL_FOR_VGPU_TESTS(vgpu_hres_queue_create);
 
 /**
  * vgpu_hres_discard - free a resource the host never heard of
@@ -525,8 +573,10 @@ static int vgpu_hres_send(struct vgpu_device *vg, struct vgpu_hres *hres,
 	hres->shmem = shmem;
 	if (wait) {
 		ret = vgpu_vq_submit(&vg->ctrlq, bufs, 2, vg->cmd_timeout);
-		if (!ret)
+		if (!ret) {
+			hres->epoch = bufs[0]->epoch;
 			vgpu_hres_track(vg, hres);
+		}
 		for (i = 0; i < 2; i++) {
 			int err = vgpu_buf_wait(bufs[i], vg->cmd_timeout);
 
@@ -541,13 +591,7 @@ static int vgpu_hres_send(struct vgpu_device *vg, struct vgpu_hres *hres,
 		vgpu_buf_put(bufs[0]);
 		vgpu_buf_put(bufs[1]);
 	} else {
-		ret = vgpu_cmd_async(vg, &vg->ctrlq, bufs[0]);
-		if (!ret)
-			ret = vgpu_cmd_async(vg, &vg->ctrlq, bufs[1]);
-		else
-			vgpu_buf_put(bufs[1]);
-		if (!ret)
-			vgpu_hres_track(vg, hres);
+		ret = vgpu_hres_queue_create(vg, hres, bufs, 2);
 	}
 	if (ret) {
 		drm_dbg_driver(vg->drm, "resource %u: create failed %d\n",

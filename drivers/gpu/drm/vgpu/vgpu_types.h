@@ -134,8 +134,11 @@ struct vgpu_hres {
 	 * unref is sent (&vgpu_device.res_lock): what a reset re-creates.
 	 */
 	struct list_head link;
-	/** @gen: &vgpu_device.reset_gen when the creation was queued. */
-	u32 gen;
+	/**
+	 * @epoch: the control queue's &vgpu_vq.epoch when the host was last
+	 * asked to make the resource (0: not yet); set before @link is.
+	 */
+	u32 epoch;
 	/** @shmem: the guest pages the host reads, NULL for a host blob. */
 	struct drm_gem_shmem_object *shmem;
 	/** @desc3d: what RESOURCE_CREATE_3D asked for (@is_3d). */

@@ -252,6 +252,7 @@ void vgpu_vq_init(struct vgpu_vq *q, const char *name, struct virtqueue *vq)
 {
 	q->name = name;
 	q->vq = vq;
+	q->epoch = 1;
 	spin_lock_init(&q->lock);
 	init_waitqueue_head(&q->space);
 	INIT_LIST_HEAD(&q->pending);
@@ -313,6 +314,7 @@ static int vgpu_vq_add_locked(struct vgpu_vq *q, struct vgpu_buf *buf)
 	kref_get(&buf->ref);
 	reinit_completion(&buf->done);
 	buf->queued_at = jiffies;
+	buf->epoch = q->epoch;
 	list_add_tail(&buf->link, &q->pending);
 	q->inflight++;
 	q->unkicked++;
@@ -670,6 +672,7 @@ void vgpu_vq_attach(struct vgpu_vq *q, struct virtqueue *vq)
 
 	spin_lock_irqsave(&q->lock, flags);
 	q->vq = vq;
+	q->epoch++;
 	q->inflight = 0;
 	q->unkicked = 0;
 	spin_unlock_irqrestore(&q->lock, flags);
@@ -692,6 +695,26 @@ void vgpu_vq_unpause(struct vgpu_vq *q)
 	wake_up_all(&q->space);
 }
 EXPORT_SYMBOL_FOR_VGPU_TESTS(vgpu_vq_unpause);
+
+/**
+ * vgpu_vq_epoch - which virtqueue the queue has now
+ * @q: queue
+ *
+ * Context: any.
+ *
+ * Return: &vgpu_vq.epoch; compare it with a buffer's &vgpu_buf.epoch.
+ */
+u32 vgpu_vq_epoch(struct vgpu_vq *q)
+{
+	unsigned long flags;
+	u32 epoch;
+
+	spin_lock_irqsave(&q->lock, flags);
+	epoch = q->epoch;
+	spin_unlock_irqrestore(&q->lock, flags);
+	return epoch;
+}
+EXPORT_SYMBOL_FOR_VGPU_TESTS(vgpu_vq_epoch);
 
 /**
  * vgpu_vq_stuck - has the oldest buffer waited too long for its answer?

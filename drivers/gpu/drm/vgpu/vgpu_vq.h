@@ -72,6 +72,8 @@ struct vgpu_buf {
 	int status;
 	/** @queued_at: jiffies when placed on the ring (hang detection). */
 	unsigned long queued_at;
+	/** @epoch: the queue's &vgpu_vq.epoch when placed on the ring. */
+	u32 epoch;
 	/** @on_done: optional hook, see &vgpu_buf_done_t. */
 	vgpu_buf_done_t on_done;
 	/** @priv: owner's cookie for @on_done. */
@@ -106,7 +108,7 @@ struct vgpu_vq_stats {
  * struct vgpu_vq - one virtqueue and the buffers on it
  *
  * @lock covers every virtqueue operation (add, kick_prepare, get_buf,
- * detach), @vq, @pending, @inflight, @unkicked, @dead, @paused,
+ * detach), @vq, @epoch, @pending, @inflight, @unkicked, @dead, @paused,
  * @pause_owner and @stats. It is taken from the virtqueue interrupt, so
  * always with interrupts disabled.
  *
@@ -119,6 +121,12 @@ struct vgpu_vq {
 	const char *name;
 	/** @vq: the virtqueue; NULL before init and after teardown. */
 	struct virtqueue *vq;
+	/**
+	 * @epoch: which virtqueue @vq is: 1 for the first, one more for each
+	 * vgpu_vq_attach(). A buffer queued in an older epoch went to a device
+	 * that has been reset since.
+	 */
+	u32 epoch;
 	/** @lock: see above. */
 	spinlock_t lock;
 	/** @space: woken when the device returns buffers or the queue dies. */
@@ -167,6 +175,7 @@ void vgpu_vq_pause(struct vgpu_vq *q);
 void vgpu_vq_detach(struct vgpu_vq *q);
 void vgpu_vq_attach(struct vgpu_vq *q, struct virtqueue *vq);
 void vgpu_vq_unpause(struct vgpu_vq *q);
+u32 vgpu_vq_epoch(struct vgpu_vq *q);
 bool vgpu_vq_stuck(struct vgpu_vq *q, unsigned long timeout, void *head,
 		   size_t len);
 bool vgpu_vq_drain(struct vgpu_vq *q, unsigned long timeout);
