@@ -225,7 +225,22 @@ if [ -n "$image" ] && [ -f drivers/gpu/drm/vgpu/vgpu.ko ]; then
 	fi
 	for p in $VGPU_REF_PROFILES; do
 		phase "guest: in-tree virtio_gpu $p (reference)"
-		guest_run virtio_gpu "$p" | grep -E '^(PASS|FAIL|SKIP) ' >>"$results"
+		# Not counted; a guest that did not finish is shown with its
+		# console, since it says something about the rig.
+		show=
+		while IFS= read -r ln; do
+			case $ln in
+			PASS*|FAIL*|SKIP*)
+				echo "$ln" >>"$results"
+				case $ln in
+				FAIL*/guest_completed*|FAIL*/qemu_exit*)
+					show=1
+					echo "     in-tree: $ln" ;;
+				*) show= ;;
+				esac ;;
+			*) [ -z "$show" ] || echo "$ln" ;;
+			esac
+		done < <(guest_run virtio_gpu "$p")
 	done
 fi
 
