@@ -3,8 +3,9 @@
 # userspace has it, /usr/libexec/igt-gpu-tools), or an IGT build on the
 # payload (host: IGT_DIR=<install prefix>). The binaries and their time
 # caps come from the list IGT_TESTS names (vm.py --igt-list: igt-tests.txt,
-# all of them; igt-quick.txt, make check's). Every subtest is reported as
-# igt/<binary>@<subtest>; a binary without subtests as igt/<binary>.
+# all of them; igt-quick.txt, make check's); a line <binary>@<subtest> runs
+# that subtest alone. Every subtest is reported as igt/<binary>@<subtest>;
+# a binary without subtests as igt/<binary>.
 #
 # Expectations, drm-ci style, in tests/igt/expectations/: for the driver
 # (vgpu, virtio_gpu) everywhere, DRIVER-fails.txt and so on; on one kernel,
@@ -50,14 +51,28 @@ lists skips >/tmp/igt-skips
 : >/tmp/igt-bad
 mkdir -p /tmp/igt
 
-grep -v '^#' "$list" | while read -r t cap; do
-	[ -n "$t" ] || continue
+# A line BINARY@SUBTEST runs that subtest alone, in a process of its own
+# after udev has settled, and the binary's own line leaves it out.
+grep -v '^#' "$list" | awk '$1 ~ /@/ { print $1 }' >/tmp/igt-alone
+
+grep -v '^#' "$list" | while read -r entry cap; do
+	[ -n "$entry" ] || continue
 	cap=${cap:-60}
+	t=${entry%%@*}
 	if [ ! -x "$bin/$t" ]; then
-		report_case "igt/$t" skip "not in this IGT"
+		report_case "igt/$entry" skip "not in this IGT"
 		continue
 	fi
-	"$bin/$t" --list-subtests 2>/dev/null >/tmp/igt/$t.all
+	"$bin/$t" --list-subtests 2>/dev/null >/tmp/igt/$t.full
+	case $entry in
+	*@*)
+		grep -xF "${entry#*@}" /tmp/igt/$t.full >/tmp/igt/$t.all ||
+			{ report_case "igt/$entry" skip "not in this IGT"; continue; }
+		[ -z "$udevd" ] || udevadm settle -t 30 ;;
+	*)
+		sed -n "s/^$t@//p" /tmp/igt-alone >/tmp/igt/$t.apart
+		grep -vxF -f /tmp/igt/$t.apart /tmp/igt/$t.full >/tmp/igt/$t.all ;;
+	esac
 	: >/tmp/igt/$t.run
 	# one awk for the whole list: a process a subtest costs minutes on the
 	# debug kernel
@@ -77,20 +92,20 @@ grep -v '^#' "$list" | while read -r t cap; do
 				}
 			print > run
 		}' /tmp/igt-skips /tmp/igt/$t.all
-	if [ -s /tmp/igt/$t.all ] && [ ! -s /tmp/igt/$t.run ]; then
+	if [ -s /tmp/igt/$t.full ] && [ ! -s /tmp/igt/$t.run ]; then
 		continue
 	fi
 	only=
-	[ -s /tmp/igt/$t.all ] && ! cmp -s /tmp/igt/$t.all /tmp/igt/$t.run &&
+	[ -s /tmp/igt/$t.full ] && ! cmp -s /tmp/igt/$t.full /tmp/igt/$t.run &&
 		only="--run-subtest $(paste -sd, /tmp/igt/$t.run)"
 	start=$(date +%s)
 	# shellcheck disable=SC2086
 	timeout -k 10 "$cap" "$bin/$t" $only >/tmp/igt/$t.log 2>&1
 	rc=$?
-	echo "igt $t: exit $rc after $(($(date +%s) - start))s"
+	echo "igt $entry: exit $rc after $(($(date +%s) - start))s"
 	# a binary without subtests is one case, its result the exit status
 	whole=
-	if [ ! -s /tmp/igt/$t.all ]; then
+	if [ ! -s /tmp/igt/$t.full ]; then
 		case $rc in
 		0) whole=SUCCESS ;;
 		77) whole=SKIP ;;
