@@ -5,7 +5,8 @@ and vgpu's ratios to the in-tree virtio_gpu from the same guest run."""
 import json
 import sys
 
-PHASES = ["idle", "vblank_wait", "flip_full", "flip_small", "flip_clips4", "cursor_move"]
+PHASES = ["idle", "vblank_wait", "flip_full", "flip_async", "flip_small", "flip_clips4",
+          "cursor_move"]
 DRIVERS = ["vgpu", "vgpu_perclip", "virtio_gpu"]
 
 
@@ -54,6 +55,14 @@ def main():
         print(f"| {phase} | {ratio(a['fps'], b['fps'])} | {ratio(a['cpu_us'], b['cpu_us'])} | "
               f"{ratio(a['cpu_us'] * a['fps'], b['cpu_us'] * b['fps'])} | "
               f"{ratio(a['cmds'], b['cmds'])} | {ratio(a['notifies'], b['notifies'])} |")
+    for drv in DRIVERS:
+        a, b = rows.get((drv, "flip_async")), rows.get((drv, "flip_full"))
+        if a and b:
+            print()
+            print(f"Async flips / vblank-paced flips ({drv}): frames/s "
+                  f"{ratio(a['fps'], b['fps'])}, guest CPU per frame "
+                  f"{ratio(a['cpu_us'], b['cpu_us'])}, notifications per frame "
+                  f"{ratio(a['notifies'], b['notifies'])}")
     a, b = rows.get(("vgpu_perclip", "flip_clips4")), rows.get(("vgpu", "flip_clips4"))
     if a and b:
         print()

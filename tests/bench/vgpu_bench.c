@@ -8,6 +8,9 @@
  *   idle         5 s of nothing (reported as 300 frames, 60 Hz)
  *   vblank_wait  WAIT_VBLANK for the next vblank, in a loop
  *   flip_full    page flips between two buffers, each waited for
+ *   flip_async   the same with DRM_MODE_PAGE_FLIP_ASYNC: not paced by the
+ *                vblank (0 frames on a driver without
+ *                DRM_CAP_ASYNC_PAGE_FLIP)
  *   flip_small   DIRTYFB with one 64x64 clip on the shown buffer
  *   flip_clips4  DIRTYFB with four 64x64 clips in the four corners
  *   cursor_move  legacy cursor moves
@@ -162,6 +165,29 @@ int main(int argc, char **argv)
 	}
 	report("flip_full", frames, now_us() - w0, cpu_us() - c0);
 	/* An even number of flips: a is on screen again. */
+
+	/* What a compositor asking for immediate presentation gets. */
+	{
+		uint64_t cap = 0;
+		unsigned int n = 0;
+
+		mark("flip_async");
+		w0 = now_us();
+		c0 = cpu_us();
+		done = 0;
+		if (!drmGetCap(fd, DRM_CAP_ASYNC_PAGE_FLIP, &cap) && cap) {
+			for (; n < frames; n++) {
+				if (drmModePageFlip(fd, crtc, n % 2 ? a.fb : b.fb,
+						    DRM_MODE_PAGE_FLIP_EVENT |
+						    DRM_MODE_PAGE_FLIP_ASYNC, &done) ||
+				    wait_flip(&done, n + 1)) {
+					perror("async flip");
+					return 1;
+				}
+			}
+		}
+		report("flip_async", n, now_us() - w0, cpu_us() - c0);
+	}
 
 	for (int phase = 0; phase < 2; phase++) {
 		drmModeClip clips[4] = {
