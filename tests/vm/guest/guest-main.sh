@@ -27,9 +27,12 @@ for t in $TESTS; do
 	echo "=== $t"
 	# a test's own budget (TIMEOUT_<test>, e.g. igt's), else TEST_TIMEOUT
 	eval "tmo=\${TIMEOUT_$t:-\${TEST_TIMEOUT:-300}}"
+	t0=$(cut -d. -f1 /proc/uptime)
 	out=$(cd /tmp && timeout "$tmo" sh $P/tests/$t.sh 2>&1)
 	rc=$?
 	echo "$out"
+	# where a run's time goes (make check's budget)
+	echo "=== $t: $(($(cut -d. -f1 /proc/uptime) - t0))s"
 	if [ $rc = 124 ]; then
 		# timed out: what the blocked tasks and the CPUs were doing
 		echo "test $t timed out"
