@@ -32,26 +32,34 @@ if grep -E "(warning|error):" "$build/make.log"; then
 	exit 1
 fi
 
-# The whole guest suite on the debug kernel: the 2d profile with the fake
-# device and KUnit, the virgl profile with Mesa; both fuzz the device
-# (FUZZ_IOCTLS, default 100,000 on 2d and 30,000 on virgl, whose 3D
-# ioctls wait for the host; a seed of their own, printed in the guest log).
-# The igt run boots the sid userspace on the 2d profile for IGT's syncobj,
-# sw_sync and PRIME suites, which need the debug kernel's CONFIG_SW_SYNC
-# and vgem (tests/igt/igt-sync.txt).
-# TESTKERNEL_RUNS picks runs: 2d and virgl by default, igt too in make
-# check-all (14 minutes under TCG); make fuzz runs virgl alone.
+# The guest suite on the debug kernel. make check has one boot, "check":
+# the virgl profile with the fake device's suite and KUnit, the display,
+# uapi, isolation and Mesa suites, the fuzzer (10,000 ioctls), fault
+# injection, resets, 30 reload_busy cycles and unplug. make check-all
+# has the whole suite in two boots instead: 2d (the fake device, KUnit,
+# 100,000 fuzzed ioctls, 100 reload_busy cycles) and virgl (Mesa, 30,000
+# fuzzed ioctls, whose 3D ioctls wait for the host); each fuzz run has a
+# seed of its own, printed in the guest log. The igt run boots the sid
+# userspace on the 2d profile for IGT's syncobj, sw_sync and PRIME
+# suites, which need the debug kernel's CONFIG_SW_SYNC and vgem
+# (tests/igt/igt-sync.txt; 14 minutes under TCG).
+# TESTKERNEL_RUNS picks runs: "check" by default, "2d virgl igt" in make
+# check-all; make fuzz runs virgl alone.
+tests_check="module_load drm_version drm_bus debugfs_info load_unload only_one_driver kms uapi blob isolation mesa fakedev kunit fuzz failinject reset pm_devices reload_busy unplug"
 tests_2d="module_load drm_version drm_bus debugfs_info load_unload only_one_driver kms uapi blob isolation fakedev kunit fuzz failinject reset pm_devices reload_busy unplug"
 tests_virgl="module_load drm_version kms uapi blob isolation mesa fuzz failinject reset pm_devices unplug"
 tests_igt="igt"
 rc=0
-for run in ${TESTKERNEL_RUNS-2d virgl}; do
+for run in ${TESTKERNEL_RUNS-check}; do
 	eval "tests=\$tests_$run"
-	prof=$run more=
-	if [ "$run" = igt ]; then
+	prof=$run more= fuzz=30000 cycles=100
+	case $run in
+	check) prof=virgl fuzz=10000 cycles=30 ;;
+	2d) fuzz=100000 ;;
+	igt)
 		prof=2d
-		more="--userspace sid --igt-list igt-sync.txt --tag igt"
-	fi
+		more="--userspace sid --igt-list igt-sync.txt --tag igt" ;;
+	esac
 	# shellcheck disable=SC2086
 	python3 "$top/tests/vm/vm.py" --kernel-dir "$kdir" --profile "$prof" $more \
 		--module "$build/drivers/gpu/drm/vgpu/vgpu.ko" \
@@ -59,8 +67,8 @@ for run in ${TESTKERNEL_RUNS-2d virgl}; do
 		--extra "$build/tests/kunit/vgpu_fakedev.ko" \
 		--test-dir "$top/tests/kunit/guest" \
 		--hostmem 16 \
-		--env "FUZZ_IOCTLS=${FUZZ_IOCTLS:-$( [ "$prof" = 2d ] && echo 100000 || echo 30000)}" \
-		--env TEST_TIMEOUT=900 --timeout 2400 --env RELOAD_CYCLES=100 \
+		--env "FUZZ_IOCTLS=${FUZZ_IOCTLS:-$fuzz}" \
+		--env TEST_TIMEOUT=900 --timeout 2400 --env "RELOAD_CYCLES=$cycles" \
 		--tests "$tests" \
 		"$@" || rc=1
 done
