@@ -35,7 +35,7 @@ fi
 # The guest suite on the debug kernel. make check has one boot, "check":
 # the virgl profile with the fake device's suite and KUnit, the display,
 # uapi, isolation and Mesa suites, the fuzzer (10,000 ioctls), fault
-# injection, resets, 30 reload_busy cycles and unplug. make check-all
+# injection, resets, 10 reload_busy cycles and unplug. make check-all
 # has the whole suite in two boots instead: 2d (the fake device, KUnit,
 # 100,000 fuzzed ioctls, 100 reload_busy cycles) and virgl (Mesa, 30,000
 # fuzzed ioctls, whose 3D ioctls wait for the host); each fuzz run has a
@@ -54,7 +54,7 @@ for run in ${TESTKERNEL_RUNS-check}; do
 	eval "tests=\$tests_$run"
 	prof=$run more= fuzz=30000 cycles=100
 	case $run in
-	check) prof=virgl fuzz=10000 cycles=30 ;;
+	check) prof=virgl fuzz=10000 cycles=10 ;;
 	2d) fuzz=100000 ;;
 	igt)
 		prof=2d
