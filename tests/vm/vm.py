@@ -86,14 +86,15 @@ DEFAULT_TESTS = ("module_load drm_version drm_bus debugfs_info only_one_driver "
                  "reload_busy unplug")
 
 # Report headers only: banners such as "RCU lockdep checking is enabled"
-# must not match, nor IGT's "igt_kms-DEBUG: " lines. Lockdep and KASAN reports start with "WARNING: " or
+# must not match, nor IGT's lines in the kernel log ("igt_kms-DEBUG: ",
+# "igt_kms-WARNING: "). Lockdep and KASAN reports start with "WARNING: " or
 # "BUG: "; the rest are listed by their own first lines.
 # Seconds a guest has to power off after DONE (the debug kernel's shutdown
 # under TCG takes a few).
 POWEROFF_GRACE = 60
 
 SPLAT = re.compile(
-    r"(\bWARNING: |\bBUG: |\bBUG kmalloc|Oops|general protection fault|"
+    r"((?<![\w-])WARNING: |(?<![\w-])BUG: |\bBUG kmalloc|Oops|general protection fault|"
     r"Kernel panic|inconsistent lock state|suspicious RCU usage|"
     r"turning off the locking correctness validator|"
     r"kmemleak: .*new suspected|refcount_t: |UBSAN: |"

@@ -26,6 +26,8 @@
 
 /* Used when a mode has no pixel clock: 60 Hz. */
 #define VGPU_DEFAULT_PERIOD_NS	16666667LL
+/* The longest a CRTC going off waits for its last vblank. */
+#define VGPU_OFF_WAIT_MS	50
 
 /* The latest grid point at or before @now. */
 static ktime_t vgpu_vblank_last(const struct vgpu_output *out, ktime_t now)
@@ -169,9 +171,31 @@ static void vgpu_crtc_atomic_enable(struct drm_crtc *crtc,
 	drm_crtc_vblank_on(crtc);
 }
 
+/*
+ * A CRTC goes off at a vblank, as a display does at the end of its frame:
+ * a nonblocking commit that turns it off is not done (its event not out)
+ * when the ioctl returns, which userspace may rely on (IGT's
+ * kms_cursor_legacy polls for that). The wait is bounded and, unlike
+ * drm_crtc_wait_one_vblank(), quiet when a loaded host runs the timer late.
+ */
+static void vgpu_crtc_last_vblank(struct drm_crtc *crtc)
+{
+	u64 seq;
+
+	if (drm_crtc_vblank_get(crtc))
+		return;
+	seq = drm_crtc_vblank_count(crtc);
+	wait_event_timeout(*drm_crtc_vblank_waitqueue(crtc),
+			   drm_crtc_vblank_count(crtc) != seq,
+			   msecs_to_jiffies(VGPU_OFF_WAIT_MS));
+	drm_crtc_vblank_put(crtc);
+}
+
 static void vgpu_crtc_atomic_disable(struct drm_crtc *crtc,
 				     struct vgpu_atomic_state *state)
 {
+	might_sleep();
+	vgpu_crtc_last_vblank(crtc);
 	/*
 	 * The planes of a CRTC that goes off are in the same commit (a
 	 * modeset adds them) and take the scanout and the cursor down.
