@@ -492,6 +492,19 @@ static inline long vgpu_core_compat_ioctl(struct file *filp, unsigned int cmd,
 #endif
 
 /*
+ * VGPU_PLANE_FORMAT_MOD_ASYNC(fn) - in a &drm_plane_funcs: fn(plane, format,
+ * modifier) says which formats and modifiers async page flips take, and
+ * the core lists them in the plane's IN_FORMATS_ASYNC property; nothing
+ * where the core has no such property (async flips then take the plane's
+ * IN_FORMATS).
+ */
+#ifdef VGPU_HAVE_PLANE_FORMAT_MOD_ASYNC
+#define VGPU_PLANE_FORMAT_MOD_ASYNC(fn)	.format_mod_supported_async = (fn),
+#else
+#define VGPU_PLANE_FORMAT_MOD_ASYNC(fn)
+#endif
+
+/*
  * struct vgpu_atomic_state - the atomic update handed to the modeset hooks
  * and helpers: struct drm_atomic_commit from Linux 7.2, struct
  * drm_atomic_state before. vgpu_atomic_state_put() drops a reference.

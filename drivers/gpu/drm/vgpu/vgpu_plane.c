@@ -579,7 +579,24 @@ static const struct drm_plane_helper_funcs vgpu_cursor_helper_funcs = {
 	.atomic_async_update = vgpu_cursor_atomic_async_update,
 };
 
-static const struct drm_plane_funcs vgpu_plane_funcs = {
+/* An async flip shows any of the primary's formats, linear as all are. */
+static bool __maybe_unused vgpu_primary_format_mod_async(struct drm_plane *plane,
+							 u32 format, u64 modifier)
+{
+	return modifier == DRM_FORMAT_MOD_LINEAR;
+}
+
+static const struct drm_plane_funcs vgpu_primary_funcs = {
+	.update_plane = drm_atomic_helper_update_plane,
+	.disable_plane = drm_atomic_helper_disable_plane,
+	.destroy = drm_plane_cleanup,
+	.reset = drm_atomic_helper_plane_reset,
+	.atomic_duplicate_state = drm_atomic_helper_plane_duplicate_state,
+	.atomic_destroy_state = drm_atomic_helper_plane_destroy_state,
+	VGPU_PLANE_FORMAT_MOD_ASYNC(vgpu_primary_format_mod_async)
+};
+
+static const struct drm_plane_funcs vgpu_cursor_funcs = {
 	.update_plane = drm_atomic_helper_update_plane,
 	.disable_plane = drm_atomic_helper_disable_plane,
 	.destroy = drm_plane_cleanup,
@@ -613,7 +630,7 @@ int vgpu_planes_init(struct vgpu_output *out)
 	spin_lock_init(&out->cursor_lock);
 	INIT_WORK(&out->cursor_work, vgpu_cursor_work);
 	ret = drm_universal_plane_init(drm, &out->primary, crtcs,
-				       &vgpu_plane_funcs, formats, nformats,
+				       &vgpu_primary_funcs, formats, nformats,
 				       vgpu_modifiers, DRM_PLANE_TYPE_PRIMARY,
 				       NULL);
 	if (ret)
@@ -631,7 +648,7 @@ int vgpu_planes_init(struct vgpu_output *out)
 		return ret;
 
 	ret = drm_universal_plane_init(drm, &out->cursor, crtcs,
-				       &vgpu_plane_funcs, vgpu_cursor_formats,
+				       &vgpu_cursor_funcs, vgpu_cursor_formats,
 				       ARRAY_SIZE(vgpu_cursor_formats),
 				       vgpu_modifiers, DRM_PLANE_TYPE_CURSOR,
 				       NULL);
