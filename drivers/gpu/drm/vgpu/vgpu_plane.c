@@ -586,23 +586,22 @@ static bool __maybe_unused vgpu_primary_format_mod_async(struct drm_plane *plane
 	return modifier == DRM_FORMAT_MOD_LINEAR;
 }
 
+/* What both planes' funcs hold: the atomic helpers. */
+#define VGPU_PLANE_FUNCS						\
+	.update_plane = drm_atomic_helper_update_plane,			\
+	.disable_plane = drm_atomic_helper_disable_plane,		\
+	.destroy = drm_plane_cleanup,					\
+	.reset = drm_atomic_helper_plane_reset,				\
+	.atomic_duplicate_state = drm_atomic_helper_plane_duplicate_state, \
+	.atomic_destroy_state = drm_atomic_helper_plane_destroy_state
+
 static const struct drm_plane_funcs vgpu_primary_funcs = {
-	.update_plane = drm_atomic_helper_update_plane,
-	.disable_plane = drm_atomic_helper_disable_plane,
-	.destroy = drm_plane_cleanup,
-	.reset = drm_atomic_helper_plane_reset,
-	.atomic_duplicate_state = drm_atomic_helper_plane_duplicate_state,
-	.atomic_destroy_state = drm_atomic_helper_plane_destroy_state,
+	VGPU_PLANE_FUNCS,
 	VGPU_PLANE_FORMAT_MOD_ASYNC(vgpu_primary_format_mod_async)
 };
 
 static const struct drm_plane_funcs vgpu_cursor_funcs = {
-	.update_plane = drm_atomic_helper_update_plane,
-	.disable_plane = drm_atomic_helper_disable_plane,
-	.destroy = drm_plane_cleanup,
-	.reset = drm_atomic_helper_plane_reset,
-	.atomic_duplicate_state = drm_atomic_helper_plane_duplicate_state,
-	.atomic_destroy_state = drm_atomic_helper_plane_destroy_state,
+	VGPU_PLANE_FUNCS,
 };
 
 static void vgpu_planes_fini(struct drm_device *drm, void *arg)
