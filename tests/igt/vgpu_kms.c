@@ -31,6 +31,8 @@
 #include "subtest.h"
 
 #define MAX_OUT 16
+/* DRM_CLIENT_CAP_CURSOR_PLANE_HOTSPOT, which bookworm's libdrm lacks */
+#define VGPU_CAP_CURSOR_PLANE_HOTSPOT 6
 
 struct output {
 	uint32_t crtc_id, conn_id, primary_id, cursor_id;
@@ -158,6 +160,12 @@ static int setup(void)
 	drmSetClientCap(fd, DRM_CLIENT_CAP_UNIVERSAL_PLANES, 1);
 	if (drmSetClientCap(fd, DRM_CLIENT_CAP_ATOMIC, 1))
 		return -errno;
+	/*
+	 * The cursor plane, where the kernel hides it from atomic clients
+	 * that do not set hotspots (virtual GPUs from Linux 6.8; the cap is
+	 * unknown before, and ignored).
+	 */
+	drmSetClientCap(fd, VGPU_CAP_CURSOR_PLANE_HOTSPOT, 1);
 	res = drmModeGetResources(fd);
 	pres = drmModeGetPlaneResources(fd);
 	if (!res || !pres)

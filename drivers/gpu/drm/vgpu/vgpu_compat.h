@@ -381,6 +381,19 @@ static inline void vgpu_print_memory_stats(struct drm_printer *p, u64 total,
 #define VGPU_DRM_GEM_PRIME_MMAP
 #endif
 
+/*
+ * VGPU_DRIVER_CURSOR_HOTSPOT - the driver feature that gives cursor planes
+ * their HOTSPOT_X/HOTSPOT_Y properties, where the hotspot is in the plane
+ * state (atomic clients then see the cursor plane once they set
+ * DRM_CLIENT_CAP_CURSOR_PLANE_HOTSPOT, as on every virtual GPU); none
+ * before, where only the legacy cursor ioctl carries a hotspot.
+ */
+#ifdef VGPU_HAVE_PLANE_STATE_HOTSPOT
+#define VGPU_DRIVER_CURSOR_HOTSPOT	DRIVER_CURSOR_HOTSPOT
+#else
+#define VGPU_DRIVER_CURSOR_HOTSPOT	0
+#endif
+
 /**
  * vgpu_cursor_hotspot - the hotspot of a cursor plane state
  * @s: plane state with a framebuffer

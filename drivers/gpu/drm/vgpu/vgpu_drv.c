@@ -66,7 +66,7 @@ static const struct file_operations vgpu_fops = {
 static const struct drm_driver vgpu_drm_driver = {
 	.driver_features = DRIVER_GEM | DRIVER_MODESET | DRIVER_ATOMIC |
 			   DRIVER_RENDER | DRIVER_SYNCOBJ |
-			   DRIVER_SYNCOBJ_TIMELINE,
+			   DRIVER_SYNCOBJ_TIMELINE | VGPU_DRIVER_CURSOR_HOTSPOT,
 	.fops = &vgpu_fops,
 	.open = vgpu_open,
 	.postclose = vgpu_postclose,
