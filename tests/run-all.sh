@@ -35,7 +35,7 @@ cd "$top" || exit 1
 . tests/vm/lib.sh
 
 # What every other kernel runs in make check: the display, uapi, blob,
-# isolation and Mesa suites and the short fuzz; suspend to RAM (which the
+# isolation and Mesa suites, the short fuzz and a device reset; suspend to RAM (which the
 # in-tree driver also runs where it has freeze/restore) boots on its own
 # (KERNEL/profile:suspend); make check-all runs all.
 VGPU_KERNEL_TESTS=${VGPU_KERNEL_TESTS:-module_load drm_version drm_bus debugfs_info only_one_driver kms uapi blob isolation mesa venus igt fuzz load_unload reset pm_devices}

@@ -504,21 +504,18 @@ int vgpu_hres_queue_create(struct vgpu_device *vg, struct vgpu_hres *hres,
 			   struct vgpu_buf **bufs, unsigned int n)
 {
 	unsigned int i;
-	int ret = 0;
+	int ret;
 
-	for (i = 0; i < n; i++) {
-		if (ret) {
+	vgpu_buf_get(bufs[0]);
+	ret = vgpu_cmd_async(vg, &vg->ctrlq, bufs[0]);
+	/* Written under the queue's lock before it returned. */
+	hres->epoch = bufs[0]->epoch;
+	vgpu_buf_put(bufs[0]);
+	for (i = 1; i < n; i++) {
+		if (ret)
 			vgpu_buf_put(bufs[i]);
-			continue;
-		}
-		if (!i)
-			vgpu_buf_get(bufs[0]);
-		ret = vgpu_cmd_async(vg, &vg->ctrlq, bufs[i]);
-		if (!i) {
-			/* Written under the queue's lock before it returned. */
-			hres->epoch = bufs[0]->epoch;
-			vgpu_buf_put(bufs[0]);
-		}
+		else
+			ret = vgpu_cmd_async(vg, &vg->ctrlq, bufs[i]);
 	}
 	if (!ret)
 		vgpu_hres_track(vg, hres);
