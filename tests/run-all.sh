@@ -38,7 +38,7 @@ cd "$top" || exit 1
 # isolation and Mesa suites, the short fuzz and a device reset; suspend to RAM (which the
 # in-tree driver also runs where it has freeze/restore) boots on its own
 # (KERNEL/profile:suspend); make check-all runs all.
-VGPU_KERNEL_TESTS=${VGPU_KERNEL_TESTS:-module_load drm_version drm_bus debugfs_info only_one_driver kms uapi blob isolation mesa venus igt fuzz load_unload reset pm_devices}
+VGPU_KERNEL_TESTS=${VGPU_KERNEL_TESTS:-module_load drm_version drm_bus debugfs_info only_one_driver kms uapi blob isolation mesa venus igt fuzz reset pm_devices load_unload}
 # IGT runs where the guest has the sid userspace: in make check on 7.3's
 # venus boot (vgpu and the in-tree driver side by side; the other kernels'
 # lists skip it in the bookworm userspace) with the binaries of

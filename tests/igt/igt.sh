@@ -99,6 +99,8 @@ grep -v '^#' "$list" | while read -r entry cap; do
 	[ -s /tmp/igt/$t.full ] && ! cmp -s /tmp/igt/$t.full /tmp/igt/$t.run &&
 		only="--run-subtest $(paste -sd, /tmp/igt/$t.run)"
 	start=$(date +%s)
+	# the host's watchdog: this binary's results are due within its cap
+	echo "BUDGET igt $((cap + 30))" >/dev/ttyS1
 	# shellcheck disable=SC2086
 	timeout -k 10 "$cap" "$bin/$t" $only >/tmp/igt/$t.log 2>&1
 	rc=$?

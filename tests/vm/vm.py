@@ -538,6 +538,25 @@ def qemu_cmd(args, image, payload, work):
     return cmd
 
 
+# A guest still in a test this long after the test's budget ran out (when
+# the guest's own timeout should have ended it and reported) is stuck: its
+# kernel, or the device under it, no longer moves. guest-main.sh announces
+# each test's budget ("BUDGET test seconds"), and a test may announce a
+# shorter one for each of its parts (tests/igt/igt.sh, per binary).
+# VGPU_STUCK_GRACE shortens it for the rig's self-test.
+STUCK_GRACE = int(os.environ.get("VGPU_STUCK_GRACE", 120))
+
+
+def kill_group(proc):
+    """QEMU and whatever it started (the host chroot's mount namespace),
+    when they have not ended by themselves."""
+    try:
+        os.killpg(proc.pid, signal.SIGKILL)
+    except ProcessLookupError:
+        pass
+    proc.wait()
+
+
 def read_complete_lines(path):
     """Lines of a file still being written, without a partial last line."""
     try:
@@ -571,6 +590,7 @@ def boot(args, image, work):
     proc = subprocess.Popen(cmd, stdout=qlog, stderr=subprocess.STDOUT, env=env,
                             start_new_session=True)
     seen, timed_out, shots, marks = 0, False, [], []
+    deadline = None  # (test, time by which its result is due)
     wake_at = None
     panic = None
     done_at = None
@@ -596,6 +616,11 @@ def boot(args, image, work):
                     panic = (ln.split()[1], time.time())
                 elif ln == "DONE":
                     done_at = time.time()
+                elif ln.startswith("BUDGET "):
+                    _, name, secs = ln.split()[:3]
+                    deadline = (name, time.time() + int(secs) + STUCK_GRACE)
+                elif deadline and ln.startswith(f"RESULT {deadline[0]} "):
+                    deadline = None
                 elif ln.startswith("CHECKPIXEL "):
                     _, name, x, y, want = ln.split()[:5]
                     verdict = check_pixel(os.path.join(work, "mon.sock"), work,
@@ -625,6 +650,17 @@ def boot(args, image, work):
                     monitor(sock, "system_wakeup")
             if proc.poll() is not None:
                 break
+            if deadline and not panic and time.time() > deadline[1]:
+                # the guest's own timeout did not end the test: the rest of
+                # the run would wait for the whole boot's budget
+                log(f"guest stuck in {deadline[0]}: NMI for its stacks")
+                args.stuck = (deadline[0], len(read_lines(os.path.join(work, "console.log"))))
+                monitor(os.path.join(work, "mon.sock"), "nmi")
+                time.sleep(10)
+                if proc.poll() is None:
+                    args.qemu_hang = qemu_threads(proc.pid)
+                kill_group(proc)
+                break
             if done_at and time.time() - done_at > POWEROFF_GRACE:
                 console = os.path.join(work, "console.log")
                 if any("reboot: Power down" in ln for ln in read_lines(console)):
@@ -639,8 +675,7 @@ def boot(args, image, work):
                     args.poweroff_hang = len(read_lines(console))
                     monitor(os.path.join(work, "mon.sock"), "nmi")
                     time.sleep(10)
-                os.killpg(proc.pid, signal.SIGKILL)
-                proc.wait()
+                kill_group(proc)
                 break
             if time.time() - start > args.timeout:
                 timed_out = True
@@ -649,14 +684,12 @@ def boot(args, image, work):
                 log("guest timed out: NMI for its stacks")
                 monitor(os.path.join(work, "mon.sock"), "nmi")
                 time.sleep(10)
-                os.killpg(proc.pid, signal.SIGKILL)
-                proc.wait()
+                kill_group(proc)
                 break
             time.sleep(0.5)
     finally:
         if proc.poll() is None:
-            os.killpg(proc.pid, signal.SIGKILL)
-            proc.wait()
+            kill_group(proc)
         if xvfb:
             xvfb.stop()
         qlog.close()
@@ -737,6 +770,15 @@ def report(args, work, elapsed, timed_out):
             done = True
         elif ln.startswith("LOG "):
             print(f"     {ln[4:]}")
+    if args.stuck:
+        test, at = args.stuck
+        counts["fail"] += 1
+        print(f"FAIL {prefix}/{test}  (the guest stuck in it: no result {STUCK_GRACE}s"
+              " after its budget; the console and QEMU's threads follow)")
+        for ln in console[max(0, at - 30):at + 40]:
+            print(f"     | {ln}")
+        for ln in (args.qemu_hang or [])[:40]:
+            print(f"     | {ln}")
     if not done:
         counts["fail"] += 1
         why = "timed out" if timed_out else \
@@ -752,7 +794,7 @@ def report(args, work, elapsed, timed_out):
             print(f"     | qemu: {ln}")
     if args.panic_from is not None:
         pass  # the guest was meant to panic, not to power off
-    elif done and args.qemu_hang is not None:
+    elif done and args.qemu_hang is not None and not args.stuck:
         counts["fail"] += 1
         print(f"FAIL {prefix}/qemu_exit  (the guest powered off; QEMU did not exit"
               f" {POWEROFF_GRACE}s later: its threads follow)")
@@ -772,6 +814,8 @@ def report(args, work, elapsed, timed_out):
     upto = len(console) if args.panic_from is None else args.panic_from
     if args.poweroff_hang is not None:
         upto = min(upto, args.poweroff_hang)
+    if args.stuck:
+        upto = min(upto, args.stuck[1])
     splats = [ln for ln in console[:upto] if SPLAT.search(ln)]
     if splats:
         counts["fail"] += 1
@@ -859,6 +903,7 @@ def main():
     args.panic_from = None
     args.poweroff_hang = None
     args.qemu_hang = None
+    args.stuck = None
     args.qemu_rc = None
     if args.kernel != "6.1" and not args.kernel_dir:
         args.suite_dir = sh_out(f"{HERE}/suite.sh {args.kernel} | tail -n1")

@@ -28,6 +28,8 @@ for t in $TESTS; do
 	# a test's own budget (TIMEOUT_<test>, e.g. igt's), else TEST_TIMEOUT
 	eval "tmo=\${TIMEOUT_$t:-\${TEST_TIMEOUT:-300}}"
 	t0=$(cut -d. -f1 /proc/uptime)
+	# the host's watchdog (tests/vm/vm.py) stops a guest stuck past it
+	report "BUDGET $t $tmo"
 	out=$(cd /tmp && timeout "$tmo" sh $P/tests/$t.sh 2>&1)
 	rc=$?
 	echo "$out"

@@ -2,7 +2,9 @@
 # SPDX-License-Identifier: GPL-2.0
 # The rig detects what it must: a kernel splat fails kernel_log_clean and
 # a guest that hangs is killed at the timeout and counted failed, with its
-# last console lines printed. Passes only if the rig reports exactly that.
+# last console lines printed; a test that outlives the guest's own timeout
+# for it is stopped by the host's watchdog and failed by name. Passes only
+# if the rig reports exactly that.
 set -u
 top=$(cd "$(dirname "$0")/../../.." && pwd)
 . "$top/tests/vm/lib.sh"
@@ -13,6 +15,9 @@ make -s -C "/lib/modules/$kver/build" M="$dir" modules >/dev/null 2>&1 ||
 out=$(python3 "$top/tests/vm/vm.py" --profile 2d --driver vgpu --tests "splat hang" \
 	--test-dir "$dir" --extra "$dir/vgpu_splat.ko" --timeout 75 ${IMAGE:+--image "$IMAGE"} 2>&1)
 rc=$?
+stuck=$(VGPU_STUCK_GRACE=15 python3 "$top/tests/vm/vm.py" --profile 2d --driver vgpu \
+	--tests "stuck module_load" --test-dir "$dir" --env TIMEOUT_stuck=5 \
+	--timeout 600 ${IMAGE:+--image "$IMAGE"} 2>&1)
 make -s -C "/lib/modules/$kver/build" M="$dir" clean >/dev/null 2>&1
 echo "$out" | grep -E '^(PASS|FAIL|SKIP|[0-9]+ passed)'
 [ $rc != 0 ] || { echo "FAIL: the rig passed a run with a splat and a hang"; exit 1; }
@@ -20,4 +25,9 @@ echo "$out" | grep -q '^PASS vgpu/2d/splat$' || { echo "FAIL: splat test did not
 echo "$out" | grep -q '^FAIL vgpu/2d/kernel_log_clean' || { echo "FAIL: splat not detected"; exit 1; }
 echo "$out" | grep -q '^FAIL vgpu/2d/guest_completed  (timed out' || { echo "FAIL: hang not detected"; exit 1; }
 echo "$out" | grep -q '^     | .*WARNING: .*vgpu_splat' || { echo "FAIL: splat lines not printed"; exit 1; }
-echo "rig detects splats and hangs"
+echo "$stuck" | grep -E '^(PASS|FAIL|SKIP|[0-9]+ passed)'
+echo "$stuck" | grep -q '^FAIL vgpu/2d/stuck  (the guest stuck in it' ||
+	{ echo "FAIL: a test stuck past its budget was not named"; exit 1; }
+echo "$stuck" | grep -q 'vgpu/2d/module_load' &&
+	{ echo "FAIL: the guest went on after the watchdog"; exit 1; }
+echo "rig detects splats, hangs and stuck tests"
