@@ -45,7 +45,9 @@ uninstall:
 	      /lib/modules/$(KVER)/updates/vgpu.ko $(MODPROBE_CONF)
 	depmod -a $(KVER)
 
-lint:
+# checkpatch on every source, and no call cycle between the driver's files
+lint: modules
+	@scripts/callgraph.py --quiet
 	@scripts/lint.sh $(SOURCES)
 
 kernels:

@@ -943,7 +943,7 @@ static void res_3d_lifecycle(struct kunit *test)
 	struct vgpu_fake_res *r;
 	u32 ctx, id;
 
-	KUNIT_ASSERT_EQ(test, vgpu_bo_res_create(vg, bo, &tex64x32, true), 0);
+	KUNIT_ASSERT_EQ(test, vgpu_bo_res_create(vg, bo, &tex64x32, VGPU_HRES_3D), 0);
 	id = bo->res->id;
 	vgpu_vq_kick(&vg->ctrlq);
 	flush_work(&host->q[0].irq);
@@ -1018,7 +1018,7 @@ static void res_2d_without_virgl(struct kunit *test)
 	struct vgpu_fake_res *r;
 	u32 id;
 
-	KUNIT_ASSERT_EQ(test, vgpu_bo_res_create(vg, bo, &d, false), 0);
+	KUNIT_ASSERT_EQ(test, vgpu_bo_res_create(vg, bo, &d, VGPU_HRES_2D), 0);
 	id = bo->res->id;
 	KUNIT_EXPECT_EQ(test, vgpu_transfer(vg, f, bo, true, &t), 0);
 	flush_work(&host->q[0].irq);
@@ -1051,7 +1051,7 @@ static void res_create_refused(struct kunit *test)
 	int live = atomic_read(&vg->res_live);	/* the console's */
 
 	vgpu_fake_host_add_rule(host, &refuse);
-	KUNIT_ASSERT_EQ(test, vgpu_bo_res_create(vg, bo, &tex64x32, true), 0);
+	KUNIT_ASSERT_EQ(test, vgpu_bo_res_create(vg, bo, &tex64x32, VGPU_HRES_3D), 0);
 	vgpu_vq_kick(&vg->ctrlq);
 	flush_work(&host->q[0].irq);
 	/* The create and the backing for a resource the host does not have. */
@@ -1083,7 +1083,7 @@ static void job_buffers_and_own_ring(struct kunit *test)
 	objs[1] = &new_bo(test, vg, PAGE_SIZE)->base.base;
 	KUNIT_ASSERT_EQ(test, vgpu_ctx_get(vg, f, &ctx), 0);
 	host->q[0].hold = true;
-	job.buf = vgpu_submit_alloc(ctx, 16, &data);
+	job.buf = vgpu_cmd_submit_alloc(ctx, 16, &data);
 	KUNIT_ASSERT_NOT_NULL(test, job.buf);
 	memset(data, 0, 16);
 	job.objs = objs;
@@ -1094,7 +1094,7 @@ static void job_buffers_and_own_ring(struct kunit *test)
 	KUNIT_EXPECT_FALSE(test, dma_resv_test_signaled(objs[0]->resv, DMA_RESV_USAGE_WRITE));
 	KUNIT_EXPECT_FALSE(test, dma_resv_test_signaled(objs[1]->resv, DMA_RESV_USAGE_WRITE));
 	job = (struct vgpu_job){ .in_fences = &first, .num_in = 1 };
-	job.buf = vgpu_submit_alloc(ctx, 0, &data);
+	job.buf = vgpu_cmd_submit_alloc(ctx, 0, &data);
 	t0 = jiffies;
 	KUNIT_EXPECT_EQ(test, vgpu_job_run(vg, f, &job), 0);
 	KUNIT_EXPECT_LT(test, jiffies - t0, vg->cmd_timeout / 2);
@@ -1160,7 +1160,7 @@ static void fence_event_polled_ring(struct kunit *test)
 	KUNIT_ASSERT_EQ(test, vgpu_ctx_init(vg, to_vgpu_file(df), &p), 0);
 	job.event = vgpu_fence_event_create(vg->drm, df);
 	KUNIT_ASSERT_FALSE(test, IS_ERR(job.event));
-	job.buf = vgpu_submit_alloc(to_vgpu_file(df)->ctx_id, 0, &data);
+	job.buf = vgpu_cmd_submit_alloc(to_vgpu_file(df)->ctx_id, 0, &data);
 	job.use_ring = true;
 	job.ring_idx = 1;
 	host->q[0].hold = true;
@@ -1261,7 +1261,7 @@ static int mkblob(struct blob_env *env, u32 mem, u32 flags, u64 size,
 	a->blob_flags = flags;
 	a->size = size;
 	a->blob_id = blob_id;
-	ret = vgpu_blob_create(env->vg, env->df, a);
+	ret = vgpu_ioctl_resource_create_blob(env->vg->drm, a, env->df);
 	flush_work(&env->host->q[0].irq);
 	return ret;
 }
@@ -1362,7 +1362,7 @@ static void blob_venus_sequence(struct kunit *test)
 	KUNIT_EXPECT_TRUE(test, r->ctx_mask != 0);
 	KUNIT_EXPECT_TRUE(test, r->mapped);
 	bo = blob_bo(test, env, a.bo_handle);
-	KUNIT_EXPECT_TRUE(test, bo->host_only);
+	KUNIT_EXPECT_TRUE(test, vgpu_bo_host_only(bo));
 	KUNIT_EXPECT_EQ(test, vgpu_blob_map_wait(vg, bo->res), 0);
 	KUNIT_EXPECT_EQ(test, bo->res->map_info, (u32)VIRTIO_GPU_MAP_CACHE_WC);
 	KUNIT_EXPECT_EQ(test, r->map_offset, bo->res->map_node.start);
@@ -1421,7 +1421,7 @@ static void blob_guest_memory(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, r->backing_bytes, r->size);
 	KUNIT_EXPECT_GE(test, r->nr_entries, 1u);
 	bo = blob_bo(test, env, a.bo_handle);
-	KUNIT_EXPECT_FALSE(test, bo->host_only);
+	KUNIT_EXPECT_FALSE(test, vgpu_bo_host_only(bo));
 	KUNIT_EXPECT_NOT_NULL(test, bo->base.pages);
 	/* host3d_guest: pages and the file's context, with a command */
 	KUNIT_ASSERT_EQ(test, mkblob(env, VIRTGPU_BLOB_MEM_HOST3D_GUEST, 0,
@@ -1435,7 +1435,8 @@ static void blob_guest_memory(struct kunit *test)
 	b.cmd = (u64)(uintptr_t)&cmd;
 	b.cmd_size = 4;
 	b.bo_handle = 0;
-	KUNIT_EXPECT_EQ(test, vgpu_blob_create(env->vg, env->df, &b), -EFAULT);
+	KUNIT_EXPECT_EQ(test, vgpu_ioctl_resource_create_blob(env->vg->drm, &b, env->df),
+			-EFAULT);
 	KUNIT_EXPECT_EQ(test, env->host->protocol_errors, 0u);
 	blob_close(env);
 	KUNIT_EXPECT_NULL(test, vgpu_fake_host_res(env->host, a.res_handle));
@@ -1790,7 +1791,7 @@ static u64 map_for_device(struct kunit *test, struct blob_env *env,
 	}
 	KUNIT_EXPECT_GE(test, sgt->nents, 1u);
 	addr = sg_dma_address(sgt->sgl);
-	if (to_vgpu_bo(dmabuf->priv)->host_only)
+	if (vgpu_bo_host_only(to_vgpu_bo(dmabuf->priv)))
 		KUNIT_EXPECT_EQ(test, sg_dma_len(sgt->sgl), (u32)dmabuf->size);
 	vgpu_dma_buf_unmap(attach, sgt, DMA_BIDIRECTIONAL);
 	dma_buf_detach(dmabuf, attach);
@@ -1979,7 +1980,7 @@ static void recover_hang_fence(struct kunit *test)
 	vg = bind_3d(test, BIT_ULL(VIRTIO_GPU_F_VIRGL));
 	host = ((struct probe_ctx *)test->priv)->host;
 	bo = new_bo(test, vg, 64 * 32 * 4);
-	KUNIT_ASSERT_EQ(test, vgpu_bo_res_create(vg, bo, &tex64x32, true), 0);
+	KUNIT_ASSERT_EQ(test, vgpu_bo_res_create(vg, bo, &tex64x32, VGPU_HRES_3D), 0);
 	id = bo->res->id;
 	KUNIT_ASSERT_EQ(test, vgpu_ctx_get(vg, f, &ctx), 0);
 	resets = host->resets;
@@ -2132,7 +2133,7 @@ static struct vgpu_bo *bind_tex(struct kunit *test, struct vgpu_device **vg)
 	*vg = bind(test);
 	KUNIT_ASSERT_NOT_NULL(test, *vg);
 	bo = new_bo(test, *vg, 64 * 32 * 4);
-	KUNIT_ASSERT_EQ(test, vgpu_bo_res_create(*vg, bo, &tex64x32, true), 0);
+	KUNIT_ASSERT_EQ(test, vgpu_bo_res_create(*vg, bo, &tex64x32, VGPU_HRES_3D), 0);
 	return bo;
 }
 

@@ -35,7 +35,6 @@
 #include <linux/io.h>
 #include <linux/log2.h>
 #include <linux/mm.h>
-#include <linux/uaccess.h>
 #include <linux/virtio_config.h>
 
 #include <drm/drm_gem_shmem_helper.h>
@@ -132,7 +131,7 @@ static void vgpu_blob_map_done(struct vgpu_buf *buf)
 	if (!err) {
 		err = vgpu_proto_parse_map_info(buf->resp, buf->used_len, &cache);
 		if (err)
-			vgpu_host_error(hres->vg, buf);
+			vgpu_cmd_host_error(hres->vg, buf);
 	}
 	hres->map_info = cache;
 	/* Pairs with the acquire in vgpu_blob_map_wait(). */
@@ -221,13 +220,19 @@ static int vgpu_blob_map_prepare(struct vgpu_device *vg,
 	return 0;
 }
 
-/*
- * Check what the device decides: the features the blob needs and its
- * size. Sets @size to the object's size (rounded up to pages).
+/**
+ * vgpu_blob_check - what the device decides of a blob
+ * @vg: device
+ * @a: the ioctl's arguments, checked for form
+ * @size: set to the object's size (rounded up to pages)
+ *
+ * Return: 0, or -EINVAL for what the device does not offer (blobs, 3D for
+ * host3d, UUIDs for cross-device, a host-visible region for a mappable
+ * host blob) or a size that is 0, too large, or not a multiple of the
+ * host's blob alignment.
  */
-static int vgpu_blob_check(struct vgpu_device *vg,
-			   const struct drm_virtgpu_resource_create_blob *a,
-			   u64 *size)
+int vgpu_blob_check(struct vgpu_device *vg,
+		    const struct drm_virtgpu_resource_create_blob *a, u64 *size)
 {
 	bool host3d = a->blob_mem != VIRTGPU_BLOB_MEM_GUEST;
 	bool guest_pages = a->blob_mem != VIRTGPU_BLOB_MEM_HOST3D;
@@ -272,155 +277,90 @@ static int vgpu_blob_check(struct vgpu_device *vg,
 	return 0;
 }
 
-/*
- * RESOURCE_CREATE_BLOB of @d for @bo, listing its pages (pinned until the
- * buffer is freed) unless it is a host blob. Sets @d->nr_entries.
- */
-static struct vgpu_buf *vgpu_blob_create_cmd(struct vgpu_device *vg,
-					     struct vgpu_bo *bo,
-					     struct vgpu_blob_desc *d)
-{
-	struct vgpu_buf *create;
-	struct sg_table *sgt;
-
-	d->nr_entries = 0;
-	if (bo->host_only) {
-		create = vgpu_cmd_alloc(sizeof(struct virtio_gpu_resource_create_blob));
-	} else {
-		sgt = drm_gem_shmem_get_pages_sgt(&bo->base);
-		if (IS_ERR(sgt))
-			return ERR_CAST(sgt);
-		create = vgpu_mem_entries(vg, sgt,
-					  sizeof(struct virtio_gpu_resource_create_blob),
-					  &d->nr_entries);
-	}
-	if (!create)
-		return ERR_PTR(-ENOMEM);
-	vgpu_proto_resource_create_blob(create->req, d);
-	return create;
-}
-
 /**
- * vgpu_blob_create - DRM_IOCTL_VIRTGPU_RESOURCE_CREATE_BLOB
+ * vgpu_blob_make - make a buffer a blob resource on the host
  * @vg: device
- * @file: file that gets the handle
- * @args: checked for form by the ioctl (memory type, flags, pad, blob_id
- *	  and command only for host3d, command size a multiple of 4); the
- *	  handle and resource id are set on success
+ * @bo: without a resource: a shmem buffer, or for BLOB_MEM_HOST3D a
+ *	buffer without guest memory
+ * @d: the blob (memory type, flags, id, context, size); its resource id
+ *     is set
+ * @submit: the command stream that makes the host's memory, or NULL;
+ *	    consumed
  *
- * The command stream (if any), the create, the map of a mappable host
- * blob and the attach to the file's context go out with one notification.
+ * Queues the stream, RESOURCE_CREATE_BLOB listing the buffer's pages
+ * (pinned until the buffer is freed) and, for a mappable host blob,
+ * RESOURCE_MAP_BLOB at a range of the host-visible region, without a
+ * kick. Once anything is queued @bo->res is set, and the buffer's release
+ * releases the resource, also on failure.
  *
- * Return: 0; -EINVAL for what the device does not offer (blobs, 3D for
- * host3d, UUIDs for cross-device, a host-visible region for a mappable host
- * blob) or a size that is 0, too large or not a multiple of the host's
- * blob alignment; -ENOSPC when the host-visible region is full; -EFAULT;
- * -ENOMEM; the context's creation error; or a transport error.
+ * Return: 0, -ENOMEM, -ENOSPC when the host-visible region is full,
+ * -ERESTARTSYS, or a transport error.
  */
-int vgpu_blob_create(struct vgpu_device *vg, struct drm_file *file,
-		     struct drm_virtgpu_resource_create_blob *args)
+int vgpu_blob_make(struct vgpu_device *vg, struct vgpu_bo *bo,
+		   struct vgpu_blob_desc *d, struct vgpu_buf *submit)
 {
-	bool guest_pages = args->blob_mem != VIRTGPU_BLOB_MEM_HOST3D;
-	struct vgpu_blob_desc d = {
-		.blob_mem = args->blob_mem, .blob_flags = args->blob_flags,
-		.blob_id = args->blob_id,
-	};
-	struct vgpu_buf *submit = NULL, *create;
+	struct vgpu_buf *create[VGPU_HRES_MAX_CMDS];
+	struct sg_table *sgt = NULL;
 	struct vgpu_hres *hres;
-	struct vgpu_bo *bo;
-	void *stream;
-	int ret;
+	int n, ret;
 
-	ret = vgpu_blob_check(vg, args, &d.size);
-	if (ret)
-		return ret;
-	if (args->blob_mem != VIRTGPU_BLOB_MEM_GUEST) {
-		ret = vgpu_ctx_get(vg, to_vgpu_file(file), &d.ctx_id);
-		if (ret)
-			return ret;
-	}
-	if (args->cmd_size) {
-		submit = vgpu_submit_alloc(d.ctx_id, args->cmd_size, &stream);
-		if (!submit)
-			return -ENOMEM;
-		if (copy_from_user(stream, u64_to_user_ptr(args->cmd),
-				   args->cmd_size)) {
-			drm_dbg_driver(vg->drm, "blob: bad command pointer\n");
-			vgpu_buf_put(submit);
-			return -EFAULT;
-		}
-	}
-	if (guest_pages) {
-		struct drm_gem_shmem_object *shmem = drm_gem_shmem_create(vg->drm, d.size);
-
-		bo = IS_ERR(shmem) ? ERR_CAST(shmem) : to_vgpu_bo(&shmem->base);
-		if (!IS_ERR(bo)) {
-			ret = vgpu_quota_charge(vg, file, bo);
-			if (ret) {
-				drm_gem_object_put(&bo->base.base);
-				bo = ERR_PTR(ret);
-			}
-		}
-	} else {
-		bo = vgpu_gem_host_create(vg->drm, d.size);
-	}
-	if (IS_ERR(bo)) {
-		vgpu_buf_put(submit);
-		return PTR_ERR(bo);
-	}
 	hres = vgpu_hres_alloc(vg);
 	if (IS_ERR(hres)) {
 		ret = PTR_ERR(hres);
-		goto err_bo;
+		goto err_submit;
 	}
-	hres->blob_mem = args->blob_mem;
-	hres->blob_flags = args->blob_flags;
-	hres->blob_size = d.size;
-	if (guest_pages)
+	hres->kind = d->blob_mem == VIRTGPU_BLOB_MEM_GUEST ? VGPU_HRES_BLOB_GUEST :
+		     d->blob_mem == VIRTGPU_BLOB_MEM_HOST3D ? VGPU_HRES_BLOB_HOST :
+		     VGPU_HRES_BLOB_HOST_GUEST;
+	hres->blob_flags = d->blob_flags;
+	hres->blob_id = d->blob_id;
+	hres->ctx_id = d->ctx_id;
+	hres->blob_size = d->size;
+	d->res_id = hres->id;
+	if (hres->kind != VGPU_HRES_BLOB_HOST) {
 		hres->shmem = &bo->base;
-	d.res_id = hres->id;
-	create = vgpu_blob_create_cmd(vg, bo, &d);
-	ret = PTR_ERR_OR_ZERO(create);
-	if (!ret && !guest_pages &&
-	    (args->blob_flags & VIRTGPU_BLOB_FLAG_USE_MAPPABLE)) {
-		ret = vgpu_blob_map_prepare(vg, hres, d.size);
-		if (ret)
-			vgpu_buf_put(create);
+		sgt = drm_gem_shmem_get_pages_sgt(&bo->base);
+		if (IS_ERR(sgt)) {
+			ret = PTR_ERR(sgt);
+			goto err_hres;
+		}
 	}
-	if (ret) {
-		vgpu_hres_discard(hres);
-		goto err_bo;
+	n = vgpu_hres_build(vg, hres, sgt, false, create);
+	if (n < 0) {
+		ret = n;
+		goto err_hres;
+	}
+	if (hres->kind == VGPU_HRES_BLOB_HOST &&
+	    (d->blob_flags & VIRTGPU_BLOB_FLAG_USE_MAPPABLE)) {
+		ret = vgpu_blob_map_prepare(vg, hres, d->size);
+		if (ret)
+			goto err_create;
 	}
 
 	/* From here the host may know the resource: release, not discard. */
+	bo->res = hres;
 	ret = submit ? vgpu_cmd_async(vg, &vg->ctrlq, submit) : 0;
-	if (!ret)
-		ret = vgpu_hres_queue_create(vg, hres, &create, 1);
+	if (ret)
+		vgpu_buf_put(create[0]);
 	else
-		vgpu_buf_put(create);
+		ret = vgpu_hres_queue_create(vg, hres, create, n);
 	if (!ret && hres->map)
 		ret = vgpu_vq_queue(&vg->ctrlq, hres->map, vg->cmd_timeout);
 	if (ret && hres->map)
 		hres->map_state = ret;	/* never mapped: no unmap either */
-	bo->res = hres;
-	if (!ret)
-		ret = drm_gem_handle_create(file, &bo->base.base, &args->bo_handle);
-	if (!ret)
-		args->res_handle = hres->id;
-	/* On failure the last reference releases the resource. */
-	drm_gem_object_put(&bo->base.base);
-	vgpu_vq_kick(&vg->ctrlq);
-	drm_dbg_driver(vg->drm, "res %u: blob %u/0x%x id %llu, %llu B, %u ents, cmd %u: %d\n",
-		       hres->id, d.blob_mem, d.blob_flags, d.blob_id, d.size,
-		       d.nr_entries, args->cmd_size, ret);
+	drm_dbg_driver(vg->drm, "res %u: blob %u/0x%x id %llu, %llu B, %u segments: %d\n",
+		       hres->id, d->blob_mem, d->blob_flags, d->blob_id, d->size,
+		       sgt ? sgt->nents : 0, ret);
 	return ret;
 
-err_bo:
+err_create:
+	vgpu_buf_put(create[0]);
+err_hres:
+	vgpu_hres_discard(hres);
+err_submit:
 	vgpu_buf_put(submit);
-	drm_gem_object_put(&bo->base.base);
 	return ret;
 }
-EXPORT_SYMBOL_FOR_VGPU_TESTS(vgpu_blob_create);
 
 /**
  * vgpu_blob_guest - make a buffer's pages a guest blob
@@ -428,9 +368,7 @@ EXPORT_SYMBOL_FOR_VGPU_TESTS(vgpu_blob_create);
  * @bo: shmem buffer (own or imported) without a resource
  * @flags: VIRTIO_GPU_BLOB_FLAG_*
  *
- * Pins the pages and queues RESOURCE_CREATE_BLOB listing them, without a
- * kick. On failure after queueing, @bo->res is set and the buffer's
- * release releases the resource.
+ * As vgpu_blob_make() for BLOB_MEM_GUEST, without a command stream.
  *
  * Return: 0, -ENOMEM, or a transport error.
  */
@@ -440,26 +378,8 @@ int vgpu_blob_guest(struct vgpu_device *vg, struct vgpu_bo *bo, u32 flags)
 		.blob_mem = VIRTIO_GPU_BLOB_MEM_GUEST, .blob_flags = flags,
 		.size = bo->base.base.size,
 	};
-	struct vgpu_hres *hres;
-	struct vgpu_buf *create;
 
-	hres = vgpu_hres_alloc(vg);
-	if (IS_ERR(hres))
-		return PTR_ERR(hres);
-	hres->blob_mem = d.blob_mem;
-	hres->blob_flags = flags;
-	hres->blob_size = d.size;
-	hres->shmem = &bo->base;
-	d.res_id = hres->id;
-	create = vgpu_blob_create_cmd(vg, bo, &d);
-	if (IS_ERR(create)) {
-		vgpu_hres_discard(hres);
-		return PTR_ERR(create);
-	}
-	bo->res = hres;
-	drm_dbg_driver(vg->drm, "resource %u: guest blob of %llu bytes in %u entries\n",
-		       hres->id, d.size, d.nr_entries);
-	return vgpu_hres_queue_create(vg, hres, &create, 1);
+	return vgpu_blob_make(vg, bo, &d, NULL);
 }
 
 /**

@@ -186,8 +186,7 @@ static bool vgpu_crc_fb_ok(struct drm_framebuffer *fb)
 {
 	struct vgpu_hres *hres = to_vgpu_fb(fb)->hres;
 
-	return hres && !hres->is_3d &&
-	       (!hres->blob_mem || hres->blob_mem == VIRTIO_GPU_BLOB_MEM_GUEST);
+	return hres && vgpu_hres_guest_content(hres);
 }
 
 /**
@@ -366,7 +365,8 @@ static void vgpu_crc_work(struct work_struct *work)
 	spin_unlock_irq(&crc->lock);
 	/* a guest blob's pixels change on the host's screen without a commit */
 	cache = !primary ||
-		(vgpu_crc_fb_ok(primary) && !to_vgpu_fb(primary)->hres->blob_mem);
+		(vgpu_crc_fb_ok(primary) &&
+		 !vgpu_hres_is_blob(to_vgpu_fb(primary)->hres));
 
 	row = width ? kvmalloc_array(width, sizeof(*row), GFP_KERNEL) : NULL;
 	if (!row)

@@ -1,11 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * vgpu device feature: what the host offers.
+ * vgpu device feature: the virtqueues and what the host offers.
  *
- * Reads the config space, asks the host for its displays, EDIDs and
+ * Sets up the control and cursor virtqueues (at probe and after a reset),
+ * reads the config space, asks the host for its displays, EDIDs and
  * capsets, and refreshes the display state when the host raises a
- * config-change event. Commands go through the transport with bounded,
- * interruptible waits; every host error is returned to the caller.
+ * config-change event. Commands go through the command layer with
+ * bounded, interruptible waits; every host error is returned to the
+ * caller.
  */
 #include <linux/slab.h>
 #include <linux/virtio.h>
@@ -14,39 +16,51 @@
 #include <drm/drm_managed.h>
 #include <drm/drm_print.h>
 
+#include "vgpu_compat.h"
 #include "vgpu_drv.h"
 
-/**
- * vgpu_cmd_exec - send one command and wait for its answer
- * @vg: device
- * @q: queue to use
- * @buf: filled request; the caller keeps its reference
- * @expected: the OK response type
- * @min_len: smallest valid response length
- *
- * Return: 0 with the response in @buf, or a negative errno: the
- * transport's, -ETIMEDOUT, -ERESTARTSYS, or the host's error response.
- */
-int vgpu_cmd_exec(struct vgpu_device *vg, struct vgpu_vq *q,
-		  struct vgpu_buf *buf, u32 expected, u32 min_len)
+static void vgpu_ctrlq_done(struct virtqueue *vq)
 {
-	u32 type = le32_to_cpu(((struct virtio_gpu_ctrl_hdr *)buf->req)->type);
+	struct vgpu_device *vg = vq->vdev->priv;
+
+	vgpu_vq_reclaim(&vg->ctrlq);
+}
+
+static void vgpu_cursorq_done(struct virtqueue *vq)
+{
+	struct vgpu_device *vg = vq->vdev->priv;
+
+	vgpu_vq_reclaim(&vg->cursorq);
+}
+
+/**
+ * vgpu_vqs_init - set up the control and cursor virtqueues
+ * @vg: device
+ * @again: after a reset: give the paused queues their new virtqueues
+ *	   (else initialise the queues)
+ *
+ * Return: 0 or the virtio transport's error.
+ */
+int vgpu_vqs_init(struct vgpu_device *vg, bool again)
+{
+	static const char * const names[] = { "control", "cursor" };
+	vq_callback_t *cbs[] = { vgpu_ctrlq_done, vgpu_cursorq_done };
+	struct virtqueue *vqs[2];
 	int ret;
 
-	ret = vgpu_vq_submit(q, &buf, 1, vg->cmd_timeout);
-	if (!ret)
-		ret = vgpu_buf_wait(buf, vg->cmd_timeout);
+	ret = vgpu_find_vqs(vg->vdev, 2, vqs, cbs, names);
 	if (ret) {
-		drm_dbg_driver(vg->drm, "cmd 0x%04x on %s: transport error %d\n",
-			       type, q->name, ret);
+		drm_err(vg->drm, "cannot set up virtqueues: %d\n", ret);
 		return ret;
 	}
-	ret = vgpu_proto_resp_check(buf->resp, buf->used_len, expected, min_len);
-	if (ret)
-		drm_dbg_driver(vg->drm, "cmd 0x%04x: response 0x%04x len %u: %d\n",
-			       type, vgpu_proto_resp_type(buf->resp, buf->used_len),
-			       buf->used_len, ret);
-	return ret;
+	if (again) {
+		vgpu_vq_attach(&vg->ctrlq, vqs[0]);
+		vgpu_vq_attach(&vg->cursorq, vqs[1]);
+	} else {
+		vgpu_vq_init(&vg->ctrlq, names[0], vqs[0]);
+		vgpu_vq_init(&vg->cursorq, names[1], vqs[1]);
+	}
+	return 0;
 }
 
 /**

@@ -90,50 +90,6 @@ static const struct drm_driver vgpu_drm_driver = {
 	.patchlevel = VGPU_DRIVER_PATCHLEVEL,
 };
 
-static void vgpu_ctrlq_done(struct virtqueue *vq)
-{
-	struct vgpu_device *vg = vq->vdev->priv;
-
-	vgpu_vq_reclaim(&vg->ctrlq);
-}
-
-static void vgpu_cursorq_done(struct virtqueue *vq)
-{
-	struct vgpu_device *vg = vq->vdev->priv;
-
-	vgpu_vq_reclaim(&vg->cursorq);
-}
-
-/**
- * vgpu_vqs_init - set up the control and cursor virtqueues
- * @vg: device
- * @again: after a reset: give the paused queues their new virtqueues
- *	   (else initialise the queues)
- *
- * Return: 0 or the virtio transport's error.
- */
-int vgpu_vqs_init(struct vgpu_device *vg, bool again)
-{
-	static const char * const names[] = { "control", "cursor" };
-	vq_callback_t *cbs[] = { vgpu_ctrlq_done, vgpu_cursorq_done };
-	struct virtqueue *vqs[2];
-	int ret;
-
-	ret = vgpu_find_vqs(vg->vdev, 2, vqs, cbs, names);
-	if (ret) {
-		drm_err(vg->drm, "cannot set up virtqueues: %d\n", ret);
-		return ret;
-	}
-	if (again) {
-		vgpu_vq_attach(&vg->ctrlq, vqs[0]);
-		vgpu_vq_attach(&vg->cursorq, vqs[1]);
-	} else {
-		vgpu_vq_init(&vg->ctrlq, names[0], vqs[0]);
-		vgpu_vq_init(&vg->cursorq, names[1], vqs[1]);
-	}
-	return 0;
-}
-
 static void vgpu_vqs_fini(struct vgpu_device *vg)
 {
 	vgpu_vq_stop(&vg->ctrlq);

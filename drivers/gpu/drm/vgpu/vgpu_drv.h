@@ -9,6 +9,7 @@
 
 #include <drm/virtgpu_drm.h>
 
+#include "vgpu_cmd.h"
 #include "vgpu_compat.h"
 #include "vgpu_types.h"
 
@@ -34,7 +35,6 @@ struct file;
 
 /* vgpu_drv.c */
 extern unsigned int vgpu_cmd_timeout_ms;
-int vgpu_vqs_init(struct vgpu_device *vg, bool again);
 
 /* vgpu_recover.c: device resets after a hang, suspend and resume */
 extern unsigned int vgpu_hang_timeout_ms;
@@ -46,14 +46,17 @@ void vgpu_reset_schedule(struct vgpu_device *vg, const char *reason);
 int vgpu_freeze(struct virtio_device *vdev);
 int vgpu_restore(struct virtio_device *vdev);
 
-/* vgpu_device.c: host queries and config events */
+/* vgpu_device.c: virtqueues, host queries and config events */
+int vgpu_vqs_init(struct vgpu_device *vg, bool again);
 void vgpu_device_read_config(struct vgpu_device *vg);
 int vgpu_device_query(struct vgpu_device *vg);
 void vgpu_device_config_work(struct work_struct *work);
-int vgpu_cmd_exec(struct vgpu_device *vg, struct vgpu_vq *q,
-		  struct vgpu_buf *buf, u32 expected, u32 min_len);
 
-/* vgpu_resource.c: host resources and fire-and-forget commands */
+/* vgpu_resource.c: host resources */
+#define VGPU_HRES_MAX_CMDS	3	/* create, backing, content */
+int vgpu_hres_build(struct vgpu_device *vg, struct vgpu_hres *hres,
+		    struct sg_table *sgt, bool content,
+		    struct vgpu_buf *bufs[VGPU_HRES_MAX_CMDS]);
 struct vgpu_hres *vgpu_hres_get_2d(struct vgpu_device *vg, struct vgpu_bo *bo,
 				   u32 format, u32 width, u32 height);
 void vgpu_hres_put(struct vgpu_hres *hres);
@@ -65,20 +68,18 @@ unsigned int vgpu_res_restore(struct vgpu_device *vg);
 void vgpu_res_reset_begin(struct vgpu_device *vg);
 unsigned int vgpu_res_unmap_host_blobs(struct vgpu_device *vg);
 void vgpu_hres_discard(struct vgpu_hres *hres);
-void vgpu_host_error(struct vgpu_device *vg, struct vgpu_buf *buf);
-struct vgpu_buf *vgpu_mem_entries(struct vgpu_device *vg, struct sg_table *sgt,
-				  u32 req_len, u32 *n);
 int vgpu_bo_res_create(struct vgpu_device *vg, struct vgpu_bo *bo,
-		       const struct vgpu_res3d_desc *d, bool is_3d);
-void vgpu_bo_res_release(struct vgpu_bo *bo);
-struct vgpu_buf *vgpu_cmd_alloc(u32 req_len);
-int vgpu_cmd_async(struct vgpu_device *vg, struct vgpu_vq *q,
-		   struct vgpu_buf *buf);
+		       const struct vgpu_res3d_desc *d,
+		       enum vgpu_hres_kind kind);
+void vgpu_bo_res_release(struct vgpu_bo *bo,
+			 void (*free)(struct vgpu_bo *bo));
 
 /* vgpu_blob.c: blob resources and the host-visible region */
 int vgpu_hostmem_init(struct vgpu_device *vg);
-int vgpu_blob_create(struct vgpu_device *vg, struct drm_file *file,
-		     struct drm_virtgpu_resource_create_blob *args);
+int vgpu_blob_check(struct vgpu_device *vg,
+		    const struct drm_virtgpu_resource_create_blob *a, u64 *size);
+int vgpu_blob_make(struct vgpu_device *vg, struct vgpu_bo *bo,
+		   struct vgpu_blob_desc *d, struct vgpu_buf *submit);
 int vgpu_blob_map_wait(struct vgpu_device *vg, struct vgpu_hres *hres);
 int vgpu_blob_guest(struct vgpu_device *vg, struct vgpu_bo *bo, u32 flags);
 int vgpu_gem_host_mmap(struct drm_gem_object *obj, struct vm_area_struct *vma);
@@ -93,12 +94,13 @@ struct drm_gem_object *vgpu_gem_create_object(struct drm_device *drm,
 					      size_t size);
 int vgpu_gem_dumb_create(struct drm_file *file, struct drm_device *drm,
 			 struct drm_mode_create_dumb *args);
-void vgpu_gem_free_now(struct vgpu_bo *bo);
 int vgpu_mmap(struct file *filp, struct vm_area_struct *vma);
-struct vgpu_bo *vgpu_gem_host_create(struct drm_device *drm, size_t size);
+int vgpu_gem_create_blob(struct vgpu_device *vg, struct drm_file *file,
+			 struct vgpu_blob_desc *d, struct vgpu_buf *submit,
+			 u32 *handle);
 int vgpu_gem_create_resource(struct vgpu_device *vg, struct drm_file *file,
 			     size_t size, const struct vgpu_res3d_desc *d,
-			     bool is_3d, u32 *handle, u32 *res_id);
+			     enum vgpu_hres_kind kind, u32 *handle, u32 *res_id);
 int vgpu_gem_wait(struct vgpu_device *vg, struct drm_gem_object *obj,
 		  bool nowait);
 void vgpu_show_fdinfo(struct seq_file *m, struct file *f);
@@ -199,7 +201,6 @@ struct vgpu_job {
 
 int vgpu_job_run(struct vgpu_device *vg, struct vgpu_file *vfile,
 		 struct vgpu_job *job);
-struct vgpu_buf *vgpu_submit_alloc(u32 ctx_id, u32 size, void **data);
 int vgpu_transfer(struct vgpu_device *vg, struct vgpu_file *vfile,
 		  struct vgpu_bo *bo, bool to_host, struct vgpu_transfer_desc *t);
 int vgpu_submit(struct vgpu_device *vg, struct vgpu_file *vfile,
@@ -221,6 +222,8 @@ void vgpu_postclose(struct drm_device *drm, struct drm_file *file);
 long vgpu_drm_ioctl(struct file *filp, unsigned int cmd, unsigned long arg);
 long vgpu_drm_compat_ioctl(struct file *filp, unsigned int cmd,
 			   unsigned long arg);
+int vgpu_ioctl_resource_create_blob(struct drm_device *drm, void *data,
+				    struct drm_file *file);
 
 /* vgpu_debugfs.c */
 void vgpu_debugfs_init(struct drm_minor *minor);

@@ -170,9 +170,9 @@ struct drm_framebuffer *vgpu_fb_create(struct drm_device *drm,
 		ret = -EINVAL;
 		goto err_fb;
 	}
-	if (bo->res && bo->res->blob_mem)
+	if (bo->res && vgpu_hres_is_blob(bo->res))
 		hres = vgpu_fb_hres_blob(drm, vfb, bo);
-	else if (bo->res && bo->res->is_3d)
+	else if (bo->res && bo->res->kind == VGPU_HRES_3D)
 		hres = vgpu_fb_hres_3d(drm, vfb, bo->res);
 	else
 		hres = vgpu_hres_get_2d(vg, bo, format, res_w, res_h);

@@ -28,15 +28,14 @@
 #include "vgpu_compat.h"
 #include "vgpu_drv.h"
 
-/**
- * vgpu_gem_free_now - free a buffer's memory
- * @bo: buffer nobody references, whose resource the host has let go of
- */
-void vgpu_gem_free_now(struct vgpu_bo *bo)
+static const struct drm_gem_object_funcs vgpu_gem_host_funcs;
+
+/* Free a buffer nobody references, whose resource the host has let go of. */
+static void vgpu_gem_free_now(struct vgpu_bo *bo)
 {
 	vgpu_quota_uncharge(to_vgpu(bo->base.base.dev), bo);
 	mutex_destroy(&bo->lock);
-	if (bo->host_only) {
+	if (bo->base.base.funcs == &vgpu_gem_host_funcs) {
 		drm_gem_object_release(&bo->base.base);
 		kfree(bo);
 		return;
@@ -50,7 +49,7 @@ static void vgpu_gem_free(struct drm_gem_object *obj)
 	struct vgpu_bo *bo = to_vgpu_bo(obj);
 
 	if (bo->res)
-		vgpu_bo_res_release(bo);
+		vgpu_bo_res_release(bo, vgpu_gem_free_now);
 	else
 		vgpu_gem_free_now(bo);
 }
@@ -113,14 +112,8 @@ static const struct drm_gem_object_funcs vgpu_gem_host_funcs = {
 	.vm_ops = &vgpu_gem_host_vm_ops,
 };
 
-/**
- * vgpu_gem_host_create - a GEM object without guest memory
- * @drm: DRM device
- * @size: size in bytes, a multiple of the page size
- *
- * Return: the object (one reference) with an mmap offset, or an ERR_PTR.
- */
-struct vgpu_bo *vgpu_gem_host_create(struct drm_device *drm, size_t size)
+/* A GEM object without guest memory, with an mmap offset (one reference). */
+static struct vgpu_bo *vgpu_gem_host_create(struct drm_device *drm, size_t size)
 {
 	struct vgpu_bo *bo = kzalloc(sizeof(*bo), GFP_KERNEL);
 	int ret;
@@ -128,7 +121,6 @@ struct vgpu_bo *vgpu_gem_host_create(struct drm_device *drm, size_t size)
 	if (!bo)
 		return ERR_PTR(-ENOMEM);
 	mutex_init(&bo->lock);
-	bo->host_only = true;
 	bo->base.base.funcs = &vgpu_gem_host_funcs;
 	drm_gem_private_object_init(drm, &bo->base.base, size);
 	ret = drm_gem_create_mmap_offset(&bo->base.base);
@@ -168,7 +160,7 @@ int vgpu_mmap(struct file *filp, struct vm_area_struct *vma)
 		obj = container_of(node, struct drm_gem_object, vma_node);
 		/* Not from the first page: host blobs only. A buffer being freed is not mapped. */
 		if ((drm_vma_node_start(node) != vma->vm_pgoff &&
-		     !to_vgpu_bo(obj)->host_only) ||
+		     !vgpu_bo_host_only(to_vgpu_bo(obj))) ||
 		    !kref_get_unless_zero(&obj->refcount))
 			obj = NULL;
 	}
@@ -239,7 +231,7 @@ int vgpu_gem_dumb_create(struct drm_file *file, struct drm_device *drm,
 		return -EINVAL;
 	}
 	blob = vg->has_resource_blob && !vg->has_virgl;
-	args->pitch = args->width * 4;
+	args->pitch = args->width * VGPU_PROTO_CPP;
 	args->size = ALIGN((u64)args->pitch * args->height,
 			   blob ? max_t(u32, vg->blob_align, PAGE_SIZE) : PAGE_SIZE);
 	shmem = drm_gem_shmem_create(drm, args->size);
@@ -259,12 +251,65 @@ int vgpu_gem_dumb_create(struct drm_file *file, struct drm_device *drm,
 }
 
 /**
+ * vgpu_gem_create_blob - a buffer that is a blob resource
+ * @vg: device
+ * @file: file that gets the handle (and whose quota pays for guest pages)
+ * @d: the blob, checked by vgpu_blob_check(); its resource id is set
+ * @submit: the command stream that makes the host's memory, or NULL;
+ *	    consumed
+ * @handle: set to the new handle
+ *
+ * Guest pages (BLOB_MEM_GUEST, HOST3D_GUEST) come from shmem and are
+ * charged to the file; a host blob has none. Everything queued goes out
+ * with one notification.
+ *
+ * Return: 0, -EDQUOT or -ENOMEM for the quota, an error of
+ * vgpu_blob_make(), or the handle's error.
+ */
+int vgpu_gem_create_blob(struct vgpu_device *vg, struct drm_file *file,
+			 struct vgpu_blob_desc *d, struct vgpu_buf *submit,
+			 u32 *handle)
+{
+	struct drm_gem_shmem_object *shmem;
+	struct vgpu_bo *bo;
+	int ret;
+
+	if (d->blob_mem == VIRTGPU_BLOB_MEM_HOST3D) {
+		bo = vgpu_gem_host_create(vg->drm, d->size);
+		if (IS_ERR(bo)) {
+			vgpu_buf_put(submit);
+			return PTR_ERR(bo);
+		}
+	} else {
+		shmem = drm_gem_shmem_create(vg->drm, d->size);
+		if (IS_ERR(shmem)) {
+			vgpu_buf_put(submit);
+			return PTR_ERR(shmem);
+		}
+		bo = to_vgpu_bo(&shmem->base);
+		ret = vgpu_quota_charge(vg, file, bo);
+		if (ret) {
+			vgpu_buf_put(submit);
+			goto out;
+		}
+	}
+	ret = vgpu_blob_make(vg, bo, d, submit);
+	if (!ret)
+		ret = drm_gem_handle_create(file, &bo->base.base, handle);
+	vgpu_vq_kick(&vg->ctrlq);
+out:
+	/* The handle keeps the buffer; on failure this releases it all. */
+	drm_gem_object_put(&bo->base.base);
+	return ret;
+}
+
+/**
  * vgpu_gem_create_resource - a buffer with its own host resource
  * @vg: device
  * @file: file that gets the handle
  * @size: buffer size in bytes (rounded up to pages)
  * @d: the resource
- * @is_3d: a 3D resource (else 2D)
+ * @kind: %VGPU_HRES_3D or %VGPU_HRES_2D
  * @handle: set to the new handle
  * @res_id: set to the resource id
  *
@@ -272,7 +317,7 @@ int vgpu_gem_dumb_create(struct drm_file *file, struct drm_device *drm,
  */
 int vgpu_gem_create_resource(struct vgpu_device *vg, struct drm_file *file,
 			     size_t size, const struct vgpu_res3d_desc *d,
-			     bool is_3d, u32 *handle, u32 *res_id)
+			     enum vgpu_hres_kind kind, u32 *handle, u32 *res_id)
 {
 	struct drm_gem_shmem_object *shmem;
 	struct vgpu_bo *bo;
@@ -284,7 +329,7 @@ int vgpu_gem_create_resource(struct vgpu_device *vg, struct drm_file *file,
 	bo = to_vgpu_bo(&shmem->base);
 	ret = vgpu_quota_charge(vg, file, bo);
 	if (!ret)
-		ret = vgpu_bo_res_create(vg, bo, d, is_3d);
+		ret = vgpu_bo_res_create(vg, bo, d, kind);
 	if (!ret) {
 		*res_id = bo->res->id;
 		/* Attaches the resource to the file's context. */

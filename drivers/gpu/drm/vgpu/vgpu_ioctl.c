@@ -197,10 +197,10 @@ static int vgpu_ioctl_resource_create(struct drm_device *drm, void *data,
 				       args->format, args->width, args->height);
 			return -EINVAL;
 		}
-		/* The host reads width * 4 bytes per row from the backing. */
+		/* The host reads width * cpp bytes per row from the backing. */
 		if (!size)
-			size = (u64)args->width * args->height * 4;
-		if (size < (u64)args->width * args->height * 4) {
+			size = (u64)args->width * args->height * VGPU_PROTO_CPP;
+		if (size < (u64)args->width * args->height * VGPU_PROTO_CPP) {
 			drm_dbg_driver(drm, "resource create: %llu bytes for %ux%u\n",
 				       size, args->width, args->height);
 			return -EINVAL;
@@ -208,15 +208,69 @@ static int vgpu_ioctl_resource_create(struct drm_device *drm, void *data,
 	}
 	if (!size)
 		size = PAGE_SIZE;
-	ret = vgpu_gem_create_resource(vg, file, size, &d, vg->has_virgl,
+	ret = vgpu_gem_create_resource(vg, file, size, &d,
+				       vg->has_virgl ? VGPU_HRES_3D : VGPU_HRES_2D,
 				       &args->bo_handle, &args->res_handle);
 	if (ret)
 		drm_dbg_driver(drm, "resource create: failed %d\n", ret);
 	return ret;
 }
 
-static int vgpu_ioctl_resource_create_blob(struct drm_device *drm, void *data,
-					   struct drm_file *file)
+/*
+ * The blob once its form is checked: the device's checks, the file's
+ * context for host memory, then the command stream copied in.
+ */
+static int vgpu_create_blob(struct vgpu_device *vg, struct drm_file *file,
+			    struct drm_virtgpu_resource_create_blob *args)
+{
+	struct vgpu_blob_desc d = {
+		.blob_mem = args->blob_mem, .blob_flags = args->blob_flags,
+		.blob_id = args->blob_id,
+	};
+	struct vgpu_buf *submit = NULL;
+	void *stream;
+	int ret;
+
+	ret = vgpu_blob_check(vg, args, &d.size);
+	if (ret)
+		return ret;
+	if (args->blob_mem != VIRTGPU_BLOB_MEM_GUEST) {
+		ret = vgpu_ctx_get(vg, to_vgpu_file(file), &d.ctx_id);
+		if (ret)
+			return ret;
+	}
+	if (args->cmd_size) {
+		submit = vgpu_cmd_submit_alloc(d.ctx_id, args->cmd_size, &stream);
+		if (!submit)
+			return -ENOMEM;
+		if (copy_from_user(stream, u64_to_user_ptr(args->cmd),
+				   args->cmd_size)) {
+			drm_dbg_driver(vg->drm, "blob: bad command pointer\n");
+			vgpu_buf_put(submit);
+			return -EFAULT;
+		}
+	}
+	ret = vgpu_gem_create_blob(vg, file, &d, submit, &args->bo_handle);
+	if (!ret)
+		args->res_handle = d.res_id;
+	return ret;
+}
+
+/**
+ * vgpu_ioctl_resource_create_blob - DRM_IOCTL_VIRTGPU_RESOURCE_CREATE_BLOB
+ * @drm: DRM device
+ * @data: &struct drm_virtgpu_resource_create_blob; the handle and resource
+ *	  id are set on success
+ * @file: file that gets the handle
+ *
+ * Return: 0; -EINVAL for a bad form (memory type, flags, pad, blob_id or
+ * a command for guest memory, a command size not a multiple of 4) or what
+ * vgpu_blob_check() refuses; -E2BIG for a command above VGPU_EXECBUF_MAX;
+ * -EFAULT; the context's creation error; or an error of
+ * vgpu_gem_create_blob().
+ */
+int vgpu_ioctl_resource_create_blob(struct drm_device *drm, void *data,
+				    struct drm_file *file)
 {
 	struct drm_virtgpu_resource_create_blob *args = data;
 	bool host3d;
@@ -255,8 +309,9 @@ static int vgpu_ioctl_resource_create_blob(struct drm_device *drm, void *data,
 			       args->cmd_size, VGPU_EXECBUF_MAX);
 		return -E2BIG;
 	}
-	return vgpu_blob_create(to_vgpu(drm), file, args);
+	return vgpu_create_blob(to_vgpu(drm), file, args);
 }
+EXPORT_SYMBOL_FOR_VGPU_TESTS(vgpu_ioctl_resource_create_blob);
 
 static struct vgpu_bo *vgpu_lookup_res(struct drm_device *drm,
 				       struct drm_file *file, u32 handle,
@@ -288,7 +343,7 @@ static int vgpu_ioctl_resource_info(struct drm_device *drm, void *data,
 		return PTR_ERR(bo);
 	args->res_handle = bo->res->id;
 	args->size = bo->base.base.size;
-	args->blob_mem = bo->res->blob_mem;
+	args->blob_mem = vgpu_hres_blob_mem(bo->res);
 	drm_gem_object_put(&bo->base.base);
 	return 0;
 }
@@ -613,7 +668,7 @@ static int vgpu_ioctl_execbuffer(struct drm_device *drm, void *data,
 	ret = vgpu_exec_alloc(&ex, args);
 	if (ret)
 		goto out;
-	ex.job.buf = vgpu_submit_alloc(ctx_id, args->size, &cmds);
+	ex.job.buf = vgpu_cmd_submit_alloc(ctx_id, args->size, &cmds);
 	if (!ex.job.buf) {
 		ret = -ENOMEM;
 		goto out;

@@ -71,7 +71,8 @@ static struct vgpu_fb *vgpu_panic_fb(struct drm_plane *plane)
 		return NULL;
 	vfb = to_vgpu_fb(ps->fb);
 	bo = to_vgpu_bo(ps->fb->obj[0]);
-	if (!vfb->hres || vfb->hres->is_3d || bo->host_only || !bo->base.pages)
+	if (!vfb->hres || vfb->hres->kind == VGPU_HRES_3D || vgpu_bo_host_only(bo) ||
+	    !bo->base.pages)
 		return NULL;
 	if (ps->fb->format->num_planes != 1 || ps->fb->offsets[0] % PAGE_SIZE)
 		return NULL;
@@ -129,7 +130,7 @@ void vgpu_panic_flush(struct drm_plane *plane)
 		.x = vfb->x0, .y = vfb->y0,
 		.width = vfb->base.width, .height = vfb->base.height,
 	};
-	if (!vfb->hres->blob_mem) {
+	if (!vgpu_hres_is_blob(vfb->hres)) {
 		bufs[n] = out->panic_bufs[VGPU_PANIC_TRANSFER];
 		vgpu_proto_transfer_to_host_2d(bufs[n++]->req, vfb->hres->id,
 					       (u64)r.y * vfb->base.pitches[0] +

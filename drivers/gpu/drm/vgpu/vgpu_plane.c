@@ -150,7 +150,7 @@ static void vgpu_fb_transfer(struct vgpu_device *vg, struct vgpu_fb *vfb,
 		     (u64)r->x * vfb->base.format->cpp[0];
 	struct vgpu_buf *buf;
 
-	if (vfb->hres->is_3d || vfb->hres->blob_mem)
+	if (vfb->hres->kind != VGPU_HRES_2D)
 		return;
 	buf = vgpu_cmd_alloc(sizeof(struct virtio_gpu_transfer_to_host_2d));
 	if (buf) {
@@ -229,7 +229,7 @@ static void vgpu_primary_atomic_update(struct drm_plane *plane,
 	if (full) {
 		r = vgpu_fb_rect(vfb, &src);
 		vgpu_fb_transfer(vg, vfb, &r);
-		if (vfb->hres->blob_mem)
+		if (vgpu_hres_is_blob(vfb->hres))
 			vgpu_set_scanout_blob(out, vfb, &r);
 		else
 			vgpu_set_scanout(out, vfb->hres->id, &r);
@@ -415,7 +415,7 @@ static void vgpu_cursor_show(struct vgpu_output *out,
 	u32 hot_x, hot_y;
 
 	/* A 3D resource's image is on the host already; a blob is shared. */
-	if (!vfb->hres->is_3d && !vfb->hres->blob_mem) {
+	if (vfb->hres->kind == VGPU_HRES_2D) {
 		buf = vgpu_cmd_alloc(sizeof(struct virtio_gpu_transfer_to_host_2d));
 		if (!buf) {
 			drm_dbg_kms(out->vg->drm, "cursor %u: no memory for the upload\n",

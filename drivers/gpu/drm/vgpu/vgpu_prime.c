@@ -107,7 +107,7 @@ static int vgpu_dmabuf_device_attach(struct dma_buf *dmabuf,
 {
 	struct drm_gem_object *obj = dmabuf->priv;
 
-	if (to_vgpu_bo(obj)->host_only)
+	if (vgpu_bo_host_only(to_vgpu_bo(obj)))
 		return 0;
 	/* Pins the pages for the importer. */
 	return drm_gem_map_attach(dmabuf, attach);
@@ -118,7 +118,7 @@ static void vgpu_dmabuf_detach(struct dma_buf *dmabuf,
 {
 	struct drm_gem_object *obj = dmabuf->priv;
 
-	if (!to_vgpu_bo(obj)->host_only)
+	if (!vgpu_bo_host_only(to_vgpu_bo(obj)))
 		drm_gem_map_detach(dmabuf, attach);
 }
 
@@ -169,7 +169,7 @@ static struct sg_table *vgpu_dmabuf_map(struct dma_buf_attachment *attach,
 {
 	struct drm_gem_object *obj = attach->dmabuf->priv;
 
-	if (to_vgpu_bo(obj)->host_only)
+	if (vgpu_bo_host_only(to_vgpu_bo(obj)))
 		return vgpu_host_map_dma_buf(attach, dir);
 	return drm_gem_map_dma_buf(attach, dir);
 }
@@ -180,7 +180,7 @@ static void vgpu_dmabuf_unmap(struct dma_buf_attachment *attach,
 {
 	struct drm_gem_object *obj = attach->dmabuf->priv;
 
-	if (!to_vgpu_bo(obj)->host_only) {
+	if (!vgpu_bo_host_only(to_vgpu_bo(obj))) {
 		drm_gem_unmap_dma_buf(attach, sgt, dir);
 		return;
 	}
@@ -228,7 +228,7 @@ struct dma_buf *vgpu_gem_prime_export(struct drm_gem_object *obj, int flags)
 	};
 
 	if (bo->res && vg->has_resource_uuid &&
-	    (!bo->res->blob_mem ||
+	    (!vgpu_hres_is_blob(bo->res) ||
 	     (bo->res->blob_flags & VIRTGPU_BLOB_FLAG_USE_CROSS_DEVICE)))
 		vgpu_uuid_assign(vg, bo);
 	return drm_gem_dmabuf_export(obj->dev, &exp);

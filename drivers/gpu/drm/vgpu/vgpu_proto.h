@@ -15,6 +15,8 @@
 /* The protocol's own limits. */
 #define VGPU_MAX_SCANOUTS	VIRTIO_GPU_MAX_SCANOUTS
 #define VGPU_EDID_MAX		1024
+/* Bytes per pixel of every 2D resource format. */
+#define VGPU_PROTO_CPP		4
 /* Limits vgpu puts on what a device may report. */
 #define VGPU_MAX_CAPSETS	64
 /* Capset ids fit the 64-bit SUPPORTED_CAPSET_IDs mask. */

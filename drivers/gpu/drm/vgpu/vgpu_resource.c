@@ -26,7 +26,6 @@
 #define VGPU_RES_ID_MAX	(INT_MAX - 1)
 
 static void vgpu_hres_work(struct work_struct *work);
-static void vgpu_cmd_async_done(struct vgpu_buf *buf);
 
 static void vgpu_hres_unref_done(struct vgpu_buf *buf)
 {
@@ -65,7 +64,7 @@ static void vgpu_hres_free(struct vgpu_hres *hres)
 	if (hres->backing)
 		drm_gem_object_put(hres->backing);
 	if (hres->owner)
-		vgpu_gem_free_now(hres->owner);
+		hres->owner_free(hres->owner);
 	ida_free(&vg->res_ida, hres->id);
 	vgpu_buf_put(hres->unref);
 	atomic_dec(&vg->res_live);
@@ -90,8 +89,7 @@ static int vgpu_hres_queue_release(struct vgpu_device *vg,
 	mutex_lock(&vg->res_lock);
 	if (hres->unmap) {
 		/* Only a mapping the host made (and kept) is undone. */
-		hres->unmap->on_done = vgpu_cmd_async_done;
-		hres->unmap->priv = vg;
+		vgpu_cmd_count_errors(vg, hres->unmap);
 		if (READ_ONCE(hres->map_state) >= 0 && !hres->lost)
 			ret = vgpu_vq_queue(&vg->ctrlq, hres->unmap, 0);
 		if (!ret) {
@@ -192,77 +190,118 @@ void vgpu_hres_put(struct vgpu_hres *hres)
 }
 EXPORT_SYMBOL_FOR_VGPU_TESTS(vgpu_hres_put);
 
-/**
- * vgpu_mem_entries - a command followed by the memory entries of pages
- * @vg: device
- * @sgt: the pages, mapped for the device
- * @req_len: size of the command before the entries
- * @n: set to the number of entries
- *
- * Entries are DMA segments, or physical pages with the virtio DMA quirk.
- *
- * Return: the command with the entries filled in and a ctrl_hdr answer,
- * or NULL.
- */
-struct vgpu_buf *vgpu_mem_entries(struct vgpu_device *vg, struct sg_table *sgt,
-				  u32 req_len, u32 *n)
-{
-	struct virtio_gpu_mem_entry *ents;
-	struct scatterlist *sg;
-	struct vgpu_buf *buf;
-	unsigned int i;
-
-	*n = vg->use_dma_api ? sgt->nents : sgt->orig_nents;
-	buf = vgpu_buf_alloc_tail(req_len, array_size(*n, sizeof(*ents)),
-				  sizeof(struct virtio_gpu_ctrl_hdr), GFP_KERNEL,
-				  (void **)&ents);
-	if (!buf)
-		return NULL;
-	if (vg->use_dma_api) {
-		for_each_sgtable_dma_sg(sgt, sg, i)
-			vgpu_proto_mem_entry(&ents[i], sg_dma_address(sg),
-					     sg_dma_len(sg));
-	} else {
-		for_each_sgtable_sg(sgt, sg, i)
-			vgpu_proto_mem_entry(&ents[i], sg_phys(sg), sg->length);
-	}
-	return buf;
-}
-
 static struct vgpu_buf *vgpu_attach_buf(struct vgpu_device *vg, u32 res_id,
 					struct sg_table *sgt)
 {
 	struct vgpu_buf *buf;
 	u32 n;
 
-	buf = vgpu_mem_entries(vg, sgt,
-			       sizeof(struct virtio_gpu_resource_attach_backing),
-			       &n);
+	buf = vgpu_cmd_mem_entries(vg, sgt,
+				   sizeof(struct virtio_gpu_resource_attach_backing),
+				   &n);
 	if (buf)
 		vgpu_proto_attach_backing(buf->req, res_id, n);
 	return buf;
 }
 
+/* RESOURCE_CREATE_BLOB of @hres, listing the pages of @sgt (if any). */
+static struct vgpu_buf *vgpu_hres_blob_cmd(struct vgpu_device *vg,
+					   struct vgpu_hres *hres,
+					   struct sg_table *sgt)
+{
+	struct vgpu_blob_desc d = {
+		.res_id = hres->id, .ctx_id = hres->ctx_id,
+		.blob_mem = vgpu_hres_blob_mem(hres), .blob_flags = hres->blob_flags,
+		.blob_id = hres->blob_id, .size = hres->blob_size,
+	};
+	struct vgpu_buf *buf;
+
+	if (sgt)
+		buf = vgpu_cmd_mem_entries(vg, sgt,
+					   sizeof(struct virtio_gpu_resource_create_blob),
+					   &d.nr_entries);
+	else
+		buf = vgpu_cmd_alloc(sizeof(struct virtio_gpu_resource_create_blob));
+	if (buf)
+		vgpu_proto_resource_create_blob(buf->req, &d);
+	return buf;
+}
+
+/**
+ * vgpu_hres_build - the commands that make a resource on the host
+ * @vg: device
+ * @hres: resource with its kind and description set
+ * @sgt: its guest pages, mapped for the device (NULL for a host blob)
+ * @content: also send the guest's content of a 2D resource (after a
+ *	     reset: the new device has none)
+ * @bufs: set to the commands, in the order they must go
+ *
+ * The one place that knows each kind's sequence: the create (a blob lists
+ * its pages in it), the backing of a 2D or 3D resource, and with @content
+ * a 2D resource's pages sent again. Creation and the restore after a reset
+ * or a resume both use it.
+ *
+ * Return: how many commands (at most %VGPU_HRES_MAX_CMDS), or -ENOMEM
+ * (none is left).
+ */
+int vgpu_hres_build(struct vgpu_device *vg, struct vgpu_hres *hres,
+		    struct sg_table *sgt, bool content,
+		    struct vgpu_buf *bufs[VGPU_HRES_MAX_CMDS])
+{
+	struct vgpu_rect all = { .width = hres->width, .height = hres->height };
+	unsigned int n = 0;
+
+	switch (hres->kind) {
+	case VGPU_HRES_2D:
+		bufs[n] = vgpu_cmd_alloc(sizeof(struct virtio_gpu_resource_create_2d));
+		if (!bufs[n])
+			goto nomem;
+		vgpu_proto_resource_create_2d(bufs[n++]->req, hres->id,
+					      hres->format, hres->width,
+					      hres->height);
+		break;
+	case VGPU_HRES_3D:
+		bufs[n] = vgpu_cmd_alloc(sizeof(struct virtio_gpu_resource_create_3d));
+		if (!bufs[n])
+			goto nomem;
+		vgpu_proto_resource_create_3d(bufs[n++]->req, &hres->desc3d);
+		break;
+	default:
+		bufs[n] = vgpu_hres_blob_cmd(vg, hres, sgt);
+		return bufs[n] ? 1 : -ENOMEM;
+	}
+	bufs[n] = vgpu_attach_buf(vg, hres->id, sgt);
+	if (!bufs[n])
+		goto nomem;
+	n++;
+	if (content && hres->kind == VGPU_HRES_2D &&
+	    (u64)hres->width * hres->height * VGPU_PROTO_CPP <=
+	    hres->shmem->base.size) {
+		bufs[n] = vgpu_cmd_alloc(sizeof(struct virtio_gpu_transfer_to_host_2d));
+		if (!bufs[n])
+			goto nomem;
+		vgpu_proto_transfer_to_host_2d(bufs[n++]->req, hres->id, 0, &all);
+	}
+	return n;
+
+nomem:
+	while (n)
+		vgpu_buf_put(bufs[--n]);
+	return -ENOMEM;
+}
+
 /*
- * Queue what makes @hres again on a device that lost it in a reset: the
- * create, the backing and, for a 2D resource, its content from the guest
- * pages. Host blobs cannot be made again (their memory was the host's).
+ * Queue what makes @hres again on a device that lost it in a reset.
+ * Resources of host memory cannot be made again: they are marked lost.
  */
 static int vgpu_hres_recreate(struct vgpu_device *vg, struct vgpu_hres *hres)
 {
-	struct vgpu_buf *bufs[3] = {};
-	struct vgpu_rect all = { .width = hres->width, .height = hres->height };
-	struct vgpu_blob_desc d = {
-		.res_id = hres->id, .blob_mem = hres->blob_mem,
-		.blob_flags = hres->blob_flags, .size = hres->blob_size,
-	};
-	struct sg_table *sgt;
-	unsigned int i, n = 0;
-	int ret = 0;
+	struct vgpu_buf *bufs[VGPU_HRES_MAX_CMDS];
+	int i, n, ret = 0;
 
 	lockdep_assert_held(&vg->res_lock);
-	if (!hres->shmem || (hres->blob_mem &&
-			     hres->blob_mem != VIRTIO_GPU_BLOB_MEM_GUEST)) {
+	if (!hres->shmem || hres->kind == VGPU_HRES_BLOB_HOST ||
+	    hres->kind == VGPU_HRES_BLOB_HOST_GUEST) {
 		hres->lost = true;
 		return 0;
 	}
@@ -271,48 +310,16 @@ static int vgpu_hres_recreate(struct vgpu_device *vg, struct vgpu_hres *hres)
 	 * the reservation lock (drm_gem_shmem_get_pages_sgt() takes it on
 	 * newer kernels), which a submitter waiting for this reset may hold.
 	 */
-	sgt = hres->shmem->sgt;
-	if (drm_WARN_ON(vg->drm, !sgt))
+	if (drm_WARN_ON(vg->drm, !hres->shmem->sgt))
 		return -EINVAL;
-	if (hres->blob_mem) {
-		bufs[n] = vgpu_mem_entries(vg, sgt,
-					   sizeof(struct virtio_gpu_resource_create_blob),
-					   &d.nr_entries);
-		if (bufs[n])
-			vgpu_proto_resource_create_blob(bufs[n++]->req, &d);
-	} else if (hres->is_3d) {
-		bufs[n] = vgpu_cmd_alloc(sizeof(struct virtio_gpu_resource_create_3d));
-		if (bufs[n])
-			vgpu_proto_resource_create_3d(bufs[n++]->req, &hres->desc3d);
-	} else {
-		bufs[n] = vgpu_cmd_alloc(sizeof(struct virtio_gpu_resource_create_2d));
-		if (bufs[n])
-			vgpu_proto_resource_create_2d(bufs[n++]->req, hres->id,
-						      hres->format, hres->width,
-						      hres->height);
-	}
-	if (n && !hres->blob_mem) {
-		bufs[n] = vgpu_attach_buf(vg, hres->id, sgt);
-		if (bufs[n])
-			n++;
-	}
-	/* The content of a 2D resource is the guest's: send it again. */
-	if (n == 2 && !hres->is_3d &&
-	    (u64)hres->width * hres->height * 4 <= hres->shmem->base.size) {
-		bufs[n] = vgpu_cmd_alloc(sizeof(struct virtio_gpu_transfer_to_host_2d));
-		if (bufs[n])
-			vgpu_proto_transfer_to_host_2d(bufs[n++]->req, hres->id,
-						       0, &all);
-	}
-	if (!n || (n == 1 && !hres->blob_mem))
-		ret = -ENOMEM;
+	n = vgpu_hres_build(vg, hres, hres->shmem->sgt, true, bufs);
 	for (i = 0; i < n; i++) {
 		if (ret)
 			vgpu_buf_put(bufs[i]);
 		else
 			ret = vgpu_cmd_async(vg, &vg->ctrlq, bufs[i]);
 	}
-	return ret;
+	return n < 0 ? n : ret;
 }
 
 /* Make @hres again; a failure is counted and logged. Return: 1 if made. */
@@ -539,65 +546,88 @@ void vgpu_hres_discard(struct vgpu_hres *hres)
 }
 
 /*
- * Queue @create (consumed) and RESOURCE_ATTACH_BACKING of @shmem's pages.
- * With @wait, notify and wait (bounded, interruptibly) for both answers;
- * without, leave the kick to the caller and count error answers in
- * &vgpu_device.host_errors. On failure the resource is released (the
- * host may know it) with the pages pinned until then.
+ * Build @hres's commands on @shmem's pages (pinned from now on). Return:
+ * their number, or an errno with @hres discarded.
  */
-static int vgpu_hres_send(struct vgpu_device *vg, struct vgpu_hres *hres,
-			  struct drm_gem_shmem_object *shmem,
-			  struct vgpu_buf *create, bool wait)
+static int vgpu_hres_build_on(struct vgpu_device *vg, struct vgpu_hres *hres,
+			      struct drm_gem_shmem_object *shmem,
+			      struct vgpu_buf *bufs[VGPU_HRES_MAX_CMDS])
 {
-	struct vgpu_buf *bufs[2] = { create };
 	struct sg_table *sgt;
-	unsigned int i;
-	int ret;
+	int n;
 
 	might_sleep();
 	sgt = drm_gem_shmem_get_pages_sgt(shmem);
-	if (IS_ERR(sgt)) {
-		vgpu_buf_put(create);
+	n = IS_ERR(sgt) ? PTR_ERR(sgt) : vgpu_hres_build(vg, hres, sgt, false, bufs);
+	if (n < 0)
 		vgpu_hres_discard(hres);
-		return PTR_ERR(sgt);
-	}
-	bufs[1] = vgpu_attach_buf(vg, hres->id, sgt);
-	if (!bufs[1]) {
-		vgpu_buf_put(create);
-		vgpu_hres_discard(hres);
-		return -ENOMEM;
-	}
-	hres->shmem = shmem;
-	if (wait) {
-		ret = vgpu_vq_submit(&vg->ctrlq, bufs, 2, vg->cmd_timeout);
-		if (!ret) {
-			hres->epoch = bufs[0]->epoch;
-			vgpu_hres_track(vg, hres);
-		}
-		for (i = 0; i < 2; i++) {
-			int err = vgpu_buf_wait(bufs[i], vg->cmd_timeout);
+	else
+		hres->shmem = shmem;
+	return n;
+}
 
-			if (!err)
-				err = vgpu_proto_resp_check(bufs[i]->resp,
-							    bufs[i]->used_len,
-							    VIRTIO_GPU_RESP_OK_NODATA,
-							    sizeof(struct virtio_gpu_ctrl_hdr));
-			if (err && !ret)
-				ret = err;
-		}
-		vgpu_buf_put(bufs[0]);
-		vgpu_buf_put(bufs[1]);
-	} else {
-		ret = vgpu_hres_queue_create(vg, hres, bufs, 2);
+/* Sending failed: the host may hold @hres and read its pages until the unref. */
+static void vgpu_hres_failed(struct vgpu_device *vg, struct vgpu_hres *hres,
+			     int ret)
+{
+	drm_dbg_driver(vg->drm, "resource %u: create failed %d\n", hres->id, ret);
+	drm_gem_object_get(&hres->shmem->base);
+	hres->backing = &hres->shmem->base;
+	vgpu_hres_release(hres);
+}
+
+/*
+ * Make @hres on @shmem's pages and wait (bounded, interruptibly) for every
+ * answer. On failure the resource is released.
+ */
+static int vgpu_hres_create_wait(struct vgpu_device *vg, struct vgpu_hres *hres,
+				 struct drm_gem_shmem_object *shmem)
+{
+	struct vgpu_buf *bufs[VGPU_HRES_MAX_CMDS];
+	int i, n, ret;
+
+	n = vgpu_hres_build_on(vg, hres, shmem, bufs);
+	if (n < 0)
+		return n;
+	ret = vgpu_vq_submit(&vg->ctrlq, bufs, n, vg->cmd_timeout);
+	if (!ret) {
+		hres->epoch = bufs[0]->epoch;
+		vgpu_hres_track(vg, hres);
 	}
-	if (ret) {
-		drm_dbg_driver(vg->drm, "resource %u: create failed %d\n",
-			       hres->id, ret);
-		/* The host may hold it, and read the pages until the unref. */
-		drm_gem_object_get(&shmem->base);
-		hres->backing = &shmem->base;
-		vgpu_hres_release(hres);
+	for (i = 0; i < n; i++) {
+		int err = vgpu_buf_wait(bufs[i], vg->cmd_timeout);
+
+		if (!err)
+			err = vgpu_proto_resp_check(bufs[i]->resp, bufs[i]->used_len,
+						    VIRTIO_GPU_RESP_OK_NODATA,
+						    sizeof(struct virtio_gpu_ctrl_hdr));
+		if (err && !ret)
+			ret = err;
+		vgpu_buf_put(bufs[i]);
 	}
+	if (ret)
+		vgpu_hres_failed(vg, hres, ret);
+	return ret;
+}
+
+/*
+ * Queue what makes @hres on @shmem's pages, without a kick and without
+ * waiting: an error answer is counted in &vgpu_device.host_errors. On
+ * failure the resource is released.
+ */
+static int vgpu_hres_create_async(struct vgpu_device *vg,
+				  struct vgpu_hres *hres,
+				  struct drm_gem_shmem_object *shmem)
+{
+	struct vgpu_buf *bufs[VGPU_HRES_MAX_CMDS];
+	int n, ret;
+
+	n = vgpu_hres_build_on(vg, hres, shmem, bufs);
+	if (n < 0)
+		return n;
+	ret = vgpu_hres_queue_create(vg, hres, bufs, n);
+	if (ret)
+		vgpu_hres_failed(vg, hres, ret);
 	return ret;
 }
 
@@ -620,23 +650,16 @@ static struct vgpu_hres *vgpu_hres_create_2d(struct vgpu_device *vg,
 					     u32 format, u32 width, u32 height)
 {
 	struct vgpu_hres *hres;
-	struct vgpu_buf *create;
 	int ret;
 
 	hres = vgpu_hres_alloc(vg);
 	if (IS_ERR(hres))
 		return hres;
+	hres->kind = VGPU_HRES_2D;
 	hres->format = format;
 	hres->width = width;
 	hres->height = height;
-	create = vgpu_cmd_alloc(sizeof(struct virtio_gpu_resource_create_2d));
-	if (!create) {
-		vgpu_hres_discard(hres);
-		return ERR_PTR(-ENOMEM);
-	}
-	vgpu_proto_resource_create_2d(create->req, hres->id, format, width,
-				      height);
-	ret = vgpu_hres_send(vg, hres, shmem, create, true);
+	ret = vgpu_hres_create_wait(vg, hres, shmem);
 	if (ret)
 		return ERR_PTR(ret);
 	drm_gem_object_get(&shmem->base);
@@ -651,8 +674,8 @@ static struct vgpu_hres *vgpu_hres_create_2d(struct vgpu_device *vg,
  * @vg: device
  * @bo: buffer, not yet visible to userspace
  * @d: the resource (@d->res_id is ignored)
- * @is_3d: RESOURCE_CREATE_3D (else RESOURCE_CREATE_2D of @d->format,
- *	   @d->width and @d->height)
+ * @kind: %VGPU_HRES_3D (RESOURCE_CREATE_3D of @d) or %VGPU_HRES_2D
+ *	  (RESOURCE_CREATE_2D of @d->format, @d->width and @d->height)
  *
  * The create and the backing are queued, not waited for and not kicked:
  * the caller kicks once the handle exists. An error answer from the host
@@ -662,41 +685,31 @@ static struct vgpu_hres *vgpu_hres_create_2d(struct vgpu_device *vg,
  * Return: 0, or -ENOMEM or a transport error (nothing is left behind).
  */
 int vgpu_bo_res_create(struct vgpu_device *vg, struct vgpu_bo *bo,
-		       const struct vgpu_res3d_desc *d, bool is_3d)
+		       const struct vgpu_res3d_desc *d,
+		       enum vgpu_hres_kind kind)
 {
-	struct vgpu_res3d_desc desc = *d;
 	struct vgpu_hres *hres;
-	struct vgpu_buf *create;
 	int ret;
 
+	if (drm_WARN_ON(vg->drm, kind != VGPU_HRES_2D && kind != VGPU_HRES_3D))
+		return -EINVAL;
 	hres = vgpu_hres_alloc(vg);
 	if (IS_ERR(hres))
 		return PTR_ERR(hres);
+	hres->kind = kind;
 	hres->format = d->format;
 	hres->width = d->width;
 	hres->height = d->height;
-	hres->is_3d = is_3d;
 	hres->last_level = d->last_level;
-	desc.res_id = hres->id;
-	hres->desc3d = desc;
-	create = vgpu_cmd_alloc(is_3d ? sizeof(struct virtio_gpu_resource_create_3d) :
-					sizeof(struct virtio_gpu_resource_create_2d));
-	if (!create) {
-		vgpu_hres_discard(hres);
-		return -ENOMEM;
-	}
-	if (is_3d)
-		vgpu_proto_resource_create_3d(create->req, &desc);
-	else
-		vgpu_proto_resource_create_2d(create->req, hres->id, d->format,
-					      d->width, d->height);
-	ret = vgpu_hres_send(vg, hres, &bo->base, create, false);
+	hres->desc3d = *d;
+	hres->desc3d.res_id = hres->id;
+	ret = vgpu_hres_create_async(vg, hres, &bo->base);
 	if (ret)
 		return ret;
 	bo->res = hres;
 	drm_dbg_driver(vg->drm, "resource %u: %s %ux%ux%u format %u bind 0x%x, %zu bytes\n",
-		       hres->id, is_3d ? "3D" : "2D", d->width, d->height,
-		       d->depth, d->format, d->bind, bo->base.base.size);
+		       hres->id, kind == VGPU_HRES_3D ? "3D" : "2D", d->width,
+		       d->height, d->depth, d->format, d->bind, bo->base.base.size);
 	return 0;
 }
 EXPORT_SYMBOL_FOR_VGPU_TESTS(vgpu_bo_res_create);
@@ -704,14 +717,16 @@ EXPORT_SYMBOL_FOR_VGPU_TESTS(vgpu_bo_res_create);
 /**
  * vgpu_bo_res_release - the buffer is freed: release its resource
  * @bo: buffer whose GEM reference count reached zero, with @bo->res
+ * @free: what frees the buffer's memory (its GEM code's)
  *
- * The buffer's memory is freed once the host has answered the unref,
- * after every command queued before it.
+ * @free runs once the host has answered the unref, after every command
+ * queued before it.
  */
-void vgpu_bo_res_release(struct vgpu_bo *bo)
+void vgpu_bo_res_release(struct vgpu_bo *bo, void (*free)(struct vgpu_bo *bo))
 {
 	struct vgpu_hres *hres = bo->res;
 
+	hres->owner_free = free;
 	hres->owner = bo;
 	vgpu_hres_put(hres);
 }
@@ -748,74 +763,4 @@ struct vgpu_hres *vgpu_hres_get_2d(struct vgpu_device *vg, struct vgpu_bo *bo,
 	}
 	mutex_unlock(&bo->lock);
 	return hres;
-}
-
-/**
- * vgpu_host_error - count an answer nobody waits for that is not OK
- * @vg: device
- * @buf: the answered command
- *
- * Context: any, including the queue's interrupt.
- */
-void vgpu_host_error(struct vgpu_device *vg, struct vgpu_buf *buf)
-{
-	const struct virtio_gpu_ctrl_hdr *req = buf->req;
-
-	WRITE_ONCE(vg->last_host_error,
-		   vgpu_proto_resp_type(buf->resp, buf->used_len));
-	WRITE_ONCE(vg->last_host_error_cmd, le32_to_cpu(req->type));
-	atomic_inc(&vg->host_errors);
-}
-
-static void vgpu_cmd_async_done(struct vgpu_buf *buf)
-{
-	if (buf->status)
-		return;
-	if (vgpu_proto_resp_check(buf->resp, buf->used_len,
-				  VIRTIO_GPU_RESP_OK_NODATA,
-				  sizeof(struct virtio_gpu_ctrl_hdr)))
-		vgpu_host_error(buf->priv, buf);
-}
-
-/**
- * vgpu_cmd_async - queue a command whose answer nobody waits for
- * @vg: device
- * @q: queue
- * @buf: filled request with room for a ctrl_hdr answer; the caller's
- *	 reference is consumed
- *
- * The caller kicks the queue once its batch is complete. Unless @buf has
- * its own answer hook, error answers are counted in
- * &vgpu_device.host_errors (debugfs).
- *
- * Return: 0, or the transport's error (the command was dropped).
- */
-int vgpu_cmd_async(struct vgpu_device *vg, struct vgpu_vq *q,
-		   struct vgpu_buf *buf)
-{
-	int ret;
-
-	if (!buf->on_done) {
-		buf->on_done = vgpu_cmd_async_done;
-		buf->priv = vg;
-	}
-	ret = vgpu_vq_queue(q, buf, vg->cmd_timeout);
-	if (ret)
-		drm_dbg_driver(vg->drm, "async cmd 0x%04x on %s dropped: %d\n",
-			       le32_to_cpu(((struct virtio_gpu_ctrl_hdr *)buf->req)->type),
-			       q->name, ret);
-	vgpu_buf_put(buf);
-	return ret;
-}
-
-/**
- * vgpu_cmd_alloc - allocate a command with a ctrl_hdr answer
- * @req_len: request size
- *
- * Return: the buffer or NULL.
- */
-struct vgpu_buf *vgpu_cmd_alloc(u32 req_len)
-{
-	return vgpu_buf_alloc(req_len, sizeof(struct virtio_gpu_ctrl_hdr),
-			      GFP_KERNEL);
 }

@@ -129,27 +129,6 @@ out_buf:
 EXPORT_SYMBOL_FOR_VGPU_TESTS(vgpu_job_run);
 
 /**
- * vgpu_submit_alloc - a SUBMIT_3D command with room for its stream
- * @ctx_id: context
- * @size: stream bytes, at most VGPU_EXECBUF_MAX
- * @data: set to where the stream goes (NULL for a zero size)
- *
- * Return: the command, or NULL.
- */
-struct vgpu_buf *vgpu_submit_alloc(u32 ctx_id, u32 size, void **data)
-{
-	struct vgpu_buf *buf;
-
-	buf = vgpu_buf_alloc_tail(sizeof(struct virtio_gpu_cmd_submit), size,
-				  sizeof(struct virtio_gpu_ctrl_hdr), GFP_KERNEL,
-				  data);
-	if (buf)
-		vgpu_proto_submit_3d(buf->req, ctx_id, size);
-	return buf;
-}
-EXPORT_SYMBOL_FOR_VGPU_TESTS(vgpu_submit_alloc);
-
-/**
  * vgpu_submit - queue a command stream on a ring of the file's context
  * @vg: device
  * @vfile: file state
@@ -185,7 +164,7 @@ int vgpu_submit(struct vgpu_device *vg, struct vgpu_file *vfile,
 	ret = vgpu_ctx_get(vg, vfile, &ctx_id);
 	if (ret)
 		return ret;
-	job.buf = vgpu_submit_alloc(ctx_id, size, &data);
+	job.buf = vgpu_cmd_submit_alloc(ctx_id, size, &data);
 	if (!job.buf)
 		return -ENOMEM;
 	if (size)
@@ -243,13 +222,15 @@ int vgpu_transfer(struct vgpu_device *vg, struct vgpu_file *vfile,
 			       t->offset, obj->size);
 		return -EINVAL;
 	}
-	if (res->blob_mem && (bo->host_only || !vg->has_virgl)) {
+	if (vgpu_hres_is_blob(res) &&
+	    (res->kind == VGPU_HRES_BLOB_HOST || !vg->has_virgl)) {
 		drm_dbg_driver(vg->drm, "transfer: blob %u %s\n", res->id,
-			       bo->host_only ? "has no guest memory" : "without 3D");
+			       res->kind == VGPU_HRES_BLOB_HOST ?
+			       "has no guest memory" : "without 3D");
 		return -EINVAL;
 	}
 	/* A blob's layout is the host's: it checks the box. */
-	if (!res->blob_mem &&
+	if (!vgpu_hres_is_blob(res) &&
 	    (check_add_overflow(t->x, t->w, &end) || end > res->width ||
 	     check_add_overflow(t->y, t->h, &end) ||
 	     check_add_overflow(t->z, t->d, &end) ||
@@ -260,7 +241,7 @@ int vgpu_transfer(struct vgpu_device *vg, struct vgpu_file *vfile,
 		return -EINVAL;
 	}
 	t->res_id = res->id;
-	if (!res->is_3d && !res->blob_mem) {
+	if (res->kind == VGPU_HRES_2D) {
 		struct vgpu_rect r = { t->x, t->y, t->w, t->h };
 
 		if (!to_host) {

@@ -62,6 +62,27 @@ struct vgpu_scanout {
 };
 
 /**
+ * enum vgpu_hres_kind - how a resource is made, and where its content is
+ * @VGPU_HRES_2D: RESOURCE_CREATE_2D with guest pages attached; the content
+ *	is the guest's, sent to the host with transfers.
+ * @VGPU_HRES_3D: RESOURCE_CREATE_3D with guest pages attached; the content
+ *	is the host's (rendered there).
+ * @VGPU_HRES_BLOB_GUEST: a blob of guest pages, which the host reads by
+ *	address (BLOB_MEM_GUEST).
+ * @VGPU_HRES_BLOB_HOST: a blob of a host context's memory, without guest
+ *	pages (BLOB_MEM_HOST3D).
+ * @VGPU_HRES_BLOB_HOST_GUEST: a blob a host context made on guest pages
+ *	(BLOB_MEM_HOST3D_GUEST).
+ */
+enum vgpu_hres_kind {
+	VGPU_HRES_2D,
+	VGPU_HRES_3D,
+	VGPU_HRES_BLOB_GUEST,
+	VGPU_HRES_BLOB_HOST,
+	VGPU_HRES_BLOB_HOST_GUEST,
+};
+
+/**
  * struct vgpu_hres - a resource on the host
  *
  * Created with its guest backing attached; released asynchronously: the
@@ -91,14 +112,18 @@ struct vgpu_hres {
 	 * the buffer is freed: its memory goes once the host let go of it.
 	 */
 	struct vgpu_bo *owner;
-	/** @is_3d: made with RESOURCE_CREATE_3D: its content lives on the host. */
-	bool is_3d;
+	/** @owner_free: frees @owner's memory (vgpu_gem.c). */
+	void (*owner_free)(struct vgpu_bo *bo);
+	/** @kind: how the resource is made (and made again after a reset). */
+	enum vgpu_hres_kind kind;
 	/** @last_level: last mipmap level (3D). */
 	u32 last_level;
-	/** @blob_mem: VIRTIO_GPU_BLOB_MEM_* of a blob, 0 for other resources. */
-	u32 blob_mem;
 	/** @blob_flags: VIRTIO_GPU_BLOB_FLAG_* of a blob. */
 	u32 blob_flags;
+	/** @blob_id: the host context's name for a host blob's memory. */
+	u64 blob_id;
+	/** @ctx_id: the context that makes a host blob. */
+	u32 ctx_id;
 	/**
 	 * @map_node: range of the host-visible region a mappable host blob is
 	 * mapped at (offsets from the region's start); &vgpu_device.hostmem_lock.
@@ -141,7 +166,7 @@ struct vgpu_hres {
 	u32 epoch;
 	/** @shmem: the guest pages the host reads, NULL for a host blob. */
 	struct drm_gem_shmem_object *shmem;
-	/** @desc3d: what RESOURCE_CREATE_3D asked for (@is_3d). */
+	/** @desc3d: what RESOURCE_CREATE_3D asked for (%VGPU_HRES_3D). */
 	struct vgpu_res3d_desc desc3d;
 	/** @blob_size: size of a blob. */
 	u64 blob_size;
@@ -167,11 +192,6 @@ struct vgpu_bo {
 	struct vgpu_hres *hres;
 	/** @res: the buffer's own resource (one reference), or NULL; set once. */
 	struct vgpu_hres *res;
-	/**
-	 * @host_only: a host blob: no guest pages, only @base.base is set up;
-	 * mapped from the host-visible region.
-	 */
-	bool host_only;
 	/** @charged: bytes charged to @quota and the device, 0 for none. */
 	u64 charged;
 	/** @quota: the creating client's quota (one reference), or NULL. */
@@ -602,6 +622,39 @@ static inline struct vgpu_file *to_vgpu_file(struct drm_file *file)
 static inline struct vgpu_bo *to_vgpu_bo(struct drm_gem_object *obj)
 {
 	return container_of(obj, struct vgpu_bo, base.base);
+}
+
+/* A blob resource (shared by address rather than by transfer). */
+static inline bool vgpu_hres_is_blob(const struct vgpu_hres *hres)
+{
+	return hres->kind >= VGPU_HRES_BLOB_GUEST;
+}
+
+/* VIRTIO_GPU_BLOB_MEM_* of a blob, 0 for other resources. */
+static inline u32 vgpu_hres_blob_mem(const struct vgpu_hres *hres)
+{
+	switch (hres->kind) {
+	case VGPU_HRES_BLOB_GUEST:
+		return VIRTIO_GPU_BLOB_MEM_GUEST;
+	case VGPU_HRES_BLOB_HOST:
+		return VIRTIO_GPU_BLOB_MEM_HOST3D;
+	case VGPU_HRES_BLOB_HOST_GUEST:
+		return VIRTIO_GPU_BLOB_MEM_HOST3D_GUEST;
+	default:
+		return 0;
+	}
+}
+
+/* The content is what the guest wrote in its pages (not rendered on the host). */
+static inline bool vgpu_hres_guest_content(const struct vgpu_hres *hres)
+{
+	return hres->kind == VGPU_HRES_2D || hres->kind == VGPU_HRES_BLOB_GUEST;
+}
+
+/* A host blob: no guest pages; mapped from the host-visible region. */
+static inline bool vgpu_bo_host_only(const struct vgpu_bo *bo)
+{
+	return bo->res && bo->res->kind == VGPU_HRES_BLOB_HOST;
 }
 
 static inline struct vgpu_fb *to_vgpu_fb(struct drm_framebuffer *fb)
