@@ -5,7 +5,11 @@ symbols (nm): file A calls file B when A leaves a symbol undefined that B
 defines. Prints every edge (A -> B: the symbols) and fails on a cycle, so
 that the layers' one-way order (Documentation/design.rst) stays true.
 
-  scripts/callgraph.py [--quiet] [DIR]    (DIR: drivers/gpu/drm/vgpu, built)
+  scripts/callgraph.py [--quiet|--levels] [DIR]
+                                      (DIR: drivers/gpu/drm/vgpu, built)
+
+--levels prints the files by layer instead of the edges: each file above
+every file it calls (the picture in Documentation/design.rst).
 """
 import glob
 import os
@@ -72,9 +76,26 @@ def cycles(nodes, edges):
     return out
 
 
+def levels(nodes, edges):
+    """{level: files}: a file's level is one more than the highest level
+    of the files it calls (0: calls no other file). Only without cycles."""
+    memo = {}
+
+    def level(v):
+        if v not in memo:
+            memo[v] = 1 + max((level(w) for w in edges.get(v, {})), default=-1)
+        return memo[v]
+
+    out = {}
+    for v in nodes:
+        out.setdefault(level(v), []).append(v)
+    return out
+
+
 def main():
-    args = [a for a in sys.argv[1:] if a != "--quiet"]
+    args = [a for a in sys.argv[1:] if not a.startswith("--")]
     quiet = "--quiet" in sys.argv[1:]
+    show_levels = "--levels" in sys.argv[1:]
     top = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
     d = args[0] if args else os.path.join(top, "drivers/gpu/drm/vgpu")
     objs = sorted(o for o in glob.glob(os.path.join(d, "vgpu_*.o"))
@@ -83,11 +104,16 @@ def main():
         print(f"callgraph: no object files in {d} (build vgpu.ko first)")
         return 1
     nodes, edges = graph(objs)
-    if not quiet:
+    bad = cycles(nodes, edges)
+    if show_levels and not bad:
+        by = levels(nodes, edges)
+        for lv in sorted(by, reverse=True):
+            print(f"{lv}  {' '.join(sorted(f[len('vgpu_'):] for f in by[lv]))}")
+        return 0
+    if not quiet and not show_levels:
         for f in sorted(edges):
             for g in sorted(edges[f]):
                 print(f"{f} -> {g}: {' '.join(edges[f][g])}")
-    bad = cycles(nodes, edges)
     for comp in bad:
         inner = [f"{f} -> {g}" for f in comp for g in sorted(edges.get(f, {}))
                  if g in comp]

@@ -9,9 +9,11 @@
  * context of every file that has a handle to it (so imported buffers are
  * usable in the importer's command streams), detached when the handle
  * goes, and the buffer's pages are freed only once the host has answered
- * the resource's unref. PRIME export and import come from the GEM
- * helpers: a buffer exported by this device and imported again is the
- * same object.
+ * the resource's unref. PRIME export and import are vgpu_prime.c's (its
+ * own dma-buf ops, so that host blobs and resource UUIDs can be lent); a
+ * buffer exported by this device and imported again is the same object.
+ * Blobs are made here as GEM objects (shmem, or without guest memory for
+ * a host blob) and handed to vgpu_blob.c for their resource.
  */
 #include <linux/dma-resv.h>
 #include <linux/idr.h>

@@ -22,6 +22,21 @@
 #include "vgpu_compat.h"
 #include "vgpu_drv.h"
 
+/**
+ * DOC: Resource kinds
+ *
+ * A resource's &enum vgpu_hres_kind says how it is made and where its
+ * content is: 2D (the guest's pages, sent with transfers), 3D (rendered on
+ * the host), and the three blobs (guest pages shared by address, a host
+ * context's memory, or a host context's resource on guest pages).
+ * vgpu_hres_build() is the one place that knows each kind's command
+ * sequence: the create, the backing of a 2D or 3D resource, and after a
+ * reset a 2D resource's content. A framebuffer's resource, a buffer's own
+ * resource, a blob and the restore after a reset or a resume all take
+ * their commands from it; they differ only in how they are sent
+ * (waited for, or queued for the caller's kick).
+ */
+
 /* Largest id handed out; keeps ids positive in any signed view. */
 #define VGPU_RES_ID_MAX	(INT_MAX - 1)
 
