@@ -120,17 +120,17 @@ static void probe_features(struct kunit *test)
 	vgpu_fake_host_add_capset(host, 1, 1, 308);
 	vg = bind(test);
 	KUNIT_ASSERT_NOT_NULL(test, vg);
-	KUNIT_EXPECT_TRUE(test, vg->has_virgl);
-	KUNIT_EXPECT_TRUE(test, vg->has_edid);
-	KUNIT_EXPECT_TRUE(test, vg->has_resource_uuid);
-	KUNIT_EXPECT_TRUE(test, vg->has_resource_blob);
-	KUNIT_EXPECT_TRUE(test, vg->has_context_init);
+	KUNIT_EXPECT_TRUE(test, vg->features.virgl);
+	KUNIT_EXPECT_TRUE(test, vg->features.edid);
+	KUNIT_EXPECT_TRUE(test, vg->features.resource_uuid);
+	KUNIT_EXPECT_TRUE(test, vg->features.resource_blob);
+	KUNIT_EXPECT_TRUE(test, vg->features.context_init);
 	/* what was offered is recorded, what the driver does not know is not taken */
-	KUNIT_EXPECT_TRUE(test, vg->features_offered & BIT_ULL(F_UNKNOWN));
+	KUNIT_EXPECT_TRUE(test, vg->features.offered & BIT_ULL(F_UNKNOWN));
 	KUNIT_EXPECT_FALSE(test, host->negotiated & BIT_ULL(F_UNKNOWN));
 	KUNIT_EXPECT_TRUE(test, host->negotiated & BIT_ULL(F_BLOB_ALIGNMENT));
-	KUNIT_EXPECT_TRUE(test, vg->has_blob_alignment);
-	KUNIT_EXPECT_EQ(test, vg->blob_align, (u32)PAGE_SIZE);
+	KUNIT_EXPECT_TRUE(test, vg->features.blob_alignment);
+	KUNIT_EXPECT_EQ(test, vg->hostmem.blob_align, (u32)PAGE_SIZE);
 	KUNIT_EXPECT_EQ(test, host->negotiated & ALL_FEATURES, ALL_FEATURES);
 	KUNIT_EXPECT_TRUE(test, host->negotiated & BIT_ULL(VIRTIO_F_VERSION_1));
 	KUNIT_EXPECT_TRUE(test, host->status & VIRTIO_CONFIG_S_DRIVER_OK);
@@ -145,14 +145,14 @@ static void probe_no_features(struct kunit *test)
 	vgpu_fake_host_add_capset(host, 1, 1, 308);
 	vg = bind(test);
 	KUNIT_ASSERT_NOT_NULL(test, vg);
-	KUNIT_EXPECT_FALSE(test, vg->has_virgl);
-	KUNIT_EXPECT_FALSE(test, vg->has_edid);
-	KUNIT_EXPECT_FALSE(test, vg->has_context_init);
+	KUNIT_EXPECT_FALSE(test, vg->features.virgl);
+	KUNIT_EXPECT_FALSE(test, vg->features.edid);
+	KUNIT_EXPECT_FALSE(test, vg->features.context_init);
 	/* no EDID or capset queries without their features */
 	KUNIT_EXPECT_EQ(test, vgpu_fake_host_count(host, VIRTIO_GPU_CMD_GET_EDID), 0u);
 	KUNIT_EXPECT_EQ(test, vgpu_fake_host_count(host, VIRTIO_GPU_CMD_GET_CAPSET_INFO), 0u);
 	KUNIT_EXPECT_EQ(test, vgpu_fake_host_count(host, VIRTIO_GPU_CMD_GET_DISPLAY_INFO), 1u);
-	KUNIT_EXPECT_EQ(test, vg->num_capsets, 0u);
+	KUNIT_EXPECT_EQ(test, vg->ctx.num_capsets, 0u);
 	unbind_and_check(test);
 }
 
@@ -170,16 +170,16 @@ static void probe_display_and_edid(struct kunit *test)
 	host->edid[1][200] = 0x42;
 	vg = bind(test);
 	KUNIT_ASSERT_NOT_NULL(test, vg);
-	KUNIT_EXPECT_EQ(test, vg->num_scanouts, 4u);
-	KUNIT_EXPECT_TRUE(test, vg->scanouts[0].info.enabled);
-	KUNIT_EXPECT_TRUE(test, vg->scanouts[1].info.enabled);
-	KUNIT_EXPECT_FALSE(test, vg->scanouts[2].info.enabled);
-	KUNIT_EXPECT_EQ(test, vg->scanouts[1].info.width, 1920u);
-	KUNIT_EXPECT_EQ(test, vg->scanouts[1].info.height, 1080u);
-	KUNIT_EXPECT_EQ(test, vg->scanouts[1].info.x, 1024u);
-	KUNIT_EXPECT_EQ(test, vg->scanouts[0].edid_len, 128u);
-	KUNIT_EXPECT_EQ(test, vg->scanouts[1].edid_len, 256u);
-	KUNIT_EXPECT_EQ(test, vg->scanouts[1].edid[200], 0x42);
+	KUNIT_EXPECT_EQ(test, vg->display.num_scanouts, 4u);
+	KUNIT_EXPECT_TRUE(test, vg->display.scanouts[0].info.enabled);
+	KUNIT_EXPECT_TRUE(test, vg->display.scanouts[1].info.enabled);
+	KUNIT_EXPECT_FALSE(test, vg->display.scanouts[2].info.enabled);
+	KUNIT_EXPECT_EQ(test, vg->display.scanouts[1].info.width, 1920u);
+	KUNIT_EXPECT_EQ(test, vg->display.scanouts[1].info.height, 1080u);
+	KUNIT_EXPECT_EQ(test, vg->display.scanouts[1].info.x, 1024u);
+	KUNIT_EXPECT_EQ(test, vg->display.scanouts[0].edid_len, 128u);
+	KUNIT_EXPECT_EQ(test, vg->display.scanouts[1].edid_len, 256u);
+	KUNIT_EXPECT_EQ(test, vg->display.scanouts[1].edid[200], 0x42);
 	KUNIT_EXPECT_EQ(test, vgpu_fake_host_count(host, VIRTIO_GPU_CMD_GET_EDID), 4u);
 	/* display info, then all four EDIDs in one notification */
 	KUNIT_EXPECT_EQ(test, vgpu_fake_host_query_notifies(host), 2u);
@@ -198,8 +198,8 @@ static void probe_edid_error_leaves_none(struct kunit *test)
 	vgpu_fake_host_add_rule(host, &rule);
 	vg = bind(test);
 	KUNIT_ASSERT_NOT_NULL(test, vg);
-	KUNIT_EXPECT_EQ(test, vg->scanouts[0].edid_len, 0u);
-	KUNIT_EXPECT_EQ(test, vg->scanouts[1].edid_len, 128u);
+	KUNIT_EXPECT_EQ(test, vg->display.scanouts[0].edid_len, 0u);
+	KUNIT_EXPECT_EQ(test, vg->display.scanouts[1].edid_len, 128u);
 	unbind_and_check(test);
 }
 
@@ -217,8 +217,8 @@ static void probe_unknown_and_duplicate_fence_ids(struct kunit *test)
 	vgpu_fake_host_add_rule(host, &rule);
 	vg = bind(test);
 	KUNIT_ASSERT_NOT_NULL(test, vg);
-	KUNIT_EXPECT_EQ(test, vg->num_scanouts, 4u);
-	KUNIT_EXPECT_EQ(test, vg->scanouts[3].edid_len, 128u);
+	KUNIT_EXPECT_EQ(test, vg->display.num_scanouts, 4u);
+	KUNIT_EXPECT_EQ(test, vg->display.scanouts[3].edid_len, 128u);
 	unbind_and_check(test);
 }
 
@@ -234,11 +234,11 @@ static void probe_capsets(struct kunit *test)
 		vgpu_fake_host_add_capset(host, ids[i], i, 100 + i);
 	vg = bind(test);
 	KUNIT_ASSERT_NOT_NULL(test, vg);
-	KUNIT_ASSERT_EQ(test, vg->num_capsets, 5u);
+	KUNIT_ASSERT_EQ(test, vg->ctx.num_capsets, 5u);
 	for (i = 0; i < ARRAY_SIZE(ids); i++) {
-		KUNIT_EXPECT_EQ(test, vg->capsets[i].id, ids[i]);
-		KUNIT_EXPECT_EQ(test, vg->capsets[i].max_version, i);
-		KUNIT_EXPECT_EQ(test, vg->capsets[i].max_size, 100 + i);
+		KUNIT_EXPECT_EQ(test, vg->ctx.capsets[i].id, ids[i]);
+		KUNIT_EXPECT_EQ(test, vg->ctx.capsets[i].max_version, i);
+		KUNIT_EXPECT_EQ(test, vg->ctx.capsets[i].max_size, 100 + i);
 	}
 	/* display info, then five capset queries in one notification */
 	KUNIT_EXPECT_EQ(test, vgpu_fake_host_count(host, VIRTIO_GPU_CMD_GET_CAPSET_INFO), 5u);
@@ -260,10 +260,10 @@ static void probe_bad_capsets_dropped(struct kunit *test)
 	vgpu_fake_host_add_capset(host, 4, 0, 160);		/* kept */
 	vg = bind(test);
 	KUNIT_ASSERT_NOT_NULL(test, vg);
-	KUNIT_ASSERT_EQ(test, vg->num_capsets, 2u);
-	KUNIT_EXPECT_EQ(test, vg->capsets[0].id, 1u);
-	KUNIT_EXPECT_EQ(test, vg->capsets[0].max_size, 308u);
-	KUNIT_EXPECT_EQ(test, vg->capsets[1].id, 4u);
+	KUNIT_ASSERT_EQ(test, vg->ctx.num_capsets, 2u);
+	KUNIT_EXPECT_EQ(test, vg->ctx.capsets[0].id, 1u);
+	KUNIT_EXPECT_EQ(test, vg->ctx.capsets[0].max_size, 308u);
+	KUNIT_EXPECT_EQ(test, vg->ctx.capsets[1].id, 4u);
 	unbind_and_check(test);
 }
 
@@ -279,7 +279,7 @@ static void probe_capset_count_clamped(struct kunit *test)
 	KUNIT_ASSERT_NOT_NULL(test, vg);
 	/* asked for 64 at most; the host refused the indexes it lacks */
 	KUNIT_EXPECT_EQ(test, vgpu_fake_host_count(host, VIRTIO_GPU_CMD_GET_CAPSET_INFO), 64u);
-	KUNIT_EXPECT_EQ(test, vg->num_capsets, 2u);
+	KUNIT_EXPECT_EQ(test, vg->ctx.num_capsets, 2u);
 	unbind_and_check(test);
 }
 
@@ -291,7 +291,7 @@ static void probe_scanouts_clamped(struct kunit *test)
 	host->num_scanouts = 20;
 	vg = bind(test);
 	KUNIT_ASSERT_NOT_NULL(test, vg);
-	KUNIT_EXPECT_EQ(test, vg->num_scanouts, 16u);
+	KUNIT_EXPECT_EQ(test, vg->display.num_scanouts, 16u);
 	unbind_and_check(test);
 }
 
@@ -304,11 +304,11 @@ static void probe_zero_scanouts_render_only(struct kunit *test)
 	vgpu_fake_host_add_capset(host, 2, 2, 1376);
 	vg = bind(test);
 	KUNIT_ASSERT_NOT_NULL(test, vg);
-	KUNIT_EXPECT_EQ(test, vg->num_scanouts, 0u);
-	KUNIT_EXPECT_NULL(test, vg->scanouts);
+	KUNIT_EXPECT_EQ(test, vg->display.num_scanouts, 0u);
+	KUNIT_EXPECT_NULL(test, vg->display.scanouts);
 	KUNIT_EXPECT_EQ(test, vgpu_fake_host_count(host, VIRTIO_GPU_CMD_GET_DISPLAY_INFO), 0u);
 	KUNIT_EXPECT_EQ(test, vgpu_fake_host_count(host, VIRTIO_GPU_CMD_GET_EDID), 0u);
-	KUNIT_EXPECT_EQ(test, vg->num_capsets, 1u);
+	KUNIT_EXPECT_EQ(test, vg->ctx.num_capsets, 1u);
 	KUNIT_EXPECT_NOT_NULL(test, vg->drm->render);
 	unbind_and_check(test);
 }
@@ -383,28 +383,28 @@ static void probe_display_event(struct kunit *test)
 
 	vg = bind(test);
 	KUNIT_ASSERT_NOT_NULL(test, vg);
-	KUNIT_EXPECT_FALSE(test, vg->scanouts[1].info.enabled);
+	KUNIT_EXPECT_FALSE(test, vg->display.scanouts[1].info.enabled);
 	host->pmodes[1].enabled = cpu_to_le32(1);
 	vgpu_fake_host_raise_event(host, VIRTIO_GPU_EVENT_DISPLAY);
-	flush_work(&vg->config_work);
-	KUNIT_EXPECT_EQ(test, vg->display_events, 1u);
-	KUNIT_EXPECT_TRUE(test, vg->scanouts[1].info.enabled);
+	flush_work(&vg->display.config_work);
+	KUNIT_EXPECT_EQ(test, vg->display.events, 1u);
+	KUNIT_EXPECT_TRUE(test, vg->display.scanouts[1].info.enabled);
 	KUNIT_EXPECT_EQ(test, vgpu_fake_host_count(host, VIRTIO_GPU_CMD_GET_DISPLAY_INFO), 2u);
 	KUNIT_EXPECT_EQ(test, vgpu_fake_host_count(host, VIRTIO_GPU_CMD_GET_EDID), 4u);
 	KUNIT_EXPECT_EQ(test, host->events_cleared, (u32)VIRTIO_GPU_EVENT_DISPLAY);
 	KUNIT_EXPECT_EQ(test, host->events_read, 0u);
 	/* Head 1 came on: one hotplug uevent. */
-	KUNIT_EXPECT_EQ(test, vg->hotplug_events, 1u);
+	KUNIT_EXPECT_EQ(test, vg->display.hotplug_events, 1u);
 	/* The same state again: an event, but no uevent. */
 	vgpu_fake_host_raise_event(host, VIRTIO_GPU_EVENT_DISPLAY);
-	flush_work(&vg->config_work);
-	KUNIT_EXPECT_EQ(test, vg->display_events, 2u);
-	KUNIT_EXPECT_EQ(test, vg->hotplug_events, 1u);
+	flush_work(&vg->display.config_work);
+	KUNIT_EXPECT_EQ(test, vg->display.events, 2u);
+	KUNIT_EXPECT_EQ(test, vg->display.hotplug_events, 1u);
 	/* A new size is a change. */
 	host->pmodes[0].r.width = cpu_to_le32(800);
 	vgpu_fake_host_raise_event(host, VIRTIO_GPU_EVENT_DISPLAY);
-	flush_work(&vg->config_work);
-	KUNIT_EXPECT_EQ(test, vg->hotplug_events, 2u);
+	flush_work(&vg->display.config_work);
+	KUNIT_EXPECT_EQ(test, vg->display.hotplug_events, 2u);
 	unbind_and_check(test);
 }
 
@@ -422,7 +422,7 @@ static void probe_console_on_head0(struct kunit *test)
 
 	vg = bind(test);
 	KUNIT_ASSERT_NOT_NULL(test, vg);
-	KUNIT_ASSERT_NOT_NULL(test, vg->outputs);
+	KUNIT_ASSERT_NOT_NULL(test, vg->display.outputs);
 	KUNIT_ASSERT_NOT_NULL(test, vg->drm->fb_helper);
 	KUNIT_ASSERT_EQ(test, vgpu_fbdev_restore(vg->drm->fb_helper), 0);
 	KUNIT_EXPECT_GE(test, vgpu_fake_host_count(host, VIRTIO_GPU_CMD_RESOURCE_CREATE_2D), 1u);
@@ -437,8 +437,8 @@ static void probe_console_on_head0(struct kunit *test)
 	KUNIT_EXPECT_GE(test, res->backing_bytes, (u64)res->width * res->height * 4);
 	KUNIT_EXPECT_GE(test, res->transfers, 1u);
 	KUNIT_EXPECT_GE(test, res->flushes, 1u);
-	KUNIT_EXPECT_EQ(test, atomic_read(&vg->host_errors), 0);
-	KUNIT_EXPECT_EQ(test, atomic_read(&vg->res_live), 1);
+	KUNIT_EXPECT_EQ(test, atomic_read(&vg->host_errors.count), 0);
+	KUNIT_EXPECT_EQ(test, atomic_read(&vg->res.live), 1);
 	unbind_and_check(test);
 }
 
@@ -450,7 +450,7 @@ static void probe_event_pending_at_probe(struct kunit *test)
 	host->events_read = VIRTIO_GPU_EVENT_DISPLAY;
 	vg = bind(test);
 	KUNIT_ASSERT_NOT_NULL(test, vg);
-	KUNIT_EXPECT_EQ(test, vg->events_at_probe, (u32)VIRTIO_GPU_EVENT_DISPLAY);
+	KUNIT_EXPECT_EQ(test, vg->display.events_at_probe, (u32)VIRTIO_GPU_EVENT_DISPLAY);
 	KUNIT_EXPECT_EQ(test, host->events_cleared, (u32)VIRTIO_GPU_EVENT_DISPLAY);
 	unbind_and_check(test);
 }
@@ -911,9 +911,9 @@ static struct vgpu_bo *new_bo(struct kunit *test, struct vgpu_device *vg,
 /* Wait until released resources are gone: unref sent, answered, freed. */
 static void settle(struct vgpu_device *vg, struct vgpu_fake_host *host)
 {
-	flush_workqueue(vg->wq);
+	flush_workqueue(vg->res.wq);
 	flush_work(&host->q[0].irq);
-	flush_workqueue(vg->wq);
+	flush_workqueue(vg->res.wq);
 }
 
 /* Drop a buffer and wait until the host has let its resource go. */
@@ -939,7 +939,7 @@ static void res_3d_lifecycle(struct kunit *test)
 	};
 	struct vgpu_bo *bo = new_bo(test, vg, 64 * 32 * 4);
 	struct drm_gem_object *obj = &bo->base.base;
-	int live = atomic_read(&vg->res_live);	/* the console's */
+	int live = atomic_read(&vg->res.live);	/* the console's */
 	struct vgpu_fake_res *r;
 	u32 ctx, id;
 
@@ -955,7 +955,7 @@ static void res_3d_lifecycle(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, r->width, 64u);
 	KUNIT_EXPECT_EQ(test, r->height, 32u);
 	KUNIT_EXPECT_EQ(test, r->backing_bytes, 64ull * 32 * 4);
-	KUNIT_EXPECT_EQ(test, atomic_read(&vg->host_errors), 0);
+	KUNIT_EXPECT_EQ(test, atomic_read(&vg->host_errors.count), 0);
 	/* What opening a handle does (the ioctl kicks). */
 	KUNIT_ASSERT_EQ(test, vgpu_ctx_get(vg, f, &ctx), 0);
 	vgpu_ctx_resource(vg, ctx, id, true);
@@ -997,7 +997,7 @@ static void res_3d_lifecycle(struct kunit *test)
 	vgpu_ctx_resource(vg, ctx, id, false);
 	put_bo_settled(vg, host, bo);
 	KUNIT_EXPECT_NULL(test, vgpu_fake_host_res(host, id));
-	KUNIT_EXPECT_EQ(test, atomic_read(&vg->res_live), live);
+	KUNIT_EXPECT_EQ(test, atomic_read(&vg->res.live), live);
 	KUNIT_EXPECT_EQ(test, host->protocol_errors, 0u);
 	vgpu_ctx_fini(vg, f);
 	unbind_and_check(test);
@@ -1014,7 +1014,7 @@ static void res_2d_without_virgl(struct kunit *test)
 	struct vgpu_transfer_desc t = { .w = 32, .h = 16, .d = 1 };
 	struct vgpu_file *f = new_file(test);
 	struct vgpu_bo *bo = new_bo(test, vg, 32 * 16 * 4);
-	int live = atomic_read(&vg->res_live);	/* the console's */
+	int live = atomic_read(&vg->res.live);	/* the console's */
 	struct vgpu_fake_res *r;
 	u32 id;
 
@@ -1033,7 +1033,7 @@ static void res_2d_without_virgl(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, f->ctx_id, 0u);
 	put_bo_settled(vg, host, bo);
 	KUNIT_EXPECT_NULL(test, vgpu_fake_host_res(host, id));
-	KUNIT_EXPECT_EQ(test, atomic_read(&vg->res_live), live);
+	KUNIT_EXPECT_EQ(test, atomic_read(&vg->res.live), live);
 	KUNIT_EXPECT_EQ(test, host->protocol_errors, 0u);
 	unbind_and_check(test);
 }
@@ -1048,17 +1048,17 @@ static void res_create_refused(struct kunit *test)
 		.resp_type = VIRTIO_GPU_RESP_ERR_INVALID_PARAMETER, .count = 1,
 	};
 	struct vgpu_bo *bo = new_bo(test, vg, PAGE_SIZE);
-	int live = atomic_read(&vg->res_live);	/* the console's */
+	int live = atomic_read(&vg->res.live);	/* the console's */
 
 	vgpu_fake_host_add_rule(host, &refuse);
 	KUNIT_ASSERT_EQ(test, vgpu_bo_res_create(vg, bo, &tex64x32, VGPU_HRES_3D), 0);
 	vgpu_vq_kick(&vg->ctrlq);
 	flush_work(&host->q[0].irq);
 	/* The create and the backing for a resource the host does not have. */
-	KUNIT_EXPECT_EQ(test, atomic_read(&vg->host_errors), 2);
+	KUNIT_EXPECT_EQ(test, atomic_read(&vg->host_errors.count), 2);
 	KUNIT_EXPECT_NULL(test, vgpu_fake_host_res(host, bo->res->id));
 	put_bo_settled(vg, host, bo);
-	KUNIT_EXPECT_EQ(test, atomic_read(&vg->res_live), live);
+	KUNIT_EXPECT_EQ(test, atomic_read(&vg->res.live), live);
 	unbind_and_check(test);
 }
 
@@ -1176,7 +1176,7 @@ static void fence_event_polled_ring(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, e->event->type, (u32)VIRTGPU_EVENT_FENCE_SIGNALED);
 	KUNIT_EXPECT_EQ(test, e->event->length, (u32)sizeof(struct drm_event));
 	KUNIT_EXPECT_TRUE(test, list_is_singular(&df->event_list));
-	KUNIT_EXPECT_EQ(test, atomic64_read(&vg->fence_events), 1ll);
+	KUNIT_EXPECT_EQ(test, atomic64_read(&vg->fences.events), 1ll);
 	/* An event never armed goes back. */
 	job.event = vgpu_fence_event_create(vg->drm, df);
 	KUNIT_ASSERT_FALSE(test, IS_ERR(job.event));
@@ -1309,7 +1309,7 @@ static void blob_reset_unmaps(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, vgpu_res_unmap_host_blobs(vg), 0u);
 	blob_close(env);
 	KUNIT_EXPECT_EQ(test, vgpu_fake_host_count(host, VIRTIO_GPU_CMD_RESOURCE_UNMAP_BLOB), 1u);
-	KUNIT_EXPECT_EQ(test, vg->hostmem_used, 0ull);
+	KUNIT_EXPECT_EQ(test, vg->hostmem.used, 0ull);
 	unbind_and_check(test);
 }
 
@@ -1329,7 +1329,7 @@ static void blob_venus_sequence(struct kunit *test)
 	struct dma_fence *fence[VGPU_MAX_RINGS];
 	struct vgpu_fake_res *r;
 	struct vgpu_bo *bo;
-	int value, live = atomic_read(&vg->res_live);
+	int value, live = atomic_read(&vg->res.live);
 
 	/* GETPARAMs Venus reads */
 	KUNIT_EXPECT_EQ(test, vgpu_param_get(vg, VIRTGPU_PARAM_3D_FEATURES, &value), 0);
@@ -1366,7 +1366,7 @@ static void blob_venus_sequence(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, vgpu_blob_map_wait(vg, bo->res), 0);
 	KUNIT_EXPECT_EQ(test, bo->res->map_info, (u32)VIRTIO_GPU_MAP_CACHE_WC);
 	KUNIT_EXPECT_EQ(test, r->map_offset, bo->res->map_node.start);
-	KUNIT_EXPECT_EQ(test, vg->hostmem_used, (u64)SZ_64K);
+	KUNIT_EXPECT_EQ(test, vg->hostmem.used, (u64)SZ_64K);
 	/* The host's bytes are where the guest maps them. */
 	KUNIT_EXPECT_EQ(test, ((u32 *)host->hostmem)[r->map_offset / 4 + 5],
 			a.res_handle);
@@ -1395,9 +1395,9 @@ static void blob_venus_sequence(struct kunit *test)
 	blob_close(env);
 	KUNIT_EXPECT_EQ(test, vgpu_fake_host_count(host, VIRTIO_GPU_CMD_RESOURCE_UNMAP_BLOB), 1u);
 	KUNIT_EXPECT_NULL(test, vgpu_fake_host_res(host, a.res_handle));
-	KUNIT_EXPECT_EQ(test, vg->hostmem_used, 0ull);
-	KUNIT_EXPECT_EQ(test, atomic_read(&vg->res_live), live);
-	KUNIT_EXPECT_EQ(test, atomic_read(&vg->host_errors), 0);
+	KUNIT_EXPECT_EQ(test, vg->hostmem.used, 0ull);
+	KUNIT_EXPECT_EQ(test, atomic_read(&vg->res.live), live);
+	KUNIT_EXPECT_EQ(test, atomic_read(&vg->host_errors.count), 0);
 	unbind_and_check(test);
 }
 
@@ -1494,7 +1494,7 @@ static void blob_refusals_3d(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, env->host->commands, cmds);
 	/* a large host blob that is not mapped needs no region */
 	KUNIT_EXPECT_EQ(test, mkblob(env, VIRTGPU_BLOB_MEM_HOST3D, 0, SZ_1G, 0, &a), 0);
-	KUNIT_EXPECT_EQ(test, env->vg->hostmem_used, 0ull);
+	KUNIT_EXPECT_EQ(test, env->vg->hostmem.used, 0ull);
 	blob_close(env);
 	unbind_and_check(test);
 }
@@ -1542,8 +1542,8 @@ static void blob_alignment(struct kunit *test)
 	struct drm_virtgpu_resource_create_blob a, b;
 	struct vgpu_bo *bo;
 
-	KUNIT_EXPECT_TRUE(test, env->vg->has_blob_alignment);
-	KUNIT_EXPECT_EQ(test, env->vg->blob_align, (u32)SZ_16K);
+	KUNIT_EXPECT_TRUE(test, env->vg->features.blob_alignment);
+	KUNIT_EXPECT_EQ(test, env->vg->hostmem.blob_align, (u32)SZ_16K);
 	KUNIT_ASSERT_EQ(test, vgpu_ctx_init(env->vg, to_vgpu_file(env->df),
 					    &venus_params), 0);
 	KUNIT_EXPECT_EQ(test, mkblob(env, VIRTGPU_BLOB_MEM_HOST3D,
@@ -1561,7 +1561,7 @@ static void blob_alignment(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, vgpu_blob_map_wait(env->vg, bo->res), 0);
 	KUNIT_EXPECT_TRUE(test, vgpu_fake_host_res(env->host, a.res_handle)->mapped);
 	KUNIT_EXPECT_TRUE(test, vgpu_fake_host_res(env->host, b.res_handle)->mapped);
-	KUNIT_EXPECT_EQ(test, atomic_read(&env->vg->host_errors), 0);
+	KUNIT_EXPECT_EQ(test, atomic_read(&env->vg->host_errors.count), 0);
 	blob_close(env);
 	unbind_and_check(test);
 }
@@ -1574,7 +1574,7 @@ static void blob_alignment_bad(struct kunit *test)
 	struct drm_virtgpu_resource_create_blob a;
 	int value;
 
-	KUNIT_EXPECT_FALSE(test, env->vg->has_resource_blob);
+	KUNIT_EXPECT_FALSE(test, env->vg->features.resource_blob);
 	KUNIT_EXPECT_EQ(test, vgpu_param_get(env->vg, VIRTGPU_PARAM_RESOURCE_BLOB, &value), 0);
 	KUNIT_EXPECT_EQ(test, value, 0);
 	KUNIT_EXPECT_EQ(test, mkblob(env, VIRTGPU_BLOB_MEM_GUEST, 0, SZ_64K, 0, &a), -EINVAL);
@@ -1603,20 +1603,20 @@ static void blob_region_exhausted(struct kunit *test)
 	struct drm_virtgpu_resource_create_blob a[4], x;
 
 	blob_fill(test, env, a, ARRAY_SIZE(a));
-	KUNIT_EXPECT_EQ(test, env->vg->hostmem_used, (u64)SZ_256K);
+	KUNIT_EXPECT_EQ(test, env->vg->hostmem.used, (u64)SZ_256K);
 	KUNIT_EXPECT_EQ(test, mkblob(env, VIRTGPU_BLOB_MEM_HOST3D,
 				     VIRTGPU_BLOB_FLAG_USE_MAPPABLE, SZ_4K, 9, &x),
 			-ENOSPC);
 	/* one goes: its range is free once the host let go of it */
 	KUNIT_ASSERT_EQ(test, drm_gem_handle_delete(env->df, a[1].bo_handle), 0);
 	settle(env->vg, env->host);
-	KUNIT_EXPECT_EQ(test, env->vg->hostmem_used, (u64)SZ_256K - SZ_64K);
+	KUNIT_EXPECT_EQ(test, env->vg->hostmem.used, (u64)SZ_256K - SZ_64K);
 	KUNIT_EXPECT_EQ(test, mkblob(env, VIRTGPU_BLOB_MEM_HOST3D,
 				     VIRTGPU_BLOB_FLAG_USE_MAPPABLE, SZ_64K, 9, &x), 0);
 	KUNIT_EXPECT_TRUE(test, vgpu_fake_host_res(env->host, x.res_handle)->mapped);
-	KUNIT_EXPECT_EQ(test, atomic_read(&env->vg->host_errors), 0);
+	KUNIT_EXPECT_EQ(test, atomic_read(&env->vg->host_errors.count), 0);
 	blob_close(env);
-	KUNIT_EXPECT_EQ(test, env->vg->hostmem_used, 0ull);
+	KUNIT_EXPECT_EQ(test, env->vg->hostmem.used, 0ull);
 	unbind_and_check(test);
 }
 
@@ -1671,8 +1671,8 @@ static void blob_region_waits_for_release(struct kunit *test)
 	env->host->q[0].hold = true;
 	KUNIT_ASSERT_EQ(test, drm_gem_handle_delete(env->df, a[0].bo_handle), 0);
 	settle(env->vg, env->host);
-	KUNIT_EXPECT_EQ(test, atomic_read(&env->vg->hostmem_releasing), 1);
-	KUNIT_EXPECT_EQ(test, env->vg->hostmem_used, (u64)SZ_128K);
+	KUNIT_EXPECT_EQ(test, atomic_read(&env->vg->hostmem.releasing), 1);
+	KUNIT_EXPECT_EQ(test, env->vg->hostmem.used, (u64)SZ_128K);
 	KUNIT_EXPECT_EQ(test, blob_try_timed(env, &took), -ENOSPC);
 	KUNIT_EXPECT_GE(test, took, env->vg->cmd_timeout);
 	/* a signal ends the wait at once; the call is restarted */
@@ -1693,12 +1693,12 @@ static void blob_region_waits_for_release(struct kunit *test)
 	env->host->q[0].hold = false;
 	vgpu_fake_host_release(env->host, 0, false);
 	settle(env->vg, env->host);
-	KUNIT_EXPECT_EQ(test, atomic_read(&env->vg->hostmem_releasing), 0);
-	KUNIT_EXPECT_EQ(test, env->vg->hostmem_used, (u64)SZ_128K);
+	KUNIT_EXPECT_EQ(test, atomic_read(&env->vg->hostmem.releasing), 0);
+	KUNIT_EXPECT_EQ(test, env->vg->hostmem.used, (u64)SZ_128K);
 	KUNIT_EXPECT_TRUE(test, vgpu_fake_host_res(env->host, x.res_handle)->mapped);
-	KUNIT_EXPECT_EQ(test, atomic_read(&env->vg->host_errors), 0);
+	KUNIT_EXPECT_EQ(test, atomic_read(&env->vg->host_errors.count), 0);
 	blob_close(env);
-	KUNIT_EXPECT_EQ(test, env->vg->hostmem_used, 0ull);
+	KUNIT_EXPECT_EQ(test, env->vg->hostmem.used, 0ull);
 	unbind_and_check(test);
 }
 
@@ -1723,7 +1723,7 @@ static void blob_host_errors(struct kunit *test)
 	vgpu_fake_host_add_rule(env->host, &create_err);
 	/* counted (the context attach of the missing resource fails too) */
 	KUNIT_ASSERT_EQ(test, mkblob(env, VIRTGPU_BLOB_MEM_GUEST, 0, SZ_64K, 0, &a), 0);
-	errors = atomic_read(&env->vg->host_errors);
+	errors = atomic_read(&env->vg->host_errors.count);
 	KUNIT_EXPECT_GE(test, errors, 1);
 	KUNIT_EXPECT_NULL(test, vgpu_fake_host_res(env->host, a.res_handle));
 
@@ -1732,16 +1732,16 @@ static void blob_host_errors(struct kunit *test)
 				     VIRTGPU_BLOB_FLAG_USE_MAPPABLE, SZ_64K, 0, &b), 0);
 	bo = blob_bo(test, env, b.bo_handle);
 	KUNIT_EXPECT_EQ(test, vgpu_blob_map_wait(env->vg, bo->res), -EINVAL);
-	KUNIT_EXPECT_EQ(test, atomic_read(&env->vg->host_errors), errors + 1);
-	KUNIT_EXPECT_EQ(test, env->vg->last_host_error,
+	KUNIT_EXPECT_EQ(test, atomic_read(&env->vg->host_errors.count), errors + 1);
+	KUNIT_EXPECT_EQ(test, env->vg->host_errors.last,
 			(u32)VIRTIO_GPU_RESP_ERR_INVALID_PARAMETER);
-	KUNIT_EXPECT_EQ(test, env->vg->last_host_error_cmd,
+	KUNIT_EXPECT_EQ(test, env->vg->host_errors.last_cmd,
 			(u32)VIRTIO_GPU_CMD_RESOURCE_MAP_BLOB);
 	blob_close(env);
 	/* never mapped: no unmap; the range still comes back */
 	KUNIT_EXPECT_EQ(test, vgpu_fake_host_count(env->host,
 						   VIRTIO_GPU_CMD_RESOURCE_UNMAP_BLOB), 0u);
-	KUNIT_EXPECT_EQ(test, env->vg->hostmem_used, 0ull);
+	KUNIT_EXPECT_EQ(test, env->vg->hostmem.used, 0ull);
 	unbind_and_check(test);
 }
 
@@ -1897,7 +1897,7 @@ static void blob_dumb_console(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, res->backing_bytes, res->size);
 	KUNIT_EXPECT_EQ(test, res->transfers, 0u);
 	KUNIT_EXPECT_GE(test, res->flushes, 1u);
-	KUNIT_EXPECT_EQ(test, atomic_read(&vg->host_errors), 0);
+	KUNIT_EXPECT_EQ(test, atomic_read(&vg->host_errors.count), 0);
 	KUNIT_EXPECT_EQ(test, host->protocol_errors, 0u);
 	unbind_and_check(test);
 }
@@ -1989,11 +1989,11 @@ static void recover_hang_fence(struct kunit *test)
 	left = dma_fence_wait_timeout(hung, true, 10 * HZ);
 	KUNIT_EXPECT_GT(test, left, 0L);
 	KUNIT_EXPECT_EQ(test, hung->error, -EIO);
-	flush_work(&vg->reset_work);
+	flush_work(&vg->recovery.work);
 	KUNIT_EXPECT_EQ(test, host->resets, resets + 1);
-	KUNIT_EXPECT_EQ(test, READ_ONCE(vg->reset_gen), 1u);
-	KUNIT_EXPECT_FALSE(test, vg->reset_failed);
-	KUNIT_EXPECT_EQ(test, atomic_read(&vg->restore_errors), 0);
+	KUNIT_EXPECT_EQ(test, READ_ONCE(vg->recovery.reset_gen), 1u);
+	KUNIT_EXPECT_FALSE(test, vg->recovery.failed);
+	KUNIT_EXPECT_EQ(test, atomic_read(&vg->recovery.restore_errors), 0);
 	KUNIT_EXPECT_EQ(test, vgpu_fence_pending(vg), 0u);
 	/* The resource is back, with its backing; the context is not. */
 	flush_work(&host->q[0].irq);
@@ -2041,8 +2041,8 @@ static void recover_hang_waiter(struct kunit *test)
 	start = jiffies;
 	KUNIT_EXPECT_EQ(test, vgpu_ctx_get(vg, f, &ctx), -EIO);
 	KUNIT_EXPECT_LT(test, jiffies - start, msecs_to_jiffies(5000));
-	flush_work(&vg->reset_work);
-	KUNIT_EXPECT_EQ(test, READ_ONCE(vg->reset_gen), 1u);
+	flush_work(&vg->recovery.work);
+	KUNIT_EXPECT_EQ(test, READ_ONCE(vg->recovery.reset_gen), 1u);
 	/* The refused creation left nothing: the next one works. */
 	KUNIT_EXPECT_EQ(test, vgpu_ctx_get(vg, f, &ctx), 0);
 	KUNIT_EXPECT_NOT_NULL(test, vgpu_fake_host_ctx(host, ctx));
@@ -2093,8 +2093,8 @@ static void recover_reset_display(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, host->resets_shown, 0u);
 	/* Made again, its content sent again from the guest pages. */
 	expect_console_shown(test, host, 1);
-	KUNIT_EXPECT_EQ(test, atomic_read(&vg->restore_errors), 0);
-	KUNIT_EXPECT_EQ(test, atomic_read(&vg->host_errors), 0);
+	KUNIT_EXPECT_EQ(test, atomic_read(&vg->recovery.restore_errors), 0);
+	KUNIT_EXPECT_EQ(test, atomic_read(&vg->host_errors.count), 0);
 	KUNIT_EXPECT_EQ(test, host->protocol_errors, 0u);
 	unbind_and_check(test);
 }
@@ -2120,7 +2120,7 @@ static void recover_reset_blank_unanswered(struct kunit *test)
 	KUNIT_EXPECT_LT(test, jiffies - start, msecs_to_jiffies(5000));
 	flush_work(&host->q[0].irq);
 	expect_console_shown(test, host, 1);
-	KUNIT_EXPECT_EQ(test, atomic_read(&vg->restore_errors), 0);
+	KUNIT_EXPECT_EQ(test, atomic_read(&vg->recovery.restore_errors), 0);
 	KUNIT_EXPECT_EQ(test, host->protocol_errors, 0u);
 	unbind_and_check(test);
 }
@@ -2183,7 +2183,7 @@ static void recover_reset_resv_held(struct kunit *test)
 	r = vgpu_fake_host_res(host, id);
 	KUNIT_ASSERT_NOT_NULL(test, r);
 	KUNIT_EXPECT_EQ(test, r->backing_bytes, 64ull * 32 * 4);
-	KUNIT_EXPECT_EQ(test, atomic_read(&vg->restore_errors), 0);
+	KUNIT_EXPECT_EQ(test, atomic_read(&vg->recovery.restore_errors), 0);
 	put_bo_settled(vg, host, bo);
 	KUNIT_EXPECT_EQ(test, host->protocol_errors, 0u);
 	unbind_and_check(test);
@@ -2215,14 +2215,14 @@ static void recover_freeze_restore(struct kunit *test)
 	/* suspend turned the display off first */
 	KUNIT_EXPECT_EQ(test, host->resets_shown, 0u);
 	KUNIT_EXPECT_EQ(test, host->scanout_res[0], 0u);
-	KUNIT_EXPECT_TRUE(test, vg->suspended);
+	KUNIT_EXPECT_TRUE(test, vg->recovery.suspended);
 	/* While suspended, a reset is refused. */
 	KUNIT_EXPECT_EQ(test, vgpu_reset(vg, "test"), -ENODEV);
 	renegotiate(test, &host->vdev);
 	KUNIT_ASSERT_EQ(test, vgpu_restore(&host->vdev), 0);
 	flush_work(&host->q[0].irq);
 	expect_console_shown(test, host, 1);
-	KUNIT_EXPECT_EQ(test, atomic_read(&vg->restore_errors), 0);
+	KUNIT_EXPECT_EQ(test, atomic_read(&vg->recovery.restore_errors), 0);
 	KUNIT_EXPECT_EQ(test, vgpu_ctx_get(vg, f, &ctx), -ECANCELED);
 	fresh = submit_ok(test, vg, g, 0, false);
 	KUNIT_EXPECT_GT(test, dma_fence_wait_timeout(fresh, true, 5 * HZ), 0L);
@@ -2297,8 +2297,8 @@ static void recover_creation_raced(struct kunit *test)
 	KUNIT_EXPECT_NOT_NULL(test, vgpu_fake_host_res(host, sent->id));
 	KUNIT_EXPECT_EQ(test, hres->epoch, vgpu_vq_epoch(&vg->ctrlq));
 	KUNIT_EXPECT_EQ(test, sent->epoch, vgpu_vq_epoch(&vg->ctrlq));
-	KUNIT_EXPECT_EQ(test, atomic_read(&vg->restore_errors), 0);
-	KUNIT_EXPECT_EQ(test, atomic_read(&vg->host_errors), 0);
+	KUNIT_EXPECT_EQ(test, atomic_read(&vg->recovery.restore_errors), 0);
+	KUNIT_EXPECT_EQ(test, atomic_read(&vg->host_errors.count), 0);
 	raced_put(test, vg, hres, bo);
 	raced_put(test, vg, sent, bo2);
 	unbind_and_check(test);
@@ -2337,15 +2337,15 @@ static void recover_creation_after_reset(struct kunit *test)
 	settle(vg, host);
 	KUNIT_EXPECT_EQ(test, hres->epoch, vgpu_vq_epoch(&vg->ctrlq));
 	KUNIT_EXPECT_NOT_NULL(test, vgpu_fake_host_res(host, hres->id));
-	KUNIT_EXPECT_EQ(test, atomic_read(&vg->host_errors), 0);
+	KUNIT_EXPECT_EQ(test, atomic_read(&vg->host_errors.count), 0);
 	/* Listed: the next reset brings it back, with its backing. */
 	KUNIT_ASSERT_EQ(test, vgpu_reset(vg, "test"), 0);
 	settle(vg, host);
 	r = vgpu_fake_host_res(host, hres->id);
 	KUNIT_ASSERT_NOT_NULL(test, r);
 	KUNIT_EXPECT_EQ(test, r->backing_bytes, 64ull * 64 * 4);
-	KUNIT_EXPECT_EQ(test, atomic_read(&vg->host_errors), 0);
-	KUNIT_EXPECT_EQ(test, atomic_read(&vg->restore_errors), 0);
+	KUNIT_EXPECT_EQ(test, atomic_read(&vg->host_errors.count), 0);
+	KUNIT_EXPECT_EQ(test, atomic_read(&vg->recovery.restore_errors), 0);
 	KUNIT_EXPECT_EQ(test, host->protocol_errors, 0u);
 	raced_put(test, vg, hres, bo);
 	unbind_and_check(test);
@@ -2381,8 +2381,8 @@ static void recover_restore_error(struct kunit *test)
 	vgpu_fake_host_add_rule(host, &drop_backing);
 	KUNIT_EXPECT_EQ(test, vgpu_reset(vg, "test"), 0);
 	flush_work(&host->q[0].irq);
-	KUNIT_EXPECT_EQ(test, atomic_read(&vg->restore_errors), 1);
-	KUNIT_EXPECT_FALSE(test, vg->reset_failed);
+	KUNIT_EXPECT_EQ(test, atomic_read(&vg->recovery.restore_errors), 1);
+	KUNIT_EXPECT_FALSE(test, vg->recovery.failed);
 	/* A backing that found no room never met its rule: drop it too. */
 	spin_lock_irqsave(&host->lock, flags);
 	memset(host->rules, 0, sizeof(host->rules));
@@ -2391,7 +2391,7 @@ static void recover_restore_error(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, vgpu_reset(vg, "test"), 0);
 	flush_work(&host->q[0].irq);
 	expect_console_shown(test, host, 1);
-	KUNIT_EXPECT_EQ(test, atomic_read(&vg->restore_errors), 1);
+	KUNIT_EXPECT_EQ(test, atomic_read(&vg->recovery.restore_errors), 1);
 	KUNIT_EXPECT_EQ(test, host->protocol_errors, 0u);
 	unbind_and_check(test);
 }
@@ -2410,7 +2410,7 @@ static void recover_device_gone(struct kunit *test)
 	/* The device refuses the driver's features from now on. */
 	host->refuse_features = true;
 	KUNIT_EXPECT_EQ(test, vgpu_reset(vg, "test"), -ENODEV);
-	KUNIT_EXPECT_TRUE(test, vg->reset_failed);
+	KUNIT_EXPECT_TRUE(test, vg->recovery.failed);
 	KUNIT_EXPECT_EQ(test, vgpu_ctx_get(vg, f, &ctx), -ENODEV);
 	KUNIT_EXPECT_EQ(test, vgpu_reset(vg, "test"), -ENODEV);
 	host->refuse_features = false;

@@ -18,7 +18,7 @@
  * The region is a shared-memory window of the device
  * (VIRTIO_GPU_SHM_ID_HOST_VISIBLE), reserved at probe and handed out by a
  * drm_mm in multiples of the blob alignment, under
- * &vgpu_device.hostmem_lock. A range goes back only after the host has
+ * &vgpu_device.hostmem.lock. A range goes back only after the host has
  * answered the blob's unmap and unref, so no range is ever mapped twice.
  * Ranges are not evicted: a mapping lives as long as its blob (Vulkan
  * keeps host-visible memory mapped), so a full region is reported to the
@@ -35,6 +35,7 @@
 #include <linux/io.h>
 #include <linux/log2.h>
 #include <linux/mm.h>
+#include <linux/seq_file.h>
 #include <linux/virtio_config.h>
 
 #include <drm/drm_gem_shmem_helper.h>
@@ -53,9 +54,9 @@ static void vgpu_hostmem_fini(struct drm_device *drm, void *arg)
 	struct vgpu_device *vg = arg;
 
 	/* Runs after resource release has drained: no range is left. */
-	if (vg->has_host_visible) {
-		drm_WARN_ON(drm, vg->hostmem_used);
-		drm_mm_takedown(&vg->hostmem_mm);
+	if (vg->features.host_visible) {
+		drm_WARN_ON(drm, vg->hostmem.used);
+		drm_mm_takedown(&vg->hostmem.mm);
 	}
 }
 
@@ -78,23 +79,23 @@ int vgpu_hostmem_init(struct vgpu_device *vg)
 	__le32 align;
 	int ret;
 
-	ret = drmm_mutex_init(vg->drm, &vg->hostmem_lock);
+	ret = drmm_mutex_init(vg->drm, &vg->hostmem.lock);
 	if (ret)
 		return ret;
-	init_waitqueue_head(&vg->hostmem_wq);
-	vg->blob_align = PAGE_SIZE;
-	if (vg->has_blob_alignment) {
+	init_waitqueue_head(&vg->hostmem.wq);
+	vg->hostmem.blob_align = PAGE_SIZE;
+	if (vg->features.blob_alignment) {
 		vdev->config->get(vdev, VGPU_CONFIG_BLOB_ALIGNMENT, &align,
 				  sizeof(align));
-		vg->blob_align = le32_to_cpu(align);
-		if (!is_power_of_2(vg->blob_align)) {
+		vg->hostmem.blob_align = le32_to_cpu(align);
+		if (!is_power_of_2(vg->hostmem.blob_align)) {
 			drm_warn(vg->drm, "blob alignment %u is not a power of two: no blobs\n",
-				 vg->blob_align);
-			vg->has_resource_blob = false;
+				 vg->hostmem.blob_align);
+			vg->features.resource_blob = false;
 		}
 	}
 	ret = drmm_add_action(vg->drm, vgpu_hostmem_fini, vg);
-	if (ret || !vg->has_resource_blob)
+	if (ret || !vg->features.resource_blob)
 		return ret;
 	if (!virtio_get_shm_region(vdev, &r, VIRTIO_GPU_SHM_ID_HOST_VISIBLE) ||
 	    !r.len) {
@@ -112,12 +113,12 @@ int vgpu_hostmem_init(struct vgpu_device *vg)
 			 &r.addr, r.len);
 		return 0;
 	}
-	vg->hostmem_base = r.addr;
-	vg->hostmem_size = r.len;
-	drm_mm_init(&vg->hostmem_mm, 0, r.len);
-	vg->has_host_visible = true;
+	vg->hostmem.base = r.addr;
+	vg->hostmem.size = r.len;
+	drm_mm_init(&vg->hostmem.mm, 0, r.len);
+	vg->features.host_visible = true;
 	drm_dbg_driver(vg->drm, "host-visible region %pa, %llu MiB, blob alignment %u\n",
-		       &r.addr, r.len >> 20, vg->blob_align);
+		       &r.addr, r.len >> 20, vg->hostmem.blob_align);
 	return 0;
 }
 
@@ -149,15 +150,15 @@ static int vgpu_hostmem_try_insert(struct vgpu_device *vg,
 {
 	int ret;
 
-	mutex_lock(&vg->hostmem_lock);
-	ret = drm_mm_insert_node_generic(&vg->hostmem_mm, &hres->map_node, size,
-					 max_t(u32, vg->blob_align, PAGE_SIZE),
+	mutex_lock(&vg->hostmem.lock);
+	ret = drm_mm_insert_node_generic(&vg->hostmem.mm, &hres->map_node, size,
+					 max_t(u32, vg->hostmem.blob_align, PAGE_SIZE),
 					 0, DRM_MM_INSERT_BEST);
 	if (!ret)
-		vg->hostmem_used += size;
-	*freed = vg->hostmem_freed;
-	*releasing = atomic_read(&vg->hostmem_releasing);
-	mutex_unlock(&vg->hostmem_lock);
+		vg->hostmem.used += size;
+	*freed = vg->hostmem.freed;
+	*releasing = atomic_read(&vg->hostmem.releasing);
+	mutex_unlock(&vg->hostmem.lock);
 	return ret;
 }
 
@@ -177,14 +178,14 @@ static int vgpu_hostmem_insert(struct vgpu_device *vg, struct vgpu_hres *hres,
 	while (vgpu_hostmem_try_insert(vg, hres, size, &freed, &releasing)) {
 		if (!releasing || !left) {
 			drm_dbg_driver(vg->drm, "blob: region full: %llu/%llu used, %llu asked\n",
-				       READ_ONCE(vg->hostmem_used), vg->hostmem_size,
+				       READ_ONCE(vg->hostmem.used), vg->hostmem.size,
 				       size);
 			return -ENOSPC;
 		}
 		drm_dbg_driver(vg->drm, "blob: region full, %d coming back: waiting\n",
 			       releasing);
-		left = wait_event_interruptible_timeout(vg->hostmem_wq,
-							READ_ONCE(vg->hostmem_freed) != freed,
+		left = wait_event_interruptible_timeout(vg->hostmem.wq,
+							READ_ONCE(vg->hostmem.freed) != freed,
 							left);
 		if (left < 0)
 			return left;
@@ -239,16 +240,16 @@ int vgpu_blob_check(struct vgpu_device *vg,
 	u64 max = guest_pages ? (u64)totalram_pages() << PAGE_SHIFT :
 				VGPU_BLOB_HOST_MAX;
 
-	if (!vg->has_resource_blob) {
+	if (!vg->features.resource_blob) {
 		drm_dbg_driver(vg->drm, "blob: the host offers no blobs\n");
 		return -EINVAL;
 	}
-	if (host3d && !vg->has_virgl) {
+	if (host3d && !vg->features.virgl) {
 		drm_dbg_driver(vg->drm, "blob: host3d memory without 3D\n");
 		return -EINVAL;
 	}
 	if ((a->blob_flags & VIRTGPU_BLOB_FLAG_USE_CROSS_DEVICE) &&
-	    !vg->has_resource_uuid) {
+	    !vg->features.resource_uuid) {
 		drm_dbg_driver(vg->drm, "blob: cross-device sharing without resource UUIDs\n");
 		return -EINVAL;
 	}
@@ -257,24 +258,43 @@ int vgpu_blob_check(struct vgpu_device *vg,
 			       a->size, max);
 		return -EINVAL;
 	}
-	if (vg->has_blob_alignment && !IS_ALIGNED(a->size, vg->blob_align)) {
+	if (vg->features.blob_alignment && !IS_ALIGNED(a->size, vg->hostmem.blob_align)) {
 		drm_dbg_driver(vg->drm, "blob: size %llu not a multiple of the alignment %u\n",
-			       a->size, vg->blob_align);
+			       a->size, vg->hostmem.blob_align);
 		return -EINVAL;
 	}
 	*size = PAGE_ALIGN(a->size);
 	if (!guest_pages && (a->blob_flags & VIRTGPU_BLOB_FLAG_USE_MAPPABLE)) {
-		if (!vg->has_host_visible) {
+		if (!vg->features.host_visible) {
 			drm_dbg_driver(vg->drm, "blob: mappable host memory without a region\n");
 			return -EINVAL;
 		}
-		if (*size > vg->hostmem_size) {
+		if (*size > vg->hostmem.size) {
 			drm_dbg_driver(vg->drm, "blob: %llu bytes exceed the region (%llu)\n",
-				       *size, vg->hostmem_size);
+				       *size, vg->hostmem.size);
 			return -EINVAL;
 		}
 	}
 	return 0;
+}
+
+/* A resource for the blob @d describes; sets @d->res_id. */
+static struct vgpu_hres *vgpu_blob_hres_alloc(struct vgpu_device *vg,
+					      struct vgpu_blob_desc *d)
+{
+	struct vgpu_hres *hres = vgpu_hres_alloc(vg);
+
+	if (IS_ERR(hres))
+		return hres;
+	hres->kind = d->blob_mem == VIRTGPU_BLOB_MEM_GUEST ? VGPU_HRES_BLOB_GUEST :
+		     d->blob_mem == VIRTGPU_BLOB_MEM_HOST3D ? VGPU_HRES_BLOB_HOST :
+		     VGPU_HRES_BLOB_HOST_GUEST;
+	hres->blob_flags = d->blob_flags;
+	hres->blob_id = d->blob_id;
+	hres->ctx_id = d->ctx_id;
+	hres->blob_size = d->size;
+	d->res_id = hres->id;
+	return hres;
 }
 
 /**
@@ -304,19 +324,11 @@ int vgpu_blob_make(struct vgpu_device *vg, struct vgpu_bo *bo,
 	struct vgpu_hres *hres;
 	int n, ret;
 
-	hres = vgpu_hres_alloc(vg);
+	hres = vgpu_blob_hres_alloc(vg, d);
 	if (IS_ERR(hres)) {
 		ret = PTR_ERR(hres);
 		goto err_submit;
 	}
-	hres->kind = d->blob_mem == VIRTGPU_BLOB_MEM_GUEST ? VGPU_HRES_BLOB_GUEST :
-		     d->blob_mem == VIRTGPU_BLOB_MEM_HOST3D ? VGPU_HRES_BLOB_HOST :
-		     VGPU_HRES_BLOB_HOST_GUEST;
-	hres->blob_flags = d->blob_flags;
-	hres->blob_id = d->blob_id;
-	hres->ctx_id = d->ctx_id;
-	hres->blob_size = d->size;
-	d->res_id = hres->id;
 	if (hres->kind != VGPU_HRES_BLOB_HOST) {
 		hres->shmem = &bo->base;
 		sgt = drm_gem_shmem_get_pages_sgt(&bo->base);
@@ -455,6 +467,20 @@ int vgpu_gem_host_mmap(struct drm_gem_object *obj, struct vm_area_struct *vma)
 	vma->vm_page_prot = prot;
 	vgpu_vm_flags_set(vma, VM_PFNMAP | VM_IO | VM_DONTEXPAND | VM_DONTDUMP);
 	return io_remap_pfn_range(vma, vma->vm_start,
-				  PHYS_PFN(vg->hostmem_base + hres->map_node.start) + off,
+				  PHYS_PFN(vg->hostmem.base + hres->map_node.start) + off,
 				  vma->vm_end - vma->vm_start, prot);
+}
+
+/**
+ * vgpu_hostmem_print - the host-visible region's line of debugfs vgpu_info
+ * @m: the file
+ * @vg: device
+ */
+void vgpu_hostmem_print(struct seq_file *m, struct vgpu_device *vg)
+{
+	mutex_lock(&vg->hostmem.lock);
+	seq_printf(m, "hostmem: used %llu size %llu releasing %d\n",
+		   vg->hostmem.used, vg->hostmem.size,
+		   atomic_read(&vg->hostmem.releasing));
+	mutex_unlock(&vg->hostmem.lock);
 }

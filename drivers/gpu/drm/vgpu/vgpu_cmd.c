@@ -3,6 +3,7 @@
  * vgpu command layer: between the protocol's encoders and the features.
  */
 #include <linux/scatterlist.h>
+#include <linux/seq_file.h>
 
 #include <drm/drm_print.h>
 
@@ -82,13 +83,13 @@ struct vgpu_buf *vgpu_cmd_mem_entries(struct vgpu_device *vg,
 	struct vgpu_buf *buf;
 	unsigned int i;
 
-	*n = vg->use_dma_api ? sgt->nents : sgt->orig_nents;
+	*n = vg->features.dma_api ? sgt->nents : sgt->orig_nents;
 	buf = vgpu_buf_alloc_tail(req_len, array_size(*n, sizeof(*ents)),
 				  sizeof(struct virtio_gpu_ctrl_hdr), GFP_KERNEL,
 				  (void **)&ents);
 	if (!buf)
 		return NULL;
-	if (vg->use_dma_api) {
+	if (vg->features.dma_api) {
 		for_each_sgtable_dma_sg(sgt, sg, i)
 			vgpu_proto_mem_entry(&ents[i], sg_dma_address(sg),
 					     sg_dma_len(sg));
@@ -143,10 +144,10 @@ void vgpu_cmd_host_error(struct vgpu_device *vg, struct vgpu_buf *buf)
 {
 	const struct virtio_gpu_ctrl_hdr *req = buf->req;
 
-	WRITE_ONCE(vg->last_host_error,
+	WRITE_ONCE(vg->host_errors.last,
 		   vgpu_proto_resp_type(buf->resp, buf->used_len));
-	WRITE_ONCE(vg->last_host_error_cmd, le32_to_cpu(req->type));
-	atomic_inc(&vg->host_errors);
+	WRITE_ONCE(vg->host_errors.last_cmd, le32_to_cpu(req->type));
+	atomic_inc(&vg->host_errors.count);
 }
 
 static void vgpu_cmd_async_done(struct vgpu_buf *buf)
@@ -182,7 +183,7 @@ void vgpu_cmd_count_errors(struct vgpu_device *vg, struct vgpu_buf *buf)
  *
  * The caller kicks the queue once its batch is complete. Unless @buf has
  * its own answer hook, error answers are counted in
- * &vgpu_device.host_errors (debugfs).
+ * &vgpu_device.host_errors.count (debugfs).
  *
  * Return: 0, or the transport's error (the command was dropped).
  */
@@ -200,4 +201,17 @@ int vgpu_cmd_async(struct vgpu_device *vg, struct vgpu_vq *q,
 			       q->name, ret);
 	vgpu_buf_put(buf);
 	return ret;
+}
+
+/**
+ * vgpu_cmd_print - the host errors' lines of debugfs vgpu_info
+ * @m: the file
+ * @vg: device
+ */
+void vgpu_cmd_print(struct seq_file *m, struct vgpu_device *vg)
+{
+	seq_printf(m, "host_errors: %d\n", atomic_read(&vg->host_errors.count));
+	seq_printf(m, "last_host_error: 0x%04x\n", READ_ONCE(vg->host_errors.last));
+	seq_printf(m, "last_host_error_cmd: 0x%04x\n",
+		   READ_ONCE(vg->host_errors.last_cmd));
 }

@@ -7,6 +7,7 @@
 
 #include <linux/types.h>
 
+struct seq_file;
 struct sg_table;
 struct vgpu_buf;
 struct vgpu_device;
@@ -23,5 +24,6 @@ int vgpu_cmd_async(struct vgpu_device *vg, struct vgpu_vq *q,
 		   struct vgpu_buf *buf);
 void vgpu_cmd_count_errors(struct vgpu_device *vg, struct vgpu_buf *buf);
 void vgpu_cmd_host_error(struct vgpu_device *vg, struct vgpu_buf *buf);
+void vgpu_cmd_print(struct seq_file *m, struct vgpu_device *vg);
 
 #endif /* VGPU_CMD_H */

@@ -33,13 +33,13 @@ static int vgpu_connector_get_modes(struct drm_connector *connector)
 	u32 width, height;
 	int count;
 
-	mutex_lock(&vg->state_lock);
-	width = vg->scanouts[out->index].info.width;
-	height = vg->scanouts[out->index].info.height;
-	if (vg->has_edid && vg->scanouts[out->index].edid_len)
-		drm_edid = drm_edid_alloc(vg->scanouts[out->index].edid,
-					  vg->scanouts[out->index].edid_len);
-	mutex_unlock(&vg->state_lock);
+	mutex_lock(&vg->display.state_lock);
+	width = vg->display.scanouts[out->index].info.width;
+	height = vg->display.scanouts[out->index].info.height;
+	if (vg->features.edid && vg->display.scanouts[out->index].edid_len)
+		drm_edid = drm_edid_alloc(vg->display.scanouts[out->index].edid,
+					  vg->display.scanouts[out->index].edid_len);
+	mutex_unlock(&vg->display.state_lock);
 
 	count = vgpu_edid_connector_update(connector, drm_edid);
 	drm_edid_free(drm_edid);
@@ -70,9 +70,9 @@ vgpu_connector_detect(struct drm_connector *connector, bool force)
 	struct vgpu_device *vg = out->vg;
 	bool enabled;
 
-	mutex_lock(&vg->state_lock);
-	enabled = vg->scanouts[out->index].info.enabled;
-	mutex_unlock(&vg->state_lock);
+	mutex_lock(&vg->display.state_lock);
+	enabled = vg->display.scanouts[out->index].info.enabled;
+	mutex_unlock(&vg->display.state_lock);
 	return enabled ? connector_status_connected :
 			 connector_status_disconnected;
 }

@@ -35,29 +35,29 @@ int vgpu_param_get(struct vgpu_device *vg, u64 param, int *value)
 {
 	switch (param) {
 	case VIRTGPU_PARAM_3D_FEATURES:
-		*value = vg->has_virgl;
+		*value = vg->features.virgl;
 		return 0;
 	case VIRTGPU_PARAM_CAPSET_QUERY_FIX:
 		*value = 1;
 		return 0;
 	case VIRTGPU_PARAM_RESOURCE_BLOB:
-		*value = vg->has_resource_blob;
+		*value = vg->features.resource_blob;
 		return 0;
 	case VIRTGPU_PARAM_HOST_VISIBLE:
-		*value = vg->has_host_visible;
+		*value = vg->features.host_visible;
 		return 0;
 	case VIRTGPU_PARAM_CROSS_DEVICE:
-		*value = vg->has_resource_uuid;
+		*value = vg->features.resource_uuid;
 		return 0;
 	case VIRTGPU_PARAM_CONTEXT_INIT:
-		*value = vg->has_context_init;
+		*value = vg->features.context_init;
 		return 0;
 	case VIRTGPU_PARAM_SUPPORTED_CAPSET_IDs:
 		/* The uapi hands out an int: ids 0..31 fit. */
 		*value = (int)lower_32_bits(vgpu_capset_mask(vg));
 		return 0;
 	case VIRTGPU_PARAM_EXPLICIT_DEBUG_NAME:
-		*value = vg->has_context_init;
+		*value = vg->features.context_init;
 		return 0;
 	default:
 		drm_dbg_driver(vg->drm, "getparam: unknown parameter %llu\n", param);
@@ -77,8 +77,8 @@ u64 vgpu_capset_mask(struct vgpu_device *vg)
 	u64 mask = 0;
 	unsigned int i;
 
-	for (i = 0; i < vg->num_capsets; i++)
-		mask |= BIT_ULL(vg->capsets[i].id);
+	for (i = 0; i < vg->ctx.num_capsets; i++)
+		mask |= BIT_ULL(vg->ctx.capsets[i].id);
 	return mask;
 }
 EXPORT_SYMBOL_FOR_VGPU_TESTS(vgpu_capset_mask);
@@ -88,15 +88,15 @@ static const struct vgpu_capset *vgpu_capset_find(struct vgpu_device *vg,
 {
 	unsigned int i;
 
-	for (i = 0; i < vg->num_capsets; i++)
-		if (vg->capsets[i].id == id)
-			return &vg->capsets[i];
+	for (i = 0; i < vg->ctx.num_capsets; i++)
+		if (vg->ctx.capsets[i].id == id)
+			return &vg->ctx.capsets[i];
 	return NULL;
 }
 
 /**
  * struct vgpu_capset_data - one capset version as the host sent it
- * @link: entry in &vgpu_device.capset_cache
+ * @link: entry in &vgpu_device.ctx.capset_cache
  * @id: capset id
  * @version: version
  * @size: bytes in @data
@@ -115,9 +115,9 @@ static void vgpu_context_fini_device(struct drm_device *drm, void *arg)
 	struct vgpu_device *vg = arg;
 	struct vgpu_capset_data *c, *tmp;
 
-	list_for_each_entry_safe(c, tmp, &vg->capset_cache, link)
+	list_for_each_entry_safe(c, tmp, &vg->ctx.capset_cache, link)
 		kfree(c);
-	ida_destroy(&vg->ctx_ida);
+	ida_destroy(&vg->ctx.ida);
 }
 
 /**
@@ -130,11 +130,11 @@ int vgpu_context_init_device(struct vgpu_device *vg)
 {
 	int ret;
 
-	INIT_LIST_HEAD(&vg->capset_cache);
-	ret = drmm_mutex_init(vg->drm, &vg->capset_lock);
+	INIT_LIST_HEAD(&vg->ctx.capset_cache);
+	ret = drmm_mutex_init(vg->drm, &vg->ctx.capset_lock);
 	if (ret)
 		return ret;
-	ida_init(&vg->ctx_ida);
+	ida_init(&vg->ctx.ida);
 	return drmm_add_action_or_reset(vg->drm, vgpu_context_fini_device, vg);
 }
 
@@ -164,10 +164,10 @@ int vgpu_capset_read(struct vgpu_device *vg, u32 id, u32 version, void *dst,
 			       id, version);
 		return -EINVAL;
 	}
-	ret = mutex_lock_interruptible(&vg->capset_lock);
+	ret = mutex_lock_interruptible(&vg->ctx.capset_lock);
 	if (ret)
 		return ret;
-	list_for_each_entry(c, &vg->capset_cache, link) {
+	list_for_each_entry(c, &vg->ctx.capset_cache, link) {
 		if (c->id == id && c->version == version)
 			goto found;
 	}
@@ -200,12 +200,12 @@ int vgpu_capset_read(struct vgpu_device *vg, u32 id, u32 version, void *dst,
 	memcpy(c->data, ((struct virtio_gpu_resp_capset *)buf->resp)->capset_data,
 	       got);
 	vgpu_buf_put(buf);
-	list_add_tail(&c->link, &vg->capset_cache);
+	list_add_tail(&c->link, &vg->ctx.capset_cache);
 found:
 	ret = min(size, c->size);
 	memcpy(dst, c->data, ret);
 out:
-	mutex_unlock(&vg->capset_lock);
+	mutex_unlock(&vg->ctx.capset_lock);
 	return ret;
 }
 EXPORT_SYMBOL_FOR_VGPU_TESTS(vgpu_capset_read);
@@ -233,17 +233,17 @@ static int vgpu_ctx_create_locked(struct vgpu_device *vg,
 
 	lockdep_assert_held(&vfile->lock);
 	/* Before the create goes out: a reset from here on loses it. */
-	vfile->ctx_gen = READ_ONCE(vg->reset_gen);
-	id = ida_alloc_range(&vg->ctx_ida, 1, INT_MAX, GFP_KERNEL);
+	vfile->ctx_gen = READ_ONCE(vg->recovery.reset_gen);
+	id = ida_alloc_range(&vg->ctx.ida, 1, INT_MAX, GFP_KERNEL);
 	if (id < 0)
 		return id;
 	buf = vgpu_cmd_alloc(sizeof(struct virtio_gpu_ctx_create));
 	if (!buf) {
-		ida_free(&vg->ctx_ida, id);
+		ida_free(&vg->ctx.ida, id);
 		return -ENOMEM;
 	}
 	vgpu_proto_ctx_create(buf->req, id,
-			      vg->has_context_init ? vfile->capset_id : 0,
+			      vg->features.context_init ? vfile->capset_id : 0,
 			      vfile->debug_name[0] ? vfile->debug_name :
 						     current->comm);
 	ret = vgpu_cmd_exec(vg, &vg->ctrlq, buf, VIRTIO_GPU_RESP_OK_NODATA,
@@ -251,7 +251,7 @@ static int vgpu_ctx_create_locked(struct vgpu_device *vg,
 	vgpu_buf_put(buf);
 	if (ret && ret != -ETIMEDOUT && ret != -ERESTARTSYS) {
 		/* The host refused it: the id is free again. */
-		ida_free(&vg->ctx_ida, id);
+		ida_free(&vg->ctx.ida, id);
 		return ret;
 	}
 	/* Created, or maybe created: destroyed with the file either way. */
@@ -273,7 +273,7 @@ static int vgpu_ctx_create_locked(struct vgpu_device *vg,
 bool vgpu_ctx_lost(struct vgpu_device *vg, struct vgpu_file *vfile)
 {
 	return READ_ONCE(vfile->ctx_id) &&
-	       READ_ONCE(vfile->ctx_gen) != READ_ONCE(vg->reset_gen);
+	       READ_ONCE(vfile->ctx_gen) != READ_ONCE(vg->recovery.reset_gen);
 }
 EXPORT_SYMBOL_FOR_VGPU_TESTS(vgpu_ctx_lost);
 
@@ -294,7 +294,7 @@ int vgpu_ctx_get(struct vgpu_device *vg, struct vgpu_file *vfile, u32 *ctx_id)
 {
 	int ret = 0;
 
-	if (!vg->has_virgl && !vg->has_context_init) {
+	if (!vg->features.virgl && !vg->features.context_init) {
 		drm_dbg_driver(vg->drm, "no 3D on this device\n");
 		return -ENODEV;
 	}
@@ -330,7 +330,7 @@ int vgpu_ctx_init(struct vgpu_device *vg, struct vgpu_file *vfile,
 {
 	int ret;
 
-	if (!vg->has_context_init) {
+	if (!vg->features.context_init) {
 		drm_dbg_driver(vg->drm, "context init: not offered by the host\n");
 		return -EINVAL;
 	}
@@ -376,7 +376,7 @@ static void vgpu_ctx_destroyed(struct vgpu_buf *buf)
 	const struct virtio_gpu_ctrl_hdr *hdr = buf->req;
 
 	/* Answered, or the device is gone: the id is free. */
-	ida_free(&vg->ctx_ida, le32_to_cpu(hdr->ctx_id));
+	ida_free(&vg->ctx.ida, le32_to_cpu(hdr->ctx_id));
 }
 
 /**
@@ -397,7 +397,7 @@ void vgpu_ctx_fini(struct vgpu_device *vg, struct vgpu_file *vfile)
 		return;
 	if (vgpu_ctx_lost(vg, vfile)) {
 		/* The host forgot it in a reset: nothing to destroy. */
-		ida_free(&vg->ctx_ida, vfile->ctx_id);
+		ida_free(&vg->ctx.ida, vfile->ctx_id);
 		vfile->ctx_id = 0;
 		return;
 	}
@@ -412,7 +412,7 @@ void vgpu_ctx_fini(struct vgpu_device *vg, struct vgpu_file *vfile)
 		vgpu_buf_put(buf);
 	}
 	if (ret == -ENODEV)
-		ida_free(&vg->ctx_ida, vfile->ctx_id);
+		ida_free(&vg->ctx.ida, vfile->ctx_id);
 	else if (ret)
 		drm_dbg_driver(vg->drm, "context %u: destroy not queued (%d), id retired\n",
 			       vfile->ctx_id, ret);
@@ -430,7 +430,7 @@ EXPORT_SYMBOL_FOR_VGPU_TESTS(vgpu_ctx_fini);
  * Queued, neither kicked nor waited for: the control queue is processed
  * in order, so every later command (of this context or any other) comes
  * after it, and the next kick sends it along. An error answer is counted
- * in &vgpu_device.host_errors.
+ * in &vgpu_device.host_errors.count.
  */
 void vgpu_ctx_resource(struct vgpu_device *vg, u32 ctx_id, u32 res_id,
 		       bool attach)

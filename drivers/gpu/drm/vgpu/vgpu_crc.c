@@ -326,112 +326,155 @@ static void vgpu_crc_layer(struct vgpu_crc_layer *l, struct drm_framebuffer *fb,
 	l->h = h;
 }
 
-static void vgpu_crc_work(struct work_struct *work)
+/* A frame to compute, as the CRTC last showed it. */
+struct vgpu_crc_frame {
+	u64 first;	/* vblanks it is for */
+	u64 last;
+	u64 seq;	/* &vgpu_crc.seq when taken */
+	struct drm_framebuffer *primary;	/* one reference, or NULL */
+	struct drm_framebuffer *cursor;	/* one reference, or NULL */
+	struct drm_rect src;
+	struct drm_rect dst;
+	s32 cx, cy, csx, csy;
+	u32 cw, ch;
+	u32 width, height;
+};
+
+static void vgpu_crc_frame_take(struct vgpu_crc *crc, struct vgpu_crc_frame *fr)
 {
-	struct vgpu_crc *crc = container_of(work, struct vgpu_crc, work);
-	struct vgpu_output *out = container_of(crc, struct vgpu_output, crc);
+	spin_lock_irq(&crc->lock);
+	/* @queued stays set until these frames are given: order is kept */
+	*fr = (struct vgpu_crc_frame) {
+		.first = crc->first, .last = crc->last, .seq = crc->seq,
+		.primary = crc->primary, .cursor = crc->cursor,
+		.src = crc->primary_src, .dst = crc->primary_dst,
+		.cx = crc->cursor_x, .cy = crc->cursor_y,
+		.csx = crc->cursor_src_x, .csy = crc->cursor_src_y,
+		.cw = crc->cursor_w, .ch = crc->cursor_h,
+		.width = crc->width, .height = crc->height,
+	};
+	if (fr->primary)
+		drm_framebuffer_get(fr->primary);
+	if (fr->cursor)
+		drm_framebuffer_get(fr->cursor);
+	spin_unlock_irq(&crc->lock);
+}
+
+static void vgpu_crc_frame_put(struct vgpu_crc_frame *fr)
+{
+	if (fr->cursor)
+		drm_framebuffer_put(fr->cursor);
+	if (fr->primary)
+		drm_framebuffer_put(fr->primary);
+}
+
+/*
+ * The frame's CRC from its framebuffers' pixels. A cursor that cannot be
+ * read is left out. Return: 0, -ENOMEM, or -EIO for a primary framebuffer
+ * that cannot be read.
+ */
+static int vgpu_crc_frame_value(struct vgpu_output *out,
+				const struct vgpu_crc_frame *fr, u32 *value)
+{
 	struct iosys_map pmap[DRM_FORMAT_MAX_PLANES], pdata[DRM_FORMAT_MAX_PLANES];
 	struct iosys_map cmap[DRM_FORMAT_MAX_PLANES], cdata[DRM_FORMAT_MAX_PLANES];
 	struct vgpu_crc_layer pl = {}, cl = {};
-	struct drm_framebuffer *primary, *cursor;
-	struct drm_rect src, dst;
-	u32 width, height, value, *row;
-	bool pmapped = false, cmapped = false, cache;
-	s32 cx, cy, csx, csy;
-	u64 first, last, f, seq;
-	u32 cw, ch;
+	bool cmapped = false;
+	u32 *row;
 
-	spin_lock_irq(&crc->lock);
-	/* @queued stays set until these frames are given: order is kept */
-	first = crc->first;
-	last = crc->last;
-	primary = crc->primary;
-	cursor = crc->cursor;
-	if (primary)
-		drm_framebuffer_get(primary);
-	if (cursor)
-		drm_framebuffer_get(cursor);
-	src = crc->primary_src;
-	dst = crc->primary_dst;
-	cx = crc->cursor_x;
-	cy = crc->cursor_y;
-	cw = crc->cursor_w;
-	ch = crc->cursor_h;
-	csx = crc->cursor_src_x;
-	csy = crc->cursor_src_y;
-	width = crc->width;
-	height = crc->height;
-	seq = crc->seq;
-	spin_unlock_irq(&crc->lock);
-	/* a guest blob's pixels change on the host's screen without a commit */
-	cache = !primary ||
-		(vgpu_crc_fb_ok(primary) &&
-		 !vgpu_hres_is_blob(to_vgpu_fb(primary)->hres));
-
-	row = width ? kvmalloc_array(width, sizeof(*row), GFP_KERNEL) : NULL;
+	row = fr->width ? kvmalloc_array(fr->width, sizeof(*row), GFP_KERNEL) : NULL;
 	if (!row)
-		goto out;
-	if (primary && vgpu_crc_fb_ok(primary) &&
-	    !drm_gem_fb_vmap(primary, pmap, pdata)) {
-		pmapped = true;
-		vgpu_crc_layer(&pl, primary, &pdata[0], src.x1 >> 16,
-			       src.y1 >> 16, dst.x1, dst.y1, drm_rect_width(&dst),
-			       drm_rect_height(&dst));
-	} else if (primary) {
+		return -ENOMEM;
+	if (fr->primary && (!vgpu_crc_fb_ok(fr->primary) ||
+			    drm_gem_fb_vmap(fr->primary, pmap, pdata))) {
 		drm_dbg_kms(out->vg->drm, "[CRTC:%d] CRC: [FB:%d] cannot be read\n",
-			    out->crtc.base.id, primary->base.id);
-		goto out;
+			    out->crtc.base.id, fr->primary->base.id);
+		kvfree(row);
+		return -EIO;
 	}
-	if (cursor && !drm_gem_fb_vmap(cursor, cmap, cdata)) {
+	if (fr->primary)
+		vgpu_crc_layer(&pl, fr->primary, &pdata[0], fr->src.x1 >> 16,
+			       fr->src.y1 >> 16, fr->dst.x1, fr->dst.y1,
+			       drm_rect_width(&fr->dst), drm_rect_height(&fr->dst));
+	if (fr->cursor && !drm_gem_fb_vmap(fr->cursor, cmap, cdata)) {
 		cmapped = true;
-		vgpu_crc_layer(&cl, cursor, &cdata[0], csx, csy, cx, cy, cw, ch);
+		vgpu_crc_layer(&cl, fr->cursor, &cdata[0], fr->csx, fr->csy,
+			       fr->cx, fr->cy, fr->cw, fr->ch);
 	}
-	value = vgpu_crc_compose(pmapped ? &pl : NULL, cmapped ? &cl : NULL,
-				 width, height, row);
-	atomic64_inc(&crc->computed);
+	*value = vgpu_crc_compose(fr->primary ? &pl : NULL, cmapped ? &cl : NULL,
+				  fr->width, fr->height, row);
+	if (cmapped)
+		drm_gem_fb_vunmap(fr->cursor, cmap);
+	if (fr->primary)
+		drm_gem_fb_vunmap(fr->primary, pmap);
+	kvfree(row);
+	return 0;
+}
+
+/*
+ * Give @value to the vblanks it is for, unless the frame changed while it
+ * was computed (then compute again, a few times at most). @cache: the
+ * value holds until the next commit.
+ */
+static void vgpu_crc_deliver(struct vgpu_output *out,
+			     const struct vgpu_crc_frame *fr, u32 value,
+			     bool cache)
+{
+	struct vgpu_crc *crc = &out->crc;
+	u64 f;
+
 	spin_lock_irq(&crc->lock);
-	if (crc->seq != seq && crc->retries < VGPU_CRC_RETRIES) {
+	if (crc->seq != fr->seq && crc->retries < VGPU_CRC_RETRIES) {
 		/* the old buffer may be redrawn already: read the new one */
 		crc->retries++;
 		queue_work(vgpu_unbound_wq(), &crc->work);
 		spin_unlock_irq(&crc->lock);
-		goto done;
+		return;
 	}
 	crc->retries = 0;
 	spin_unlock_irq(&crc->lock);
-	for (f = first; f <= last; f++)
+	for (f = fr->first; f <= fr->last; f++)
 		drm_crtc_add_crc_entry(&out->crtc, true, f, &value);
 	spin_lock_irq(&crc->lock);
-	if (crc->seq == seq) {
+	if (crc->seq == fr->seq) {
 		/* vblanks that came meanwhile showed the same frame */
-		for (f = last + 1; f <= crc->last; f++)
+		for (f = fr->last + 1; f <= crc->last; f++)
 			drm_crtc_add_crc_entry(&out->crtc, true, f, &value);
 		crc->queued = false;
 		crc->value = value;
 		crc->valid = cache;
-	} else if (crc->last > last) {
+	} else if (crc->last > fr->last) {
 		/* the frame changed meanwhile: those vblanks need another */
-		crc->first = last + 1;
+		crc->first = fr->last + 1;
 		queue_work(vgpu_unbound_wq(), &crc->work);
 	} else {
 		crc->queued = false;
 	}
 	spin_unlock_irq(&crc->lock);
-	goto done;
-out:
-	spin_lock_irq(&crc->lock);
-	crc->queued = false;
-	spin_unlock_irq(&crc->lock);
-done:
-	kvfree(row);
-	if (cmapped)
-		drm_gem_fb_vunmap(cursor, cmap);
-	if (pmapped)
-		drm_gem_fb_vunmap(primary, pmap);
-	if (cursor)
-		drm_framebuffer_put(cursor);
-	if (primary)
-		drm_framebuffer_put(primary);
+}
+
+static void vgpu_crc_work(struct work_struct *work)
+{
+	struct vgpu_crc *crc = container_of(work, struct vgpu_crc, work);
+	struct vgpu_output *out = container_of(crc, struct vgpu_output, crc);
+	struct vgpu_crc_frame fr;
+	bool cache;
+	u32 value;
+
+	vgpu_crc_frame_take(crc, &fr);
+	/* a guest blob's pixels change on the host's screen without a commit */
+	cache = !fr.primary ||
+		(vgpu_crc_fb_ok(fr.primary) &&
+		 !vgpu_hres_is_blob(to_vgpu_fb(fr.primary)->hres));
+	if (vgpu_crc_frame_value(out, &fr, &value)) {
+		spin_lock_irq(&crc->lock);
+		crc->queued = false;
+		spin_unlock_irq(&crc->lock);
+	} else {
+		atomic64_inc(&crc->computed);
+		vgpu_crc_deliver(out, &fr, value, cache);
+	}
+	vgpu_crc_frame_put(&fr);
 }
 
 /**

@@ -9,7 +9,9 @@
  * bounded, interruptible waits; every host error is returned to the
  * caller.
  */
+#include <linux/seq_file.h>
 #include <linux/slab.h>
+#include <linux/string_helpers.h>
 #include <linux/virtio.h>
 #include <linux/virtio_config.h>
 
@@ -76,7 +78,7 @@ void vgpu_device_read_config(struct vgpu_device *vg)
 	u32 scanouts, capsets;
 
 	virtio_cread_le(vg->vdev, struct virtio_gpu_config, events_read,
-			&vg->events_at_probe);
+			&vg->display.events_at_probe);
 	virtio_cread_le(vg->vdev, struct virtio_gpu_config, num_scanouts,
 			&scanouts);
 	virtio_cread_le(vg->vdev, struct virtio_gpu_config, num_capsets,
@@ -91,8 +93,8 @@ void vgpu_device_read_config(struct vgpu_device *vg)
 			 capsets, VGPU_MAX_CAPSETS);
 		capsets = VGPU_MAX_CAPSETS;
 	}
-	vg->num_scanouts = scanouts;
-	vg->num_capsets = capsets;
+	vg->display.num_scanouts = scanouts;
+	vg->ctx.num_capsets = capsets;
 }
 
 static int vgpu_query_display_info(struct vgpu_device *vg)
@@ -111,11 +113,11 @@ static int vgpu_query_display_info(struct vgpu_device *vg)
 	ret = vgpu_cmd_exec(vg, &vg->ctrlq, buf, VIRTIO_GPU_RESP_OK_DISPLAY_INFO,
 			    sizeof(struct virtio_gpu_resp_display_info));
 	if (!ret) {
-		vgpu_proto_parse_display_info(buf->resp, vg->num_scanouts, info);
-		mutex_lock(&vg->state_lock);
-		for (i = 0; i < vg->num_scanouts; i++)
-			vg->scanouts[i].info = info[i];
-		mutex_unlock(&vg->state_lock);
+		vgpu_proto_parse_display_info(buf->resp, vg->display.num_scanouts, info);
+		mutex_lock(&vg->display.state_lock);
+		for (i = 0; i < vg->display.num_scanouts; i++)
+			vg->display.scanouts[i].info = info[i];
+		mutex_unlock(&vg->display.state_lock);
 	}
 	vgpu_buf_put(buf);
 	return ret;
@@ -125,7 +127,7 @@ static int vgpu_query_display_info(struct vgpu_device *vg)
 static void vgpu_query_edids(struct vgpu_device *vg)
 {
 	struct vgpu_buf *bufs[VGPU_MAX_SCANOUTS] = {};
-	unsigned int i, n = vg->num_scanouts;
+	unsigned int i, n = vg->display.num_scanouts;
 	u32 size;
 	int ret;
 
@@ -150,23 +152,23 @@ static void vgpu_query_edids(struct vgpu_device *vg)
 						    offsetof(struct virtio_gpu_resp_edid, edid));
 		if (!ret)
 			ret = vgpu_proto_parse_edid(buf->resp, buf->used_len, &size);
-		mutex_lock(&vg->state_lock);
+		mutex_lock(&vg->display.state_lock);
 		if (ret) {
 			drm_dbg_kms(vg->drm, "scanout %u: no EDID (%d)\n", i, ret);
-			vg->scanouts[i].edid_len = 0;
+			vg->display.scanouts[i].edid_len = 0;
 		} else {
 			struct virtio_gpu_resp_edid *resp = buf->resp;
 
-			memcpy(vg->scanouts[i].edid, resp->edid, size);
-			vg->scanouts[i].edid_len = size;
+			memcpy(vg->display.scanouts[i].edid, resp->edid, size);
+			vg->display.scanouts[i].edid_len = size;
 		}
-		mutex_unlock(&vg->state_lock);
+		mutex_unlock(&vg->display.state_lock);
 		vgpu_buf_put(buf);
 	}
-	for (i = n; i < vg->num_scanouts; i++) {
-		mutex_lock(&vg->state_lock);
-		vg->scanouts[i].edid_len = 0;
-		mutex_unlock(&vg->state_lock);
+	for (i = n; i < vg->display.num_scanouts; i++) {
+		mutex_lock(&vg->display.state_lock);
+		vg->display.scanouts[i].edid_len = 0;
+		mutex_unlock(&vg->display.state_lock);
 	}
 }
 
@@ -193,20 +195,20 @@ static int vgpu_capset_answer(struct vgpu_buf *buf, u64 seen,
  */
 static int vgpu_query_capsets(struct vgpu_device *vg)
 {
-	u32 asked = vg->num_capsets;
+	u32 asked = vg->ctx.num_capsets;
 	struct vgpu_capset cap;
 	struct vgpu_buf **bufs;
 	unsigned int i, kept = 0;
 	u64 seen = 0;
 	int ret = 0;
 
-	vg->num_capsets = 0;
+	vg->ctx.num_capsets = 0;
 	if (!asked)
 		return 0;
-	vg->capsets = drmm_kcalloc(vg->drm, asked, sizeof(*vg->capsets),
-				   GFP_KERNEL);
+	vg->ctx.capsets = drmm_kcalloc(vg->drm, asked,
+				       sizeof(*vg->ctx.capsets), GFP_KERNEL);
 	bufs = kcalloc(asked, sizeof(*bufs), GFP_KERNEL);
-	if (!vg->capsets || !bufs) {
+	if (!vg->ctx.capsets || !bufs) {
 		kfree(bufs);
 		return -ENOMEM;
 	}
@@ -233,13 +235,13 @@ static int vgpu_query_capsets(struct vgpu_device *vg)
 				drm_warn(vg->drm, "capset %u rejected (%d)\n", i, err);
 			} else {
 				seen |= BIT_ULL(cap.id);
-				vg->capsets[kept++] = cap;
+				vg->ctx.capsets[kept++] = cap;
 			}
 		}
 		vgpu_buf_put(bufs[i]);
 	}
 	kfree(bufs);
-	vg->num_capsets = ret ? 0 : kept;
+	vg->ctx.num_capsets = ret ? 0 : kept;
 	return ret;
 }
 
@@ -253,34 +255,34 @@ int vgpu_device_query(struct vgpu_device *vg)
 {
 	int ret;
 
-	if (vg->num_scanouts) {
+	if (vg->display.num_scanouts) {
 		ret = vgpu_query_display_info(vg);
 		if (ret) {
 			drm_err(vg->drm, "GET_DISPLAY_INFO failed: %d\n", ret);
 			return ret;
 		}
-		if (vg->has_edid)
+		if (vg->features.edid)
 			vgpu_query_edids(vg);
 	}
-	if (vg->has_virgl || vg->has_context_init) {
+	if (vg->features.virgl || vg->features.context_init) {
 		ret = vgpu_query_capsets(vg);
 		if (ret) {
 			drm_err(vg->drm, "GET_CAPSET_INFO failed: %d\n", ret);
 			return ret;
 		}
 	} else {
-		vg->num_capsets = 0;
+		vg->ctx.num_capsets = 0;
 	}
 	/* The display state was just read: earlier events are answered. */
-	if (vg->events_at_probe)
+	if (vg->display.events_at_probe)
 		virtio_cwrite_le(vg->vdev, struct virtio_gpu_config,
-				 events_clear, &vg->events_at_probe);
+				 events_clear, &vg->display.events_at_probe);
 	return 0;
 }
 
 /**
  * vgpu_device_config_work - handle a config-change interrupt
- * @work: &vgpu_device.config_work
+ * @work: &vgpu_device.display.config_work
  *
  * Acknowledges the events it read; a display event refreshes the
  * display info and EDIDs, and tells userspace when an output changed.
@@ -288,7 +290,7 @@ int vgpu_device_query(struct vgpu_device *vg)
 void vgpu_device_config_work(struct work_struct *work)
 {
 	struct vgpu_device *vg = container_of(work, struct vgpu_device,
-					      config_work);
+					      display.config_work);
 	u32 events;
 
 	virtio_cread_le(vg->vdev, struct virtio_gpu_config, events_read,
@@ -296,21 +298,81 @@ void vgpu_device_config_work(struct work_struct *work)
 	if (events & VIRTIO_GPU_EVENT_DISPLAY) {
 		struct vgpu_scanout *before = NULL;
 
-		mutex_lock(&vg->state_lock);
-		vg->display_events++;
-		if (vg->num_scanouts)
-			before = kmemdup(vg->scanouts,
-					 vg->num_scanouts * sizeof(*before),
+		mutex_lock(&vg->display.state_lock);
+		vg->display.events++;
+		if (vg->display.num_scanouts)
+			before = kmemdup(vg->display.scanouts,
+					 vg->display.num_scanouts * sizeof(*before),
 					 GFP_KERNEL);
-		mutex_unlock(&vg->state_lock);
-		if (vg->num_scanouts && !vgpu_query_display_info(vg)) {
-			if (vg->has_edid)
+		mutex_unlock(&vg->display.state_lock);
+		if (vg->display.num_scanouts && !vgpu_query_display_info(vg)) {
+			if (vg->features.edid)
 				vgpu_query_edids(vg);
-			if (before && READ_ONCE(vg->kms_ready))
+			if (before && READ_ONCE(vg->display.kms_ready))
 				vgpu_kms_display_changed(vg, before);
 		}
 		kfree(before);
 	}
 	virtio_cwrite_le(vg->vdev, struct virtio_gpu_config, events_clear,
 			 &events);
+}
+
+static void vgpu_device_print_features(struct seq_file *m, const char *what,
+				       u64 bits)
+{
+	unsigned int bit;
+
+	seq_printf(m, "features %s: 0x%llx", what, bits);
+	for (bit = 0; bit < 24; bit++) {
+		const char *name = vgpu_proto_feature_name(bit);
+
+		if (bits & BIT_ULL(bit))
+			seq_printf(m, " %s", name ? name : "?");
+	}
+	seq_putc(m, '\n');
+}
+
+/**
+ * vgpu_device_print - the device's section of debugfs vgpu_info
+ * @m: the file
+ * @vg: device
+ *
+ * Features offered and negotiated, each scanout as the host reports it,
+ * display events and the capsets.
+ */
+void vgpu_device_print(struct seq_file *m, struct vgpu_device *vg)
+{
+	unsigned int i;
+
+	vgpu_device_print_features(m, "offered", vg->features.offered);
+	vgpu_device_print_features(m, "negotiated", vg->vdev->features);
+	seq_printf(m, "version_1: %s\n",
+		   str_yes_no(virtio_has_feature(vg->vdev, VIRTIO_F_VERSION_1)));
+	seq_printf(m, "virgl: %s\n", str_yes_no(vg->features.virgl));
+	seq_printf(m, "edid: %s\n", str_yes_no(vg->features.edid));
+	seq_printf(m, "resource_uuid: %s\n", str_yes_no(vg->features.resource_uuid));
+	seq_printf(m, "resource_blob: %s\n", str_yes_no(vg->features.resource_blob));
+	seq_printf(m, "context_init: %s\n", str_yes_no(vg->features.context_init));
+
+	mutex_lock(&vg->display.state_lock);
+	seq_printf(m, "scanouts: %u\n", vg->display.num_scanouts);
+	for (i = 0; i < vg->display.num_scanouts; i++) {
+		const struct vgpu_scanout *s = &vg->display.scanouts[i];
+
+		seq_printf(m, "scanout %u: enabled %d size %ux%u pos %u,%u flags 0x%x edid %u\n",
+			   i, s->info.enabled, s->info.width, s->info.height,
+			   s->info.x, s->info.y, s->info.flags, s->edid_len);
+	}
+	seq_printf(m, "events_at_probe: 0x%x\n", vg->display.events_at_probe);
+	seq_printf(m, "display_events: %u\n", vg->display.events);
+	seq_printf(m, "capsets: %u\n", vg->ctx.num_capsets);
+	for (i = 0; i < vg->ctx.num_capsets; i++) {
+		const struct vgpu_capset *c = &vg->ctx.capsets[i];
+
+		seq_printf(m, "capset %u: id %u %s max_version %u max_size %u\n",
+			   i, c->id, vgpu_proto_capset_name(c->id),
+			   c->max_version, c->max_size);
+	}
+	seq_printf(m, "hotplug_events: %u\n", vg->display.hotplug_events);
+	mutex_unlock(&vg->display.state_lock);
 }

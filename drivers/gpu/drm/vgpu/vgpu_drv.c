@@ -104,15 +104,15 @@ static void vgpu_read_features(struct vgpu_device *vg)
 {
 	struct virtio_device *vdev = vg->vdev;
 
-	vg->features_offered = vgpu_virtio_offered_features(vdev);
-	vg->has_virgl = virtio_has_feature(vdev, VIRTIO_GPU_F_VIRGL);
-	vg->has_edid = virtio_has_feature(vdev, VIRTIO_GPU_F_EDID);
-	vg->has_resource_uuid = virtio_has_feature(vdev, VIRTIO_GPU_F_RESOURCE_UUID);
-	vg->has_resource_blob = virtio_has_feature(vdev, VIRTIO_GPU_F_RESOURCE_BLOB);
-	vg->has_context_init = virtio_has_feature(vdev, VIRTIO_GPU_F_CONTEXT_INIT);
-	vg->has_blob_alignment = virtio_has_feature(vdev, VGPU_F_BLOB_ALIGNMENT);
+	vg->features.offered = vgpu_virtio_offered_features(vdev);
+	vg->features.virgl = virtio_has_feature(vdev, VIRTIO_GPU_F_VIRGL);
+	vg->features.edid = virtio_has_feature(vdev, VIRTIO_GPU_F_EDID);
+	vg->features.resource_uuid = virtio_has_feature(vdev, VIRTIO_GPU_F_RESOURCE_UUID);
+	vg->features.resource_blob = virtio_has_feature(vdev, VIRTIO_GPU_F_RESOURCE_BLOB);
+	vg->features.context_init = virtio_has_feature(vdev, VIRTIO_GPU_F_CONTEXT_INIT);
+	vg->features.blob_alignment = virtio_has_feature(vdev, VGPU_F_BLOB_ALIGNMENT);
 	drm_dbg_driver(vg->drm, "features offered 0x%llx negotiated 0x%llx\n",
-		       vg->features_offered, vdev->features);
+		       vg->features.offered, vdev->features);
 }
 
 static void vgpu_res_fini(struct drm_device *drm, void *arg)
@@ -120,20 +120,60 @@ static void vgpu_res_fini(struct drm_device *drm, void *arg)
 	struct vgpu_device *vg = arg;
 
 	/* Runs after the mode configuration is gone: no framebuffers left. */
-	destroy_workqueue(vg->wq);
-	drm_WARN_ON(drm, atomic_read(&vg->res_live));
-	ida_destroy(&vg->res_ida);
+	destroy_workqueue(vg->res.wq);
+	drm_WARN_ON(drm, atomic_read(&vg->res.live));
+	ida_destroy(&vg->res.ida);
 }
 
 static int vgpu_res_init(struct vgpu_device *vg)
 {
-	ida_init(&vg->res_ida);
-	vg->wq = alloc_ordered_workqueue("vgpu-res", 0);
-	if (!vg->wq) {
-		ida_destroy(&vg->res_ida);
+	ida_init(&vg->res.ida);
+	vg->res.wq = alloc_ordered_workqueue("vgpu-res", 0);
+	if (!vg->res.wq) {
+		ida_destroy(&vg->res.ida);
 		return -ENOMEM;
 	}
 	return drmm_add_action_or_reset(vg->drm, vgpu_res_fini, vg);
+}
+
+/*
+ * The driver's state before the queues exist: locks, features, each
+ * feature's own state, the config space. Everything is drmm-managed.
+ */
+static int vgpu_setup(struct vgpu_device *vg)
+{
+	struct drm_device *drm = vg->drm;
+	int ret;
+
+	vg->cmd_timeout = msecs_to_jiffies(READ_ONCE(vgpu_cmd_timeout_ms)) ?: 1;
+	INIT_WORK(&vg->display.config_work, vgpu_device_config_work);
+	ret = drmm_mutex_init(drm, &vg->display.state_lock);
+	if (!ret)
+		ret = vgpu_recover_init(vg);
+	if (ret)
+		return ret;
+
+	vgpu_read_features(vg);
+	vgpu_fence_init_device(vg);
+	/* Before vgpu_res_init(): its release drains before the region goes. */
+	ret = vgpu_hostmem_init(vg);
+	if (!ret)
+		ret = vgpu_res_init(vg);
+	if (!ret)
+		ret = vgpu_context_init_device(vg);
+	if (ret)
+		return ret;
+
+	vg->features.dma_api = !virtio_has_dma_quirk(vg->vdev);
+	vgpu_device_read_config(vg);
+	if (vg->display.num_scanouts) {
+		vg->display.scanouts = drmm_kcalloc(drm, vg->display.num_scanouts,
+						    sizeof(*vg->display.scanouts),
+						    GFP_KERNEL);
+		if (!vg->display.scanouts)
+			return -ENOMEM;
+	}
+	return 0;
 }
 
 static int vgpu_probe(struct virtio_device *vdev)
@@ -150,7 +190,6 @@ static int vgpu_probe(struct virtio_device *vdev)
 	drm = drm_dev_alloc(&vgpu_drm_driver, vdev->dev.parent);
 	if (IS_ERR(drm))
 		return PTR_ERR(drm);
-
 	vg = drmm_kzalloc(drm, sizeof(*vg), GFP_KERNEL);
 	if (!vg) {
 		ret = -ENOMEM;
@@ -159,35 +198,9 @@ static int vgpu_probe(struct virtio_device *vdev)
 	drm->dev_private = vg;
 	vg->drm = drm;
 	vg->vdev = vdev;
-	vg->cmd_timeout = msecs_to_jiffies(READ_ONCE(vgpu_cmd_timeout_ms)) ?: 1;
-	INIT_WORK(&vg->config_work, vgpu_device_config_work);
-	ret = drmm_mutex_init(drm, &vg->state_lock);
-	if (!ret)
-		ret = vgpu_recover_init(vg);
+	ret = vgpu_setup(vg);
 	if (ret)
 		goto err_put;
-
-	vgpu_read_features(vg);
-	vgpu_fence_init_device(vg);
-	/* Before vgpu_res_init(): its release drains before the region goes. */
-	ret = vgpu_hostmem_init(vg);
-	if (!ret)
-		ret = vgpu_res_init(vg);
-	if (!ret)
-		ret = vgpu_context_init_device(vg);
-	if (ret)
-		goto err_put;
-
-	vg->use_dma_api = !virtio_has_dma_quirk(vdev);
-	vgpu_device_read_config(vg);
-	if (vg->num_scanouts) {
-		vg->scanouts = drmm_kcalloc(drm, vg->num_scanouts,
-					    sizeof(*vg->scanouts), GFP_KERNEL);
-		if (!vg->scanouts) {
-			ret = -ENOMEM;
-			goto err_put;
-		}
-	}
 
 	vdev->priv = vg;
 	ret = vgpu_vqs_init(vg, false);
@@ -196,29 +209,23 @@ static int vgpu_probe(struct virtio_device *vdev)
 	virtio_device_ready(vdev);
 
 	ret = vgpu_device_query(vg);
-	if (ret)
-		goto err_vqs;
-
-	if (vg->num_scanouts) {
+	if (!ret && vg->display.num_scanouts)
 		ret = vgpu_kms_init(vg);
-		if (ret)
-			goto err_vqs;
-	} else {
+	if (!vg->display.num_scanouts)
 		drm->driver_features &= ~(DRIVER_MODESET | DRIVER_ATOMIC);
-	}
-
-	ret = drm_dev_register(drm, 0);
+	if (!ret)
+		ret = drm_dev_register(drm, 0);
 	if (ret)
 		goto err_vqs;
-	if (vg->outputs) {
-		WRITE_ONCE(vg->kms_ready, true);
+	if (vg->display.outputs) {
+		WRITE_ONCE(vg->display.kms_ready, true);
 		vgpu_fbdev_setup(drm);
 	}
 	vgpu_watchdog_start(vg);
 
 	drm_info(drm, "vgpu %s: %u scanout(s), %u capset(s), virgl %s, edid %s\n",
-		 VGPU_VERSION, vg->num_scanouts, vg->num_capsets,
-		 str_yes_no(vg->has_virgl), str_yes_no(vg->has_edid));
+		 VGPU_VERSION, vg->display.num_scanouts, vg->ctx.num_capsets,
+		 str_yes_no(vg->features.virgl), str_yes_no(vg->features.edid));
 	return 0;
 
 err_vqs:
@@ -245,16 +252,16 @@ static void vgpu_remove(struct virtio_device *vdev)
 	 */
 	unmap_mapping_range(drm->anon_inode->i_mapping, 0, 0, 1);
 	vgpu_recover_stop(vg);
-	if (vg->outputs)
+	if (vg->display.outputs)
 		drm_atomic_helper_shutdown(drm);
-	cancel_work_sync(&vg->config_work);
+	cancel_work_sync(&vg->display.config_work);
 	/*
 	 * What clients released goes out and is answered before the reset:
 	 * QEMU 10 keeps a blob whose unmap a reset cut short, and aborts when
 	 * the next driver maps one. Blobs of files still open are unmapped.
 	 * Bounded: a device that is gone does not answer.
 	 */
-	flush_workqueue(vg->wq);
+	flush_workqueue(vg->res.wq);
 	vgpu_res_unmap_host_blobs(vg);
 	if (!vgpu_vq_drain(&vg->ctrlq, msecs_to_jiffies(VGPU_REMOVE_WAIT_MS)))
 		drm_dbg_driver(drm, "remove: commands unanswered at the reset\n");
@@ -279,10 +286,10 @@ static void vgpu_shutdown(struct virtio_device *vdev)
 	if (!vg)
 		return;
 	vgpu_recover_stop(vg);
-	if (vg->outputs)
+	if (vg->display.outputs)
 		drm_atomic_helper_shutdown(vg->drm);
-	cancel_work_sync(&vg->config_work);
-	flush_workqueue(vg->wq);
+	cancel_work_sync(&vg->display.config_work);
+	flush_workqueue(vg->res.wq);
 	vgpu_res_unmap_host_blobs(vg);
 	if (!vgpu_vq_drain(&vg->ctrlq, msecs_to_jiffies(VGPU_REMOVE_WAIT_MS)))
 		drm_dbg_driver(vg->drm, "shutdown: commands unanswered at the reset\n");
@@ -297,7 +304,7 @@ static void vgpu_config_changed(struct virtio_device *vdev)
 {
 	struct vgpu_device *vg = vdev->priv;
 
-	schedule_work(&vg->config_work);
+	schedule_work(&vg->display.config_work);
 }
 
 static const struct virtio_device_id vgpu_id_table[] = {

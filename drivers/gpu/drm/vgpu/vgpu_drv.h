@@ -42,6 +42,7 @@ int vgpu_recover_init(struct vgpu_device *vg);
 void vgpu_watchdog_start(struct vgpu_device *vg);
 void vgpu_recover_stop(struct vgpu_device *vg);
 int vgpu_reset(struct vgpu_device *vg, const char *reason);
+void vgpu_recover_print(struct seq_file *m, struct vgpu_device *vg);
 void vgpu_reset_schedule(struct vgpu_device *vg, const char *reason);
 int vgpu_freeze(struct virtio_device *vdev);
 int vgpu_restore(struct virtio_device *vdev);
@@ -51,8 +52,10 @@ int vgpu_vqs_init(struct vgpu_device *vg, bool again);
 void vgpu_device_read_config(struct vgpu_device *vg);
 int vgpu_device_query(struct vgpu_device *vg);
 void vgpu_device_config_work(struct work_struct *work);
+void vgpu_device_print(struct seq_file *m, struct vgpu_device *vg);
 
 /* vgpu_resource.c: host resources */
+void vgpu_res_print(struct seq_file *m, struct vgpu_device *vg);
 #define VGPU_HRES_MAX_CMDS	3	/* create, backing, content */
 int vgpu_hres_build(struct vgpu_device *vg, struct vgpu_hres *hres,
 		    struct sg_table *sgt, bool content,
@@ -76,6 +79,7 @@ void vgpu_bo_res_release(struct vgpu_bo *bo,
 
 /* vgpu_blob.c: blob resources and the host-visible region */
 int vgpu_hostmem_init(struct vgpu_device *vg);
+void vgpu_hostmem_print(struct seq_file *m, struct vgpu_device *vg);
 int vgpu_blob_check(struct vgpu_device *vg,
 		    const struct drm_virtgpu_resource_create_blob *a, u64 *size);
 int vgpu_blob_make(struct vgpu_device *vg, struct vgpu_bo *bo,
@@ -134,6 +138,7 @@ void vgpu_crc_init(struct vgpu_output *out);
 void vgpu_crc_fini(struct vgpu_output *out);
 int vgpu_connector_init(struct vgpu_output *out);
 int vgpu_kms_init(struct vgpu_device *vg);
+void vgpu_kms_print(struct seq_file *m, struct vgpu_device *vg);
 void vgpu_kms_display_changed(struct vgpu_device *vg,
 			      const struct vgpu_scanout *before);
 
@@ -160,6 +165,7 @@ void vgpu_fence_emit(struct vgpu_fence *f, struct vgpu_buf *buf,
 		     bool use_ring, u8 ring_idx);
 void vgpu_fence_answered(struct vgpu_buf *buf);
 unsigned int vgpu_fence_pending(struct vgpu_device *vg);
+void vgpu_fence_print(struct seq_file *m, struct vgpu_device *vg);
 struct vgpu_fence_event;
 struct vgpu_fence_event *vgpu_fence_event_create(struct drm_device *drm,
 						 struct drm_file *file);

@@ -11,11 +11,12 @@
  * away signals everything with -ENODEV. Signalling happens in the answer's
  * interrupt, never behind a workqueue.
  *
- * &vgpu_device.fence_lock covers the pending list. Each fence has a lock
+ * &vgpu_device.fences.lock covers the pending list. Each fence has a lock
  * of its own (a sync file may outlive the device), taken inside
- * &vgpu_device.fence_lock when signalling.
+ * &vgpu_device.fences.lock when signalling.
  */
 #include <linux/dma-fence.h>
+#include <linux/seq_file.h>
 #include <linux/slab.h>
 
 #include <drm/drm_file.h>
@@ -46,9 +47,9 @@ static const struct dma_fence_ops vgpu_fence_ops = {
  */
 void vgpu_fence_init_device(struct vgpu_device *vg)
 {
-	spin_lock_init(&vg->fence_lock);
-	INIT_LIST_HEAD(&vg->fences_pending);
-	vg->fence_next_id = 1;
+	spin_lock_init(&vg->fences.lock);
+	INIT_LIST_HEAD(&vg->fences.pending);
+	vg->fences.next_id = 1;
 }
 
 /**
@@ -92,11 +93,11 @@ void vgpu_fence_emit(struct vgpu_fence *f, struct vgpu_buf *buf,
 	struct vgpu_device *vg = f->vg;
 	unsigned long flags;
 
-	spin_lock_irqsave(&vg->fence_lock, flags);
-	f->wire_id = vg->fence_next_id++;
+	spin_lock_irqsave(&vg->fences.lock, flags);
+	f->wire_id = vg->fences.next_id++;
 	dma_fence_get(&f->base);
-	list_add_tail(&f->link, &vg->fences_pending);
-	spin_unlock_irqrestore(&vg->fence_lock, flags);
+	list_add_tail(&f->link, &vg->fences.pending);
+	spin_unlock_irqrestore(&vg->fences.lock, flags);
 
 	vgpu_proto_hdr_fence(buf->req, f->wire_id, use_ring, ring_idx);
 	dma_fence_get(&f->base);
@@ -112,8 +113,8 @@ static void vgpu_fence_signal_upto(struct vgpu_device *vg,
 	struct vgpu_fence *p, *tmp;
 	unsigned long flags;
 
-	spin_lock_irqsave(&vg->fence_lock, flags);
-	list_for_each_entry_safe(p, tmp, &vg->fences_pending, link) {
+	spin_lock_irqsave(&vg->fences.lock, flags);
+	list_for_each_entry_safe(p, tmp, &vg->fences.pending, link) {
 		if (p->base.context != f->base.context ||
 		    p->base.seqno > f->base.seqno)
 			continue;
@@ -123,8 +124,8 @@ static void vgpu_fence_signal_upto(struct vgpu_device *vg,
 		list_del_init(&p->link);
 		dma_fence_put(&p->base);
 	}
-	vg->fences_signalled++;
-	spin_unlock_irqrestore(&vg->fence_lock, flags);
+	vg->fences.signalled++;
+	spin_unlock_irqrestore(&vg->fences.lock, flags);
 }
 
 /**
@@ -160,10 +161,10 @@ unsigned int vgpu_fence_pending(struct vgpu_device *vg)
 	unsigned long flags;
 	unsigned int n = 0;
 
-	spin_lock_irqsave(&vg->fence_lock, flags);
-	list_for_each_entry(f, &vg->fences_pending, link)
+	spin_lock_irqsave(&vg->fences.lock, flags);
+	list_for_each_entry(f, &vg->fences.pending, link)
 		n++;
-	spin_unlock_irqrestore(&vg->fence_lock, flags);
+	spin_unlock_irqrestore(&vg->fences.lock, flags);
 	return n;
 }
 EXPORT_SYMBOL_FOR_VGPU_TESTS(vgpu_fence_pending);
@@ -226,7 +227,7 @@ static void vgpu_fence_event_cb(struct dma_fence *f, struct dma_fence_cb *cb)
 	struct vgpu_fence_event *ev = container_of(cb, struct vgpu_fence_event, cb);
 	struct vgpu_device *vg = to_vgpu(ev->drm);
 
-	atomic64_inc(&vg->fence_events);
+	atomic64_inc(&vg->fences.events);
 	/* Frees the event, also when its file has closed meanwhile. */
 	drm_send_event(ev->drm, &ev->base);
 }
@@ -242,3 +243,16 @@ void vgpu_fence_event_arm(struct vgpu_fence_event *ev, struct dma_fence *fence)
 		vgpu_fence_event_cb(fence, &ev->cb);
 }
 EXPORT_SYMBOL_FOR_VGPU_TESTS(vgpu_fence_event_arm);
+
+/**
+ * vgpu_fence_print - the fences' lines of debugfs vgpu_info
+ * @m: the file
+ * @vg: device
+ */
+void vgpu_fence_print(struct seq_file *m, struct vgpu_device *vg)
+{
+	seq_printf(m, "fences_pending: %u\n", vgpu_fence_pending(vg));
+	seq_printf(m, "fence_answers: %llu\n", READ_ONCE(vg->fences.signalled));
+	seq_printf(m, "fence_events: %lld\n",
+		   (long long)atomic64_read(&vg->fences.events));
+}

@@ -63,7 +63,7 @@ static int vgpu_gem_open(struct drm_gem_object *obj, struct drm_file *file)
 	u32 ctx_id;
 	int ret;
 
-	if (!bo->res || !vg->has_virgl)
+	if (!bo->res || !vg->features.virgl)
 		return 0;
 	/* A file that uses 3D resources gets its context now. */
 	ret = vgpu_ctx_get(vg, to_vgpu_file(file), &ctx_id);
@@ -79,7 +79,7 @@ static void vgpu_gem_close(struct drm_gem_object *obj, struct drm_file *file)
 	struct vgpu_bo *bo = to_vgpu_bo(obj);
 	u32 ctx_id = READ_ONCE(to_vgpu_file(file)->ctx_id);
 
-	if (bo->res && vg->has_virgl && ctx_id &&
+	if (bo->res && vg->features.virgl && ctx_id &&
 	    !vgpu_ctx_lost(vg, to_vgpu_file(file)))
 		vgpu_ctx_resource(vg, ctx_id, bo->res->id, false);
 }
@@ -232,10 +232,10 @@ int vgpu_gem_dumb_create(struct drm_file *file, struct drm_device *drm,
 			    args->bpp);
 		return -EINVAL;
 	}
-	blob = vg->has_resource_blob && !vg->has_virgl;
+	blob = vg->features.resource_blob && !vg->features.virgl;
 	args->pitch = args->width * VGPU_PROTO_CPP;
 	args->size = ALIGN((u64)args->pitch * args->height,
-			   blob ? max_t(u32, vg->blob_align, PAGE_SIZE) : PAGE_SIZE);
+			   blob ? max_t(u32, vg->hostmem.blob_align, PAGE_SIZE) : PAGE_SIZE);
 	shmem = drm_gem_shmem_create(drm, args->size);
 	if (IS_ERR(shmem))
 		return PTR_ERR(shmem);

@@ -59,7 +59,7 @@ static int vgpu_ioctl_get_caps(struct drm_device *drm, void *data,
 		drm_dbg_driver(drm, "get_caps: pad is not zero\n");
 		return -EINVAL;
 	}
-	if (!vg->num_capsets) {
+	if (!vg->ctx.num_capsets) {
 		drm_dbg_driver(drm, "get_caps: the host has no capsets\n");
 		return -ENODEV;
 	}
@@ -184,7 +184,7 @@ static int vgpu_ioctl_resource_create(struct drm_device *drm, void *data,
 			       args->array_size);
 		return -EINVAL;
 	}
-	if (!vg->has_virgl) {
+	if (!vg->features.virgl) {
 		if (args->target != VGPU_TARGET_TEXTURE_2D || args->depth != 1 ||
 		    args->array_size != 1 || args->last_level ||
 		    args->nr_samples > 1) {
@@ -209,7 +209,7 @@ static int vgpu_ioctl_resource_create(struct drm_device *drm, void *data,
 	if (!size)
 		size = PAGE_SIZE;
 	ret = vgpu_gem_create_resource(vg, file, size, &d,
-				       vg->has_virgl ? VGPU_HRES_3D : VGPU_HRES_2D,
+				       vg->features.virgl ? VGPU_HRES_3D : VGPU_HRES_2D,
 				       &args->bo_handle, &args->res_handle);
 	if (ret)
 		drm_dbg_driver(drm, "resource create: failed %d\n", ret);
@@ -647,85 +647,116 @@ static void vgpu_exec_signal(struct vgpu_exec *ex, struct dma_fence *fence)
 		drm_syncobj_replace_fence(ex->reset[i], NULL);
 }
 
+/* The stream, the buffers and the fences to wait for, copied in. */
+static int vgpu_exec_copy_in(struct drm_device *drm, struct drm_file *file,
+			     const struct drm_virtgpu_execbuffer *args,
+			     u32 ctx_id, struct vgpu_exec *ex)
+{
+	void *cmds;
+	int ret;
+
+	ex->job.buf = vgpu_cmd_submit_alloc(ctx_id, args->size, &cmds);
+	if (!ex->job.buf)
+		return -ENOMEM;
+	if (args->size &&
+	    copy_from_user(cmds, u64_to_user_ptr(args->command), args->size)) {
+		drm_dbg_driver(drm, "execbuffer: bad command pointer\n");
+		return -EFAULT;
+	}
+	if (args->num_bo_handles) {
+		ret = drm_gem_objects_lookup(file, u64_to_user_ptr(args->bo_handles),
+					     args->num_bo_handles, &ex->job.objs);
+		ex->job.num_objs = args->num_bo_handles;
+		if (ret) {
+			drm_dbg_driver(drm, "execbuffer: bad buffer list (%d)\n", ret);
+			return ret;
+		}
+		ex->job.usage = DMA_RESV_USAGE_WRITE;
+	}
+	if (args->flags & VIRTGPU_EXECBUF_FENCE_FD_IN) {
+		ex->in[0] = sync_file_get_fence(args->fence_fd);
+		if (!ex->in[0]) {
+			drm_dbg_driver(drm, "execbuffer: fence fd %d is not a sync file\n",
+				       args->fence_fd);
+			return -EINVAL;
+		}
+		ex->num_in = 1;
+	}
+	ret = vgpu_exec_in_syncobjs(drm, file, args, ex);
+	if (!ret)
+		ret = vgpu_exec_out_syncobjs(drm, file, args, ex);
+	return ret;
+}
+
+/* The ring and, when the file polls it, the FENCE_SIGNALED event. */
+static int vgpu_exec_ring(struct drm_device *drm, struct drm_file *file,
+			  const struct drm_virtgpu_execbuffer *args,
+			  struct vgpu_exec *ex)
+{
+	struct vgpu_file *vfile = to_vgpu_file(file);
+
+	ex->job.use_ring = args->flags & VIRTGPU_EXECBUF_RING_IDX;
+	ex->job.ring_idx = args->ring_idx;
+	if (ex->job.use_ring && args->ring_idx < VGPU_MAX_RINGS &&
+	    (READ_ONCE(vfile->poll_rings_mask) & BIT_ULL(args->ring_idx))) {
+		ex->job.event = vgpu_fence_event_create(drm, file);
+		if (IS_ERR(ex->job.event)) {
+			int ret = PTR_ERR(ex->job.event);
+
+			ex->job.event = NULL;
+			return ret;
+		}
+	}
+	return 0;
+}
+
+/* The submission's fence as a sync file at @out_fd (consumed on success). */
+static int vgpu_exec_fence_out(struct vgpu_exec *ex,
+			       struct drm_virtgpu_execbuffer *args, int *out_fd)
+{
+	struct sync_file *sync_file;
+
+	if (*out_fd < 0)
+		return 0;
+	sync_file = sync_file_create(ex->job.out);
+	if (!sync_file)
+		return -ENOMEM;	/* submitted, syncobjs signalled: only the fd is missing */
+	fd_install(*out_fd, sync_file->file);
+	args->fence_fd = *out_fd;
+	*out_fd = -1;
+	return 0;
+}
+
 static int vgpu_ioctl_execbuffer(struct drm_device *drm, void *data,
 				 struct drm_file *file)
 {
 	struct drm_virtgpu_execbuffer *args = data;
 	struct vgpu_device *vg = to_vgpu(drm);
-	struct vgpu_file *vfile = to_vgpu_file(file);
-	struct sync_file *sync_file = NULL;
 	struct vgpu_exec ex = {};
 	int out_fd = -1, ret;
 	u32 ctx_id;
-	void *cmds;
 
 	ret = vgpu_exec_check(drm, args);
 	if (ret)
 		return ret;
-	ret = vgpu_ctx_get(vg, vfile, &ctx_id);
+	ret = vgpu_ctx_get(vg, to_vgpu_file(file), &ctx_id);
 	if (ret)
 		return ret;
 	ret = vgpu_exec_alloc(&ex, args);
-	if (ret)
-		goto out;
-	ex.job.buf = vgpu_cmd_submit_alloc(ctx_id, args->size, &cmds);
-	if (!ex.job.buf) {
-		ret = -ENOMEM;
-		goto out;
-	}
-	if (args->size &&
-	    copy_from_user(cmds, u64_to_user_ptr(args->command), args->size)) {
-		drm_dbg_driver(drm, "execbuffer: bad command pointer\n");
-		ret = -EFAULT;
-		goto out;
-	}
-	if (args->num_bo_handles) {
-		ret = drm_gem_objects_lookup(file, u64_to_user_ptr(args->bo_handles),
-					     args->num_bo_handles, &ex.job.objs);
-		ex.job.num_objs = args->num_bo_handles;
-		if (ret) {
-			drm_dbg_driver(drm, "execbuffer: bad buffer list (%d)\n", ret);
-			goto out;
-		}
-		ex.job.usage = DMA_RESV_USAGE_WRITE;
-	}
-	if (args->flags & VIRTGPU_EXECBUF_FENCE_FD_IN) {
-		ex.in[0] = sync_file_get_fence(args->fence_fd);
-		if (!ex.in[0]) {
-			drm_dbg_driver(drm, "execbuffer: fence fd %d is not a sync file\n",
-				       args->fence_fd);
-			ret = -EINVAL;
-			goto out;
-		}
-		ex.num_in = 1;
-	}
-	ret = vgpu_exec_in_syncobjs(drm, file, args, &ex);
-	if (ret)
-		goto out;
-	ret = vgpu_exec_out_syncobjs(drm, file, args, &ex);
-	if (ret)
-		goto out;
-	if (args->flags & VIRTGPU_EXECBUF_FENCE_FD_OUT) {
+	if (!ret)
+		ret = vgpu_exec_copy_in(drm, file, args, ctx_id, &ex);
+	if (!ret && (args->flags & VIRTGPU_EXECBUF_FENCE_FD_OUT)) {
 		out_fd = get_unused_fd_flags(O_CLOEXEC);
-		if (out_fd < 0) {
+		if (out_fd < 0)
 			ret = out_fd;
-			goto out;
-		}
 	}
-	ex.job.use_ring = args->flags & VIRTGPU_EXECBUF_RING_IDX;
-	ex.job.ring_idx = args->ring_idx;
-	if (ex.job.use_ring && args->ring_idx < VGPU_MAX_RINGS &&
-	    (READ_ONCE(vfile->poll_rings_mask) & BIT_ULL(args->ring_idx))) {
-		ex.job.event = vgpu_fence_event_create(drm, file);
-		if (IS_ERR(ex.job.event)) {
-			ret = PTR_ERR(ex.job.event);
-			ex.job.event = NULL;
-			goto out;
-		}
-	}
+	if (!ret)
+		ret = vgpu_exec_ring(drm, file, args, &ex);
+	if (ret)
+		goto out;
 	ex.job.in_fences = ex.in;
 	ex.job.num_in = ex.num_in;
-	ret = vgpu_job_run(vg, vfile, &ex.job);
+	ret = vgpu_job_run(vg, to_vgpu_file(file), &ex.job);
 	if (ret) {
 		/* Not armed: still ours. */
 		if (ex.job.event)
@@ -733,17 +764,7 @@ static int vgpu_ioctl_execbuffer(struct drm_device *drm, void *data,
 		goto out;
 	}
 	vgpu_exec_signal(&ex, ex.job.out);
-	if (out_fd >= 0) {
-		sync_file = sync_file_create(ex.job.out);
-		if (sync_file) {
-			fd_install(out_fd, sync_file->file);
-			args->fence_fd = out_fd;
-			out_fd = -1;
-		} else {
-			/* Submitted, syncobjs signalled: only the fd is missing. */
-			ret = -ENOMEM;
-		}
-	}
+	ret = vgpu_exec_fence_out(&ex, args, &out_fd);
 	dma_fence_put(ex.job.out);
 out:
 	if (out_fd >= 0)

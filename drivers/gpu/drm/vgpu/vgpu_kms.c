@@ -10,7 +10,9 @@
  * bounded ones for the vblank (flip_done) of the previous commit on its
  * CRTCs and, when it asked for an event, of its own.
  */
+#include <linux/seq_file.h>
 #include <linux/string.h>
+#include <linux/string_helpers.h>
 
 #include <drm/drm_atomic.h>
 #include <drm/drm_atomic_helper.h>
@@ -68,9 +70,9 @@ int vgpu_kms_init(struct vgpu_device *vg)
 	unsigned int i;
 	int ret;
 
-	vg->outputs = drmm_kcalloc(drm, vg->num_scanouts, sizeof(*vg->outputs),
-				   GFP_KERNEL);
-	if (!vg->outputs)
+	vg->display.outputs = drmm_kcalloc(drm, vg->display.num_scanouts,
+					   sizeof(*vg->display.outputs), GFP_KERNEL);
+	if (!vg->display.outputs)
 		return -ENOMEM;
 	ret = drmm_mode_config_init(drm);
 	if (ret)
@@ -90,8 +92,8 @@ int vgpu_kms_init(struct vgpu_device *vg)
 	 */
 	drm->mode_config.async_page_flip = true;
 
-	for (i = 0; i < vg->num_scanouts; i++) {
-		struct vgpu_output *out = &vg->outputs[i];
+	for (i = 0; i < vg->display.num_scanouts; i++) {
+		struct vgpu_output *out = &vg->display.outputs[i];
 
 		out->index = i;
 		out->vg = vg;
@@ -103,7 +105,7 @@ int vgpu_kms_init(struct vgpu_device *vg)
 		if (ret)
 			return ret;
 	}
-	ret = drm_vblank_init(drm, vg->num_scanouts);
+	ret = drm_vblank_init(drm, vg->display.num_scanouts);
 	if (ret)
 		return ret;
 	drm_mode_config_reset(drm);
@@ -123,11 +125,11 @@ void vgpu_kms_display_changed(struct vgpu_device *vg,
 	bool changed = false;
 	unsigned int i;
 
-	if (!vg->outputs)
+	if (!vg->display.outputs)
 		return;
-	mutex_lock(&vg->state_lock);
-	for (i = 0; i < vg->num_scanouts && !changed; i++) {
-		const struct vgpu_scanout *a = &before[i], *b = &vg->scanouts[i];
+	mutex_lock(&vg->display.state_lock);
+	for (i = 0; i < vg->display.num_scanouts && !changed; i++) {
+		const struct vgpu_scanout *a = &before[i], *b = &vg->display.scanouts[i];
 
 		changed = a->info.enabled != b->info.enabled ||
 			  a->info.width != b->info.width ||
@@ -136,10 +138,32 @@ void vgpu_kms_display_changed(struct vgpu_device *vg,
 			  memcmp(a->edid, b->edid, a->edid_len);
 	}
 	if (changed)
-		vg->hotplug_events++;
-	mutex_unlock(&vg->state_lock);
+		vg->display.hotplug_events++;
+	mutex_unlock(&vg->display.state_lock);
 	drm_dbg_kms(vg->drm, "display event: %s\n",
 		    changed ? "outputs changed, hotplug" : "nothing changed");
 	if (changed)
 		drm_kms_helper_hotplug_event(vg->drm);
+}
+
+/**
+ * vgpu_kms_print - the outputs' lines of debugfs vgpu_info
+ * @m: the file
+ * @vg: device
+ *
+ * Per output: vblanks and their period, cursor commands, CRC capture.
+ */
+void vgpu_kms_print(struct seq_file *m, struct vgpu_device *vg)
+{
+	unsigned int i;
+
+	for (i = 0; vg->display.outputs && i < vg->display.num_scanouts; i++) {
+		struct vgpu_output *out = &vg->display.outputs[i];
+
+		seq_printf(m, "output %u: vblanks %lld period_ns %lld cursor_updates %llu cursor_moves %llu crc %s crcs %lld\n",
+			   i, (long long)atomic64_read(&out->vblanks),
+			   ktime_to_ns(out->period), out->cursor_updates,
+			   out->cursor_moves, str_on_off(READ_ONCE(out->crc.on)),
+			   (long long)atomic64_read(&out->crc.computed));
+	}
 }

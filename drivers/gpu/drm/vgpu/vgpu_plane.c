@@ -133,8 +133,8 @@ bool vgpu_scanouts_blank(struct vgpu_device *vg, unsigned long timeout)
 	unsigned int i;
 
 	might_sleep();
-	for (i = 0; vg->outputs && i < vg->num_scanouts; i++)
-		vgpu_scanout_disable(&vg->outputs[i]);
+	for (i = 0; vg->display.outputs && i < vg->display.num_scanouts; i++)
+		vgpu_scanout_disable(&vg->display.outputs[i]);
 	return vgpu_vq_drain(&vg->ctrlq, timeout);
 }
 
@@ -254,96 +254,17 @@ static void vgpu_primary_atomic_update(struct drm_plane *plane,
 
 /* Cursor queue: everything is sent from vgpu_cursor_work(), in order. */
 
-static void vgpu_cursor_send(struct vgpu_output *out, bool update, s32 x,
-			     s32 y, u32 res, u32 hot_x, u32 hot_y)
-{
-	struct vgpu_device *vg = out->vg;
-	struct vgpu_buf *buf;
-
-	/* The host writes no answer on the cursor queue. */
-	buf = vgpu_buf_alloc(sizeof(struct virtio_gpu_update_cursor), 0,
-			     GFP_KERNEL);
-	if (!buf)
-		return;
-	if (update)
-		vgpu_proto_update_cursor(buf->req, out->index, x, y, res,
-					 hot_x, hot_y);
-	else
-		vgpu_proto_move_cursor(buf->req, out->index, x, y);
-	if (!vgpu_vq_queue(&vg->cursorq, buf, vg->cmd_timeout)) {
-		vgpu_vq_kick(&vg->cursorq);
-		if (update)
-			out->cursor_updates++;
-		else
-			out->cursor_moves++;
-	}
-	vgpu_buf_put(buf);
-}
-
-static void vgpu_cursor_work(struct work_struct *work)
-{
-	struct vgpu_output *out = container_of(work, struct vgpu_output,
-					       cursor_work);
-	struct drm_framebuffer *fb;
-	struct vgpu_buf *upload;
-	u32 res, hot_x, hot_y;
-	unsigned long flags;
-	s32 x, y;
-
-	for (;;) {
-		fb = NULL;
-		upload = NULL;
-		spin_lock_irqsave(&out->cursor_lock, flags);
-		x = out->cursor_x;
-		y = out->cursor_y;
-		if (out->cursor_fb && out->cursor_ready) {
-			fb = out->cursor_fb;
-			upload = out->cursor_upload;
-			res = out->cursor_res;
-			hot_x = out->cursor_hot_x;
-			hot_y = out->cursor_hot_y;
-			out->cursor_fb = NULL;
-			out->cursor_upload = NULL;
-			out->cursor_ready = false;
-		} else if (out->cursor_fb) {
-			spin_unlock_irqrestore(&out->cursor_lock, flags);
-			return;
-		} else if (out->cursor_hide) {
-			out->cursor_hide = false;
-			res = 0;
-			hot_x = 0;
-			hot_y = 0;
-		} else if (out->cursor_move) {
-			out->cursor_move = false;
-			spin_unlock_irqrestore(&out->cursor_lock, flags);
-			vgpu_cursor_send(out, false, x, y, 0, 0, 0);
-			continue;
-		} else {
-			spin_unlock_irqrestore(&out->cursor_lock, flags);
-			return;
-		}
-		out->cursor_move = false;
-		spin_unlock_irqrestore(&out->cursor_lock, flags);
-
-		vgpu_cursor_send(out, true, x, y, res, hot_x, hot_y);
-		vgpu_buf_put(upload);
-		if (fb)
-			drm_framebuffer_put(fb);
-	}
-}
-
-static void vgpu_cursor_uploaded(struct vgpu_buf *buf)
-{
-	struct vgpu_output *out = buf->priv;
-	unsigned long flags;
-
-	spin_lock_irqsave(&out->cursor_lock, flags);
-	if (out->cursor_upload == buf) {
-		out->cursor_ready = true;
-		queue_work(system_highpri_wq, &out->cursor_work);
-	}
-	spin_unlock_irqrestore(&out->cursor_lock, flags);
-}
+/* What the cursor work sends next, taken under &vgpu_output.cursor_lock. */
+struct vgpu_cursor_cmd {
+	enum { VGPU_CURSOR_NONE, VGPU_CURSOR_MOVE, VGPU_CURSOR_UPDATE } op;
+	s32 x;
+	s32 y;
+	u32 res;	/* 0 hides the cursor */
+	u32 hot_x;
+	u32 hot_y;
+	struct drm_framebuffer *fb;	/* put once sent */
+	struct vgpu_buf *upload;	/* put once sent */
+};
 
 /* Drop a pending update; the caller puts what it returns, unlocked. */
 static void vgpu_cursor_take_pending(struct vgpu_output *out,
@@ -364,6 +285,90 @@ static void vgpu_cursor_put_pending(struct drm_framebuffer *fb,
 	vgpu_buf_put(upload);
 	if (fb)
 		drm_framebuffer_put(fb);
+}
+
+/*
+ * The next command: an update whose image the host has, a hide, or a
+ * move. None while an update waits for its image (its upload's answer
+ * queues the work again), nor when nothing changed.
+ */
+static void vgpu_cursor_next(struct vgpu_output *out, struct vgpu_cursor_cmd *c)
+{
+	lockdep_assert_held(&out->cursor_lock);
+	*c = (struct vgpu_cursor_cmd){ .x = out->cursor_x, .y = out->cursor_y };
+	if (out->cursor_fb) {
+		if (!out->cursor_ready)
+			return;
+		c->op = VGPU_CURSOR_UPDATE;
+		c->res = out->cursor_res;
+		c->hot_x = out->cursor_hot_x;
+		c->hot_y = out->cursor_hot_y;
+		vgpu_cursor_take_pending(out, &c->fb, &c->upload);
+	} else if (out->cursor_hide) {
+		out->cursor_hide = false;
+		c->op = VGPU_CURSOR_UPDATE;
+	} else if (out->cursor_move) {
+		c->op = VGPU_CURSOR_MOVE;
+	}
+	/* An update carries the position too. */
+	if (c->op != VGPU_CURSOR_NONE)
+		out->cursor_move = false;
+}
+
+static void vgpu_cursor_send(struct vgpu_output *out,
+			     const struct vgpu_cursor_cmd *c)
+{
+	struct vgpu_device *vg = out->vg;
+	struct vgpu_buf *buf;
+
+	/* The host writes no answer on the cursor queue. */
+	buf = vgpu_buf_alloc(sizeof(struct virtio_gpu_update_cursor), 0,
+			     GFP_KERNEL);
+	if (!buf)
+		return;
+	if (c->op == VGPU_CURSOR_UPDATE)
+		vgpu_proto_update_cursor(buf->req, out->index, c->x, c->y, c->res,
+					 c->hot_x, c->hot_y);
+	else
+		vgpu_proto_move_cursor(buf->req, out->index, c->x, c->y);
+	if (!vgpu_vq_queue(&vg->cursorq, buf, vg->cmd_timeout)) {
+		vgpu_vq_kick(&vg->cursorq);
+		if (c->op == VGPU_CURSOR_UPDATE)
+			out->cursor_updates++;
+		else
+			out->cursor_moves++;
+	}
+	vgpu_buf_put(buf);
+}
+
+static void vgpu_cursor_work(struct work_struct *work)
+{
+	struct vgpu_output *out = container_of(work, struct vgpu_output,
+					       cursor_work);
+	struct vgpu_cursor_cmd c;
+
+	for (;;) {
+		spin_lock_irq(&out->cursor_lock);
+		vgpu_cursor_next(out, &c);
+		spin_unlock_irq(&out->cursor_lock);
+		if (c.op == VGPU_CURSOR_NONE)
+			return;
+		vgpu_cursor_send(out, &c);
+		vgpu_cursor_put_pending(c.fb, c.upload);
+	}
+}
+
+static void vgpu_cursor_uploaded(struct vgpu_buf *buf)
+{
+	struct vgpu_output *out = buf->priv;
+	unsigned long flags;
+
+	spin_lock_irqsave(&out->cursor_lock, flags);
+	if (out->cursor_upload == buf) {
+		out->cursor_ready = true;
+		queue_work(system_highpri_wq, &out->cursor_work);
+	}
+	spin_unlock_irqrestore(&out->cursor_lock, flags);
 }
 
 /* Forget a pending cursor update (teardown). */

@@ -147,7 +147,7 @@ static struct sg_table *vgpu_host_map_dma_buf(struct dma_buf_attachment *attach,
 	ret = sg_alloc_table(sgt, 1, GFP_KERNEL);
 	if (ret)
 		goto err_free;
-	addr = dma_map_resource(attach->dev, vg->hostmem_base + hres->map_node.start,
+	addr = dma_map_resource(attach->dev, vg->hostmem.base + hres->map_node.start,
 				obj->size, dir, DMA_ATTR_SKIP_CPU_SYNC);
 	ret = dma_mapping_error(attach->dev, addr);
 	if (ret)
@@ -227,7 +227,7 @@ struct dma_buf *vgpu_gem_prime_export(struct drm_gem_object *obj, int flags)
 		.resv = obj->resv,
 	};
 
-	if (bo->res && vg->has_resource_uuid &&
+	if (bo->res && vg->features.resource_uuid &&
 	    (!vgpu_hres_is_blob(bo->res) ||
 	     (bo->res->blob_flags & VIRTGPU_BLOB_FLAG_USE_CROSS_DEVICE)))
 		vgpu_uuid_assign(vg, bo);
@@ -257,12 +257,12 @@ struct drm_gem_object *vgpu_gem_prime_import(struct drm_device *drm,
 		}
 	}
 	obj = drm_gem_prime_import(drm, dmabuf);
-	if (IS_ERR(obj) || !vg->has_resource_blob)
+	if (IS_ERR(obj) || !vg->features.resource_blob)
 		return obj;
 	/* A foreign buffer becomes a shareable guest blob on its pages. */
-	if (vg->has_blob_alignment && !IS_ALIGNED(obj->size, vg->blob_align)) {
+	if (vg->features.blob_alignment && !IS_ALIGNED(obj->size, vg->hostmem.blob_align)) {
 		drm_dbg_prime(drm, "import: %zu bytes, alignment %u: no blob\n",
-			      obj->size, vg->blob_align);
+			      obj->size, vg->hostmem.blob_align);
 		return obj;
 	}
 	ret = vgpu_blob_guest(vg, to_vgpu_bo(obj), VIRTIO_GPU_BLOB_FLAG_USE_SHAREABLE);

@@ -99,10 +99,10 @@ int vgpu_quota_charge(struct vgpu_device *vg, struct drm_file *file,
 		return -ENOMEM;
 	}
 	max = vgpu_quota_limit(READ_ONCE(vgpu_device_mem_mb), 3, 4);
-	if (atomic64_add_return(size, &vg->mem_held) > max) {
+	if (atomic64_add_return(size, &vg->res.held) > max) {
 		drm_dbg_driver(vg->drm, "device holds %lld bytes, %llu more is over %llu\n",
-			       atomic64_read(&vg->mem_held) - size, size, max);
-		atomic64_sub(size, &vg->mem_held);
+			       atomic64_read(&vg->res.held) - size, size, max);
+		atomic64_sub(size, &vg->res.held);
 		if (q)
 			atomic64_sub(size, &q->bytes);
 		return -ENOMEM;
@@ -123,7 +123,7 @@ void vgpu_quota_uncharge(struct vgpu_device *vg, struct vgpu_bo *bo)
 {
 	if (!bo->charged)
 		return;
-	atomic64_sub(bo->charged, &vg->mem_held);
+	atomic64_sub(bo->charged, &vg->res.held);
 	if (bo->quota)
 		atomic64_sub(bo->charged, &bo->quota->bytes);
 	vgpu_quota_put(bo->quota);

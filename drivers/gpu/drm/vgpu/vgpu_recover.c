@@ -25,11 +25,12 @@
  * drains the queues, so nothing in flight is lost; resume (restore) does
  * steps 2 to 4.
  *
- * &vgpu_device.reset_lock serialises the steps 1 to 3 of resets, suspend
+ * &vgpu_device.recovery.lock serialises the steps 1 to 3 of resets, suspend
  * and resume.
  */
 #include <linux/jiffies.h>
 #include <linux/module.h>
+#include <linux/seq_file.h>
 #include <linux/virtio.h>
 #include <linux/virtio_config.h>
 #include <linux/workqueue.h>
@@ -61,7 +62,7 @@ static void vgpu_reset_work(struct work_struct *work);
 
 static const char *vgpu_recover_3d_note(struct vgpu_device *vg)
 {
-	return vg->has_virgl || vg->has_context_init ?
+	return vg->features.virgl || vg->features.context_init ?
 	       "; 3D contexts were lost" : "";
 }
 
@@ -75,19 +76,19 @@ int vgpu_recover_init(struct vgpu_device *vg)
 {
 	int ret;
 
-	INIT_LIST_HEAD(&vg->res_list);
-	INIT_WORK(&vg->reset_work, vgpu_reset_work);
-	INIT_DELAYED_WORK(&vg->watchdog, vgpu_watchdog);
-	vg->hang_timeout = msecs_to_jiffies(READ_ONCE(vgpu_hang_timeout_ms));
-	ret = drmm_mutex_init(vg->drm, &vg->res_lock);
+	INIT_LIST_HEAD(&vg->res.list);
+	INIT_WORK(&vg->recovery.work, vgpu_reset_work);
+	INIT_DELAYED_WORK(&vg->recovery.watchdog, vgpu_watchdog);
+	vg->recovery.hang_timeout = msecs_to_jiffies(READ_ONCE(vgpu_hang_timeout_ms));
+	ret = drmm_mutex_init(vg->drm, &vg->res.lock);
 	if (!ret)
-		ret = drmm_mutex_init(vg->drm, &vg->reset_lock);
+		ret = drmm_mutex_init(vg->drm, &vg->recovery.lock);
 	return ret;
 }
 
 static unsigned long vgpu_watchdog_period(struct vgpu_device *vg)
 {
-	return max(vg->hang_timeout / 4, 1UL);
+	return max(vg->recovery.hang_timeout / 4, 1UL);
 }
 
 /**
@@ -96,29 +97,29 @@ static unsigned long vgpu_watchdog_period(struct vgpu_device *vg)
  */
 void vgpu_watchdog_start(struct vgpu_device *vg)
 {
-	if (vg->hang_timeout)
-		queue_delayed_work(system_power_efficient_wq, &vg->watchdog,
+	if (vg->recovery.hang_timeout)
+		queue_delayed_work(system_power_efficient_wq, &vg->recovery.watchdog,
 				   vgpu_watchdog_period(vg));
 }
 
 static void vgpu_watchdog(struct work_struct *work)
 {
 	struct vgpu_device *vg = container_of(to_delayed_work(work),
-					      struct vgpu_device, watchdog);
+					      struct vgpu_device, recovery.watchdog);
 	struct virtio_gpu_ctrl_hdr hdr = {};
 	struct vgpu_vq *q = NULL;
 	int idx;
 
 	if (!drm_dev_enter(vg->drm, &idx))
 		return;
-	if (vgpu_vq_stuck(&vg->ctrlq, vg->hang_timeout, &hdr, sizeof(hdr)))
+	if (vgpu_vq_stuck(&vg->ctrlq, vg->recovery.hang_timeout, &hdr, sizeof(hdr)))
 		q = &vg->ctrlq;
-	else if (vgpu_vq_stuck(&vg->cursorq, vg->hang_timeout, &hdr, sizeof(hdr)))
+	else if (vgpu_vq_stuck(&vg->cursorq, vg->recovery.hang_timeout, &hdr, sizeof(hdr)))
 		q = &vg->cursorq;
 	if (q) {
 		drm_warn(vg->drm, "%s: command 0x%04x (context %u, ring %u) unanswered for %u ms\n",
 			 q->name, le32_to_cpu(hdr.type), le32_to_cpu(hdr.ctx_id),
-			 hdr.ring_idx, jiffies_to_msecs(vg->hang_timeout));
+			 hdr.ring_idx, jiffies_to_msecs(vg->recovery.hang_timeout));
 		vgpu_reset_schedule(vg, "a command was not answered in time");
 	} else {
 		vgpu_watchdog_start(vg);
@@ -133,16 +134,16 @@ static void vgpu_watchdog(struct work_struct *work)
  */
 void vgpu_reset_schedule(struct vgpu_device *vg, const char *reason)
 {
-	WRITE_ONCE(vg->reset_reason, reason);
-	queue_work(vgpu_unbound_wq(), &vg->reset_work);
+	WRITE_ONCE(vg->recovery.reason, reason);
+	queue_work(vgpu_unbound_wq(), &vg->recovery.work);
 }
 
 static void vgpu_reset_work(struct work_struct *work)
 {
 	struct vgpu_device *vg = container_of(work, struct vgpu_device,
-					      reset_work);
+					      recovery.work);
 
-	vgpu_reset(vg, READ_ONCE(vg->reset_reason));
+	vgpu_reset(vg, READ_ONCE(vg->recovery.reason));
 }
 
 /**
@@ -151,14 +152,14 @@ static void vgpu_reset_work(struct work_struct *work)
  */
 void vgpu_recover_stop(struct vgpu_device *vg)
 {
-	cancel_delayed_work_sync(&vg->watchdog);
-	cancel_work_sync(&vg->reset_work);
+	cancel_delayed_work_sync(&vg->recovery.watchdog);
+	cancel_work_sync(&vg->recovery.work);
 }
 
 /* Step 1: nothing on the rings, no virtqueues; the queues are paused. */
 static void vgpu_quiesce(struct vgpu_device *vg)
 {
-	lockdep_assert_held(&vg->reset_lock);
+	lockdep_assert_held(&vg->recovery.lock);
 	vgpu_vq_pause(&vg->ctrlq);
 	vgpu_vq_pause(&vg->cursorq);
 	vgpu_res_reset_begin(vg);
@@ -176,7 +177,7 @@ static int vgpu_revive(struct vgpu_device *vg)
 	unsigned int n;
 	int ret;
 
-	lockdep_assert_held(&vg->reset_lock);
+	lockdep_assert_held(&vg->recovery.lock);
 	/* Resume may run in another task than suspend did: own the queues. */
 	vgpu_vq_pause(&vg->ctrlq);
 	vgpu_vq_pause(&vg->cursorq);
@@ -194,10 +195,10 @@ static int vgpu_revive(struct vgpu_device *vg)
 /* The device did not come back: fail everything from now on. */
 static void vgpu_give_up(struct vgpu_device *vg, int ret)
 {
-	lockdep_assert_held(&vg->reset_lock);
+	lockdep_assert_held(&vg->recovery.lock);
 	drm_err(vg->drm, "the device did not come back (%d); it stays stopped\n",
 		ret);
-	vg->reset_failed = true;
+	vg->recovery.failed = true;
 	vgpu_vq_stop(&vg->ctrlq);
 	vgpu_vq_stop(&vg->cursorq);
 	vgpu_vq_unpause(&vg->ctrlq);
@@ -234,7 +235,7 @@ static void vgpu_display_restore(struct vgpu_device *vg)
 	struct drm_crtc *crtc;
 	int ret, i;
 
-	if (!vg->outputs)
+	if (!vg->display.outputs)
 		return;
 	DRM_MODESET_LOCK_ALL_BEGIN(vg->drm, ctx, 0, ret);
 	state = drm_atomic_helper_duplicate_state(vg->drm, &ctx);
@@ -276,15 +277,15 @@ int vgpu_reset(struct vgpu_device *vg, const char *reason)
 	might_sleep();
 	if (!drm_dev_enter(vg->drm, &idx))
 		return -ENODEV;
-	mutex_lock(&vg->reset_lock);
-	if (vg->reset_failed || vg->suspended) {
-		mutex_unlock(&vg->reset_lock);
+	mutex_lock(&vg->recovery.lock);
+	if (vg->recovery.failed || vg->recovery.suspended) {
+		mutex_unlock(&vg->recovery.lock);
 		drm_dev_exit(idx);
 		return -ENODEV;
 	}
-	WRITE_ONCE(vg->reset_reason, reason);
+	WRITE_ONCE(vg->recovery.reason, reason);
 	drm_warn(vg->drm, "resetting the device: %s\n", reason);
-	cancel_delayed_work(&vg->watchdog);
+	cancel_delayed_work(&vg->recovery.watchdog);
 	/*
 	 * Nothing on the scanouts and no blob mapped when the device resets
 	 * (QEMU with a GL display crashes otherwise); a device that does not
@@ -302,12 +303,12 @@ int vgpu_reset(struct vgpu_device *vg, const char *reason)
 		ret = vgpu_revive(vg);
 	if (ret)
 		vgpu_give_up(vg, ret);
-	mutex_unlock(&vg->reset_lock);
+	mutex_unlock(&vg->recovery.lock);
 	if (!ret) {
 		vgpu_display_restore(vg);
 		vgpu_watchdog_start(vg);
 		drm_info(vg->drm, "device reset %u done%s\n",
-			 READ_ONCE(vg->reset_gen), vgpu_recover_3d_note(vg));
+			 READ_ONCE(vg->recovery.reset_gen), vgpu_recover_3d_note(vg));
 	}
 	drm_dev_exit(idx);
 	return ret;
@@ -328,25 +329,25 @@ int vgpu_freeze(struct virtio_device *vdev)
 	struct vgpu_device *vg = vdev->priv;
 	int ret;
 
-	cancel_delayed_work_sync(&vg->watchdog);
-	cancel_work_sync(&vg->reset_work);
-	if (vg->outputs) {
+	cancel_delayed_work_sync(&vg->recovery.watchdog);
+	cancel_work_sync(&vg->recovery.work);
+	if (vg->display.outputs) {
 		ret = drm_mode_config_helper_suspend(vg->drm);
 		if (ret)
 			drm_warn(vg->drm, "display not turned off for suspend: %d\n",
 				 ret);
-		vg->display_off = !ret;
+		vg->display.off = !ret;
 	}
-	mutex_lock(&vg->reset_lock);
-	if (!vg->reset_failed) {
+	mutex_lock(&vg->recovery.lock);
+	if (!vg->recovery.failed) {
 		vgpu_res_unmap_host_blobs(vg);
 		if (!vgpu_vq_drain(&vg->ctrlq, vg->cmd_timeout) ||
 		    !vgpu_vq_drain(&vg->cursorq, vg->cmd_timeout))
 			drm_warn(vg->drm, "commands unanswered at suspend fail with -EIO\n");
 		vgpu_quiesce(vg);
 	}
-	vg->suspended = true;
-	mutex_unlock(&vg->reset_lock);
+	vg->recovery.suspended = true;
+	mutex_unlock(&vg->recovery.lock);
 	drm_dbg_driver(vg->drm, "frozen\n");
 	return 0;
 }
@@ -363,18 +364,18 @@ int vgpu_restore(struct virtio_device *vdev)
 	struct vgpu_device *vg = vdev->priv;
 	int ret = -ENODEV;
 
-	mutex_lock(&vg->reset_lock);
-	vg->suspended = false;
-	if (!vg->reset_failed) {
+	mutex_lock(&vg->recovery.lock);
+	vg->recovery.suspended = false;
+	if (!vg->recovery.failed) {
 		ret = vgpu_revive(vg);
 		if (ret)
 			vgpu_give_up(vg, ret);
 	}
-	mutex_unlock(&vg->reset_lock);
-	if (vg->display_off) {
+	mutex_unlock(&vg->recovery.lock);
+	if (vg->display.off) {
 		int err = drm_mode_config_helper_resume(vg->drm);
 
-		vg->display_off = false;
+		vg->display.off = false;
 		if (err)
 			drm_err(vg->drm, "display not restored after resume: %d\n",
 				err);
@@ -385,3 +386,16 @@ int vgpu_restore(struct virtio_device *vdev)
 	return ret;
 }
 EXPORT_SYMBOL_FOR_VGPU_TESTS(vgpu_restore);
+
+/**
+ * vgpu_recover_print - the resets' lines of debugfs vgpu_info
+ * @m: the file
+ * @vg: device
+ */
+void vgpu_recover_print(struct seq_file *m, struct vgpu_device *vg)
+{
+	seq_printf(m, "resets: %u\n", READ_ONCE(vg->recovery.reset_gen));
+	seq_printf(m, "last_reset: %s\n", READ_ONCE(vg->recovery.reason) ?: "none");
+	seq_printf(m, "reset_failed: %d\n", READ_ONCE(vg->recovery.failed));
+	seq_printf(m, "restore_errors: %d\n", atomic_read(&vg->recovery.restore_errors));
+}

@@ -13,6 +13,7 @@
  */
 #include <linux/delay.h>
 #include <linux/scatterlist.h>
+#include <linux/seq_file.h>
 #include <linux/slab.h>
 #include <linux/workqueue.h>
 
@@ -47,7 +48,7 @@ static void vgpu_hres_unref_done(struct vgpu_buf *buf)
 	struct vgpu_hres *hres = buf->priv;
 
 	/* Answered or flushed by teardown: either way the host is done. */
-	queue_delayed_work(hres->vg->wq, &hres->work, 0);
+	queue_delayed_work(hres->vg->res.wq, &hres->work, 0);
 }
 
 /* Give back a blob's range of the host-visible region and its commands. */
@@ -56,14 +57,14 @@ static void vgpu_hres_put_blob(struct vgpu_hres *hres)
 	struct vgpu_device *vg = hres->vg;
 
 	if (drm_mm_node_allocated(&hres->map_node)) {
-		mutex_lock(&vg->hostmem_lock);
-		vg->hostmem_used -= hres->map_node.size;
+		mutex_lock(&vg->hostmem.lock);
+		vg->hostmem.used -= hres->map_node.size;
 		drm_mm_remove_node(&hres->map_node);
 		if (hres->map_releasing)
-			atomic_dec(&vg->hostmem_releasing);
-		WRITE_ONCE(vg->hostmem_freed, vg->hostmem_freed + 1);
-		mutex_unlock(&vg->hostmem_lock);
-		wake_up_all(&vg->hostmem_wq);
+			atomic_dec(&vg->hostmem.releasing);
+		WRITE_ONCE(vg->hostmem.freed, vg->hostmem.freed + 1);
+		mutex_unlock(&vg->hostmem.lock);
+		wake_up_all(&vg->hostmem.wq);
 	}
 	vgpu_buf_put(hres->map);
 	vgpu_buf_put(hres->unmap);
@@ -80,9 +81,9 @@ static void vgpu_hres_free(struct vgpu_hres *hres)
 		drm_gem_object_put(hres->backing);
 	if (hres->owner)
 		hres->owner_free(hres->owner);
-	ida_free(&vg->res_ida, hres->id);
+	ida_free(&vg->res.ida, hres->id);
 	vgpu_buf_put(hres->unref);
-	atomic_dec(&vg->res_live);
+	atomic_dec(&vg->res.live);
 	kfree(hres);
 }
 
@@ -101,7 +102,7 @@ static int vgpu_hres_queue_release(struct vgpu_device *vg,
 {
 	int ret = 0;
 
-	mutex_lock(&vg->res_lock);
+	mutex_lock(&vg->res.lock);
 	if (hres->unmap) {
 		/* Only a mapping the host made (and kept) is undone. */
 		vgpu_cmd_count_errors(vg, hres->unmap);
@@ -120,7 +121,7 @@ static int vgpu_hres_queue_release(struct vgpu_device *vg,
 	}
 	if (!ret || ret == -ENODEV)
 		list_del_init(&hres->link);
-	mutex_unlock(&vg->res_lock);
+	mutex_unlock(&vg->res.lock);
 	return ret;
 }
 
@@ -154,7 +155,7 @@ static void vgpu_hres_work(struct work_struct *work)
 	/* Not queued for a whole timeout: try again later, keep the pages. */
 	drm_err_ratelimited(vg->drm, "resource %u: release not queued (%d), retrying\n",
 			    hres->id, ret);
-	queue_delayed_work(vg->wq, &hres->work, vg->cmd_timeout);
+	queue_delayed_work(vg->res.wq, &hres->work, vg->cmd_timeout);
 }
 
 /* Queue the unmap (if mapped) and the unref; free once answered. */
@@ -163,9 +164,9 @@ static void vgpu_hres_release(struct vgpu_hres *hres)
 	/* Nothing else touches the node now: its range is on its way back. */
 	if (drm_mm_node_allocated(&hres->map_node)) {
 		hres->map_releasing = true;
-		atomic_inc(&hres->vg->hostmem_releasing);
+		atomic_inc(&hres->vg->hostmem.releasing);
 	}
-	queue_delayed_work(hres->vg->wq, &hres->work, 0);
+	queue_delayed_work(hres->vg->res.wq, &hres->work, 0);
 }
 
 static void vgpu_hres_last_put(struct kref *ref)
@@ -314,7 +315,7 @@ static int vgpu_hres_recreate(struct vgpu_device *vg, struct vgpu_hres *hres)
 	struct vgpu_buf *bufs[VGPU_HRES_MAX_CMDS];
 	int i, n, ret = 0;
 
-	lockdep_assert_held(&vg->res_lock);
+	lockdep_assert_held(&vg->res.lock);
 	if (!hres->shmem || hres->kind == VGPU_HRES_BLOB_HOST ||
 	    hres->kind == VGPU_HRES_BLOB_HOST_GUEST) {
 		hres->lost = true;
@@ -347,7 +348,7 @@ static unsigned int vgpu_hres_restore_one(struct vgpu_device *vg,
 	ret = vgpu_hres_recreate(vg, hres);
 
 	if (ret) {
-		atomic_inc(&vg->restore_errors);
+		atomic_inc(&vg->recovery.restore_errors);
 		drm_err_ratelimited(vg->drm, "resource %u not made again after the reset: %d\n",
 				    hres->id, ret);
 		return 0;
@@ -369,21 +370,21 @@ static unsigned int vgpu_hres_restore_one(struct vgpu_device *vg,
  * repeated: the host would refuse the second with ERR_INVALID_RESOURCE_ID.
  *
  * Making it again here may wait for ring space or for the queue's pause
- * to end with &vgpu_device.res_lock held. A reset that has made the others
+ * to end with &vgpu_device.res.lock held. A reset that has made the others
  * again no longer needs the lock; only a further reset, paused but not yet
  * started, waits for it, and that wait is bounded (the creation then
  * fails and the further reset makes the resource).
  */
 void vgpu_hres_track(struct vgpu_device *vg, struct vgpu_hres *hres)
 {
-	mutex_lock(&vg->res_lock);
-	list_add_tail(&hres->link, &vg->res_list);
+	mutex_lock(&vg->res.lock);
+	list_add_tail(&hres->link, &vg->res.list);
 	if (hres->epoch != vgpu_vq_epoch(&vg->ctrlq) &&
-	    vg->restored_gen == vg->reset_gen) {
+	    vg->recovery.restored_gen == vg->recovery.reset_gen) {
 		vgpu_hres_restore_one(vg, hres);
 		vgpu_vq_kick(&vg->ctrlq);
 	}
-	mutex_unlock(&vg->res_lock);
+	mutex_unlock(&vg->res.lock);
 }
 EXPORT_SYMBOL_FOR_VGPU_TESTS(vgpu_hres_track);
 
@@ -396,19 +397,19 @@ EXPORT_SYMBOL_FOR_VGPU_TESTS(vgpu_hres_track);
  * lost.
  *
  * Return: resources made again; failures are counted in
- * &vgpu_device.restore_errors.
+ * &vgpu_device.recovery.restore_errors.
  */
 unsigned int vgpu_res_restore(struct vgpu_device *vg)
 {
 	struct vgpu_hres *hres;
 	unsigned int n = 0;
 
-	mutex_lock(&vg->res_lock);
-	list_for_each_entry(hres, &vg->res_list, link)
+	mutex_lock(&vg->res.lock);
+	list_for_each_entry(hres, &vg->res.list, link)
 		n += vgpu_hres_restore_one(vg, hres);
-	vg->restored_gen = vg->reset_gen;
+	vg->recovery.restored_gen = vg->recovery.reset_gen;
 	vgpu_vq_kick(&vg->ctrlq);
-	mutex_unlock(&vg->res_lock);
+	mutex_unlock(&vg->res.lock);
 	return n;
 }
 EXPORT_SYMBOL_FOR_VGPU_TESTS(vgpu_res_restore);
@@ -433,8 +434,8 @@ unsigned int vgpu_res_unmap_host_blobs(struct vgpu_device *vg)
 	struct vgpu_buf *buf;
 	unsigned int n = 0;
 
-	mutex_lock(&vg->res_lock);
-	list_for_each_entry(hres, &vg->res_list, link) {
+	mutex_lock(&vg->res.lock);
+	list_for_each_entry(hres, &vg->res.list, link) {
 		/* Pairs with the release in vgpu_blob_map_done(). */
 		int state = smp_load_acquire(&hres->map_state);
 
@@ -449,7 +450,7 @@ unsigned int vgpu_res_unmap_host_blobs(struct vgpu_device *vg)
 		hres->lost = true;
 		n++;
 	}
-	mutex_unlock(&vg->res_lock);
+	mutex_unlock(&vg->res.lock);
 	return n;
 }
 EXPORT_SYMBOL_FOR_VGPU_TESTS(vgpu_res_unmap_host_blobs);
@@ -460,9 +461,9 @@ EXPORT_SYMBOL_FOR_VGPU_TESTS(vgpu_res_unmap_host_blobs);
  */
 void vgpu_res_reset_begin(struct vgpu_device *vg)
 {
-	mutex_lock(&vg->res_lock);
-	WRITE_ONCE(vg->reset_gen, vg->reset_gen + 1);
-	mutex_unlock(&vg->res_lock);
+	mutex_lock(&vg->res.lock);
+	WRITE_ONCE(vg->recovery.reset_gen, vg->recovery.reset_gen + 1);
+	mutex_unlock(&vg->res.lock);
 }
 EXPORT_SYMBOL_FOR_VGPU_TESTS(vgpu_res_reset_begin);
 
@@ -487,7 +488,7 @@ struct vgpu_hres *vgpu_hres_alloc(struct vgpu_device *vg)
 		kfree(hres);
 		return ERR_PTR(-ENOMEM);
 	}
-	id = ida_alloc_range(&vg->res_ida, 1, VGPU_RES_ID_MAX, GFP_KERNEL);
+	id = ida_alloc_range(&vg->res.ida, 1, VGPU_RES_ID_MAX, GFP_KERNEL);
 	if (id < 0) {
 		vgpu_buf_put(hres->unref);
 		kfree(hres);
@@ -501,7 +502,7 @@ struct vgpu_hres *vgpu_hres_alloc(struct vgpu_device *vg)
 	vgpu_proto_resource_unref(hres->unref->req, id);
 	hres->unref->on_done = vgpu_hres_unref_done;
 	hres->unref->priv = hres;
-	atomic_inc(&vg->res_live);
+	atomic_inc(&vg->res.live);
 	return hres;
 }
 EXPORT_SYMBOL_FOR_VGPU_TESTS(vgpu_hres_alloc);
@@ -515,7 +516,7 @@ EXPORT_SYMBOL_FOR_VGPU_TESTS(vgpu_hres_alloc);
  * @n: number of commands
  *
  * Queued without a kick and not waited for: an error answer is counted in
- * &vgpu_device.host_errors. &vgpu_hres.epoch records the virtqueue the
+ * &vgpu_device.host_errors.count. &vgpu_hres.epoch records the virtqueue the
  * creation went to (vgpu_hres_track() decides by it). From the first
  * command on the ring the host may know the resource: on failure the
  * caller releases it, never discards it.
@@ -555,8 +556,8 @@ void vgpu_hres_discard(struct vgpu_hres *hres)
 
 	vgpu_hres_put_blob(hres);
 	vgpu_buf_put(hres->unref);
-	ida_free(&vg->res_ida, hres->id);
-	atomic_dec(&vg->res_live);
+	ida_free(&vg->res.ida, hres->id);
+	atomic_dec(&vg->res.live);
 	kfree(hres);
 }
 
@@ -627,7 +628,7 @@ static int vgpu_hres_create_wait(struct vgpu_device *vg, struct vgpu_hres *hres,
 
 /*
  * Queue what makes @hres on @shmem's pages, without a kick and without
- * waiting: an error answer is counted in &vgpu_device.host_errors. On
+ * waiting: an error answer is counted in &vgpu_device.host_errors.count. On
  * failure the resource is released.
  */
 static int vgpu_hres_create_async(struct vgpu_device *vg,
@@ -694,7 +695,7 @@ static struct vgpu_hres *vgpu_hres_create_2d(struct vgpu_device *vg,
  *
  * The create and the backing are queued, not waited for and not kicked:
  * the caller kicks once the handle exists. An error answer from the host
- * is counted in &vgpu_device.host_errors; later commands on the resource
+ * is counted in &vgpu_device.host_errors.count; later commands on the resource
  * then fail on the host, and their fences carry the error.
  *
  * Return: 0, or -ENOMEM or a transport error (nothing is left behind).
@@ -778,4 +779,15 @@ struct vgpu_hres *vgpu_hres_get_2d(struct vgpu_device *vg, struct vgpu_bo *bo,
 	}
 	mutex_unlock(&bo->lock);
 	return hres;
+}
+
+/**
+ * vgpu_res_print - the resources' section of debugfs vgpu_info
+ * @m: the file
+ * @vg: device
+ */
+void vgpu_res_print(struct seq_file *m, struct vgpu_device *vg)
+{
+	seq_printf(m, "resources_live: %d\n", atomic_read(&vg->res.live));
+	seq_printf(m, "mem_held: %lld\n", (long long)atomic64_read(&vg->res.held));
 }

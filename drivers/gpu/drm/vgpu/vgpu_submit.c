@@ -47,6 +47,64 @@ static int vgpu_job_wait_in(struct vgpu_device *vg, struct vgpu_job *job,
 	return 0;
 }
 
+/* Lock the buffers' reservations, each with room for one more fence. */
+static int vgpu_job_lock(struct vgpu_job *job, struct ww_acquire_ctx *ticket)
+{
+	unsigned int i;
+	int ret;
+
+	if (!job->num_objs)
+		return 0;
+	ret = drm_gem_lock_reservations(job->objs, job->num_objs, ticket);
+	if (ret)
+		return ret;
+	for (i = 0; i < job->num_objs; i++) {
+		ret = dma_resv_reserve_fences(job->objs[i]->resv, 1);
+		if (ret) {
+			drm_gem_unlock_reservations(job->objs, job->num_objs,
+						    ticket);
+			return ret;
+		}
+	}
+	return 0;
+}
+
+/*
+ * The ring's next fence on the command, and the command queued, in the
+ * ring's order (&vgpu_file.lock). Return: the fence (one reference, also
+ * when not queued: the command then completes with the error, and so does
+ * the fence), or an ERR_PTR.
+ */
+static struct vgpu_fence *vgpu_job_queue(struct vgpu_device *vg,
+					 struct vgpu_file *vfile,
+					 struct vgpu_job *job, u32 ring,
+					 int *queued)
+{
+	struct vgpu_fence *f;
+	int ret;
+
+	ret = mutex_lock_interruptible(&vfile->lock);
+	if (ret)
+		return ERR_PTR(ret);
+	f = vgpu_fence_alloc(vg, vfile->fence_context + ring,
+			     vfile->ring_seqno[ring] + 1);
+	if (!f) {
+		mutex_unlock(&vfile->lock);
+		return ERR_PTR(-ENOMEM);
+	}
+	vfile->ring_seqno[ring]++;
+	vgpu_fence_emit(f, job->buf, job->use_ring, ring);
+	if (job->event) {
+		vgpu_fence_event_arm(job->event, &f->base);
+		job->event = NULL;
+	}
+	*queued = vgpu_vq_submit(&vg->ctrlq, &job->buf, 1, vg->cmd_timeout);
+	mutex_unlock(&vfile->lock);
+	if (*queued)
+		drm_dbg_driver(vg->drm, "submit: not queued (%d)\n", *queued);
+	return f;
+}
+
 /**
  * vgpu_job_run - fence and queue a command on a ring of the file
  * @vg: device
@@ -78,47 +136,22 @@ int vgpu_job_run(struct vgpu_device *vg, struct vgpu_file *vfile,
 		goto out_buf;
 	}
 	ret = vgpu_job_wait_in(vg, job, vfile->fence_context + ring);
+	if (!ret)
+		ret = vgpu_job_lock(job, &ticket);
 	if (ret)
 		goto out_buf;
-	if (job->num_objs) {
-		ret = drm_gem_lock_reservations(job->objs, job->num_objs,
-						&ticket);
+	f = vgpu_job_queue(vg, vfile, job, ring, &ret);
+	if (IS_ERR(f)) {
+		ret = PTR_ERR(f);
+	} else {
+		for (i = 0; i < job->num_objs; i++)
+			dma_resv_add_fence(job->objs[i]->resv, &f->base,
+					   job->usage);
 		if (ret)
-			goto out_buf;
-		for (i = 0; i < job->num_objs; i++) {
-			ret = dma_resv_reserve_fences(job->objs[i]->resv, 1);
-			if (ret)
-				goto out_unlock;
-		}
+			dma_fence_put(&f->base);
+		else
+			job->out = &f->base;
 	}
-	ret = mutex_lock_interruptible(&vfile->lock);
-	if (ret)
-		goto out_unlock;
-	f = vgpu_fence_alloc(vg, vfile->fence_context + ring,
-			     vfile->ring_seqno[ring] + 1);
-	if (!f) {
-		mutex_unlock(&vfile->lock);
-		ret = -ENOMEM;
-		goto out_unlock;
-	}
-	vfile->ring_seqno[ring]++;
-	vgpu_fence_emit(f, job->buf, job->use_ring, ring);
-	if (job->event) {
-		vgpu_fence_event_arm(job->event, &f->base);
-		job->event = NULL;
-	}
-	/* Not queued: the buffer completes with the error, and so does f. */
-	ret = vgpu_vq_submit(&vg->ctrlq, &job->buf, 1, vg->cmd_timeout);
-	mutex_unlock(&vfile->lock);
-	if (ret)
-		drm_dbg_driver(vg->drm, "submit: not queued (%d)\n", ret);
-	for (i = 0; i < job->num_objs; i++)
-		dma_resv_add_fence(job->objs[i]->resv, &f->base, job->usage);
-	if (ret)
-		dma_fence_put(&f->base);
-	else
-		job->out = &f->base;
-out_unlock:
 	if (job->num_objs)
 		drm_gem_unlock_reservations(job->objs, job->num_objs, &ticket);
 out_buf:
@@ -180,6 +213,62 @@ int vgpu_submit(struct vgpu_device *vg, struct vgpu_file *vfile,
 }
 EXPORT_SYMBOL_FOR_VGPU_TESTS(vgpu_submit);
 
+/* What the device decides of a transfer (see vgpu_transfer()). */
+static int vgpu_transfer_check(struct vgpu_device *vg, struct vgpu_bo *bo,
+			       bool to_host, const struct vgpu_transfer_desc *t)
+{
+	struct vgpu_hres *res = bo->res;
+	size_t size = bo->base.base.size;
+	u32 end;
+
+	if (t->offset >= size) {
+		drm_dbg_driver(vg->drm, "transfer: offset %llu beyond %zu bytes\n",
+			       t->offset, size);
+		return -EINVAL;
+	}
+	if (vgpu_hres_is_blob(res)) {
+		/* A blob's layout is the host's: it checks the box. */
+		if (res->kind != VGPU_HRES_BLOB_HOST && vg->features.virgl)
+			return 0;
+		drm_dbg_driver(vg->drm, "transfer: blob %u %s\n", res->id,
+			       res->kind == VGPU_HRES_BLOB_HOST ?
+			       "has no guest memory" : "without 3D");
+		return -EINVAL;
+	}
+	if (check_add_overflow(t->x, t->w, &end) || end > res->width ||
+	    check_add_overflow(t->y, t->h, &end) ||
+	    check_add_overflow(t->z, t->d, &end) ||
+	    t->level > res->last_level) {
+		drm_dbg_driver(vg->drm, "transfer: box %u,%u,%u %ux%ux%u level %u outside res %u\n",
+			       t->x, t->y, t->z, t->w, t->h, t->d, t->level,
+			       res->id);
+		return -EINVAL;
+	}
+	if (res->kind != VGPU_HRES_2D)
+		return 0;
+	if (!to_host) {
+		drm_dbg_driver(vg->drm, "transfer from host: needs 3D\n");
+		return -ENODEV;
+	}
+	if (t->y + t->h > res->height) {
+		drm_dbg_driver(vg->drm, "transfer: rows %u..%u of %u\n",
+			       t->y, t->y + t->h, res->height);
+		return -EINVAL;
+	}
+	/*
+	 * The host reads row n of the box at offset + n * its stride and does
+	 * not survive reading past the backing.
+	 */
+	if (t->h && t->w &&
+	    t->offset + (u64)(t->h - 1) * res->width * VGPU_PROTO_CPP +
+	    (u64)t->w * VGPU_PROTO_CPP > size) {
+		drm_dbg_driver(vg->drm, "transfer: %ux%u at %llu passes %zu bytes\n",
+			       t->w, t->h, t->offset, size);
+		return -EINVAL;
+	}
+	return 0;
+}
+
 /**
  * vgpu_transfer - TRANSFER_TO_HOST or TRANSFER_FROM_HOST of a buffer
  * @vg: device
@@ -214,56 +303,15 @@ int vgpu_transfer(struct vgpu_device *vg, struct vgpu_file *vfile,
 		.num_objs = 1,
 		.usage = to_host ? DMA_RESV_USAGE_READ : DMA_RESV_USAGE_WRITE,
 	};
-	u32 end;
 	int ret;
 
-	if (t->offset >= obj->size) {
-		drm_dbg_driver(vg->drm, "transfer: offset %llu beyond %zu bytes\n",
-			       t->offset, obj->size);
-		return -EINVAL;
-	}
-	if (vgpu_hres_is_blob(res) &&
-	    (res->kind == VGPU_HRES_BLOB_HOST || !vg->has_virgl)) {
-		drm_dbg_driver(vg->drm, "transfer: blob %u %s\n", res->id,
-			       res->kind == VGPU_HRES_BLOB_HOST ?
-			       "has no guest memory" : "without 3D");
-		return -EINVAL;
-	}
-	/* A blob's layout is the host's: it checks the box. */
-	if (!vgpu_hres_is_blob(res) &&
-	    (check_add_overflow(t->x, t->w, &end) || end > res->width ||
-	     check_add_overflow(t->y, t->h, &end) ||
-	     check_add_overflow(t->z, t->d, &end) ||
-	     t->level > res->last_level)) {
-		drm_dbg_driver(vg->drm, "transfer: box %u,%u,%u %ux%ux%u level %u outside res %u\n",
-			       t->x, t->y, t->z, t->w, t->h, t->d, t->level,
-			       res->id);
-		return -EINVAL;
-	}
+	ret = vgpu_transfer_check(vg, bo, to_host, t);
+	if (ret)
+		return ret;
 	t->res_id = res->id;
 	if (res->kind == VGPU_HRES_2D) {
 		struct vgpu_rect r = { t->x, t->y, t->w, t->h };
 
-		if (!to_host) {
-			drm_dbg_driver(vg->drm, "transfer from host: needs 3D\n");
-			return -ENODEV;
-		}
-		if (t->y + t->h > res->height) {
-			drm_dbg_driver(vg->drm, "transfer: rows %u..%u of %u\n",
-				       t->y, t->y + t->h, res->height);
-			return -EINVAL;
-		}
-		/*
-		 * The host reads row n of the box at offset + n * its stride
-		 * and does not survive reading past the backing.
-		 */
-		if (t->h && t->w &&
-		    t->offset + (u64)(t->h - 1) * res->width * 4 +
-		    (u64)t->w * 4 > obj->size) {
-			drm_dbg_driver(vg->drm, "transfer: %ux%u at %llu passes %zu bytes\n",
-				       t->w, t->h, t->offset, obj->size);
-			return -EINVAL;
-		}
 		job.buf = vgpu_cmd_alloc(sizeof(struct virtio_gpu_transfer_to_host_2d));
 		if (!job.buf)
 			return -ENOMEM;

@@ -2,14 +2,14 @@
 /*
  * vgpu device state.
  *
- * Locking: @vgpu_device.state_lock covers the host-reported state that the
+ * Locking: @vgpu_device.display.state_lock covers the host-reported state that the
  * config-change worker refreshes (scanouts, EDIDs, event counters). Each
  * virtqueue has its own lock (see vgpu_vq.h). KMS state is covered by the
  * DRM modeset locks; what an output shares with interrupt context has its
  * own spinlock (&vgpu_output.cursor_lock) or is written once per enable
  * (&vgpu_output.period, &vgpu_output.anchor) while the vblank timer is
  * stopped. Resource ids come from an IDA, which locks itself; ranges of
- * the host-visible region from a drm_mm under &vgpu_device.hostmem_lock;
+ * the host-visible region from a drm_mm under &vgpu_device.hostmem.lock;
  * a buffer's UUID command is set once under its &vgpu_bo.lock. Everything
  * else is written once at probe before the DRM device is registered and
  * read-only after.
@@ -95,7 +95,7 @@ struct vgpu_hres {
 	struct vgpu_device *vg;
 	/** @ref: users (framebuffers); the last one releases the resource. */
 	struct kref ref;
-	/** @id: resource id, from &vgpu_device.res_ida. */
+	/** @id: resource id, from &vgpu_device.res.ida. */
 	u32 id;
 	/** @format: VIRTIO_GPU_FORMAT_* of a 2D resource. */
 	u32 format;
@@ -126,7 +126,7 @@ struct vgpu_hres {
 	u32 ctx_id;
 	/**
 	 * @map_node: range of the host-visible region a mappable host blob is
-	 * mapped at (offsets from the region's start); &vgpu_device.hostmem_lock.
+	 * mapped at (offsets from the region's start); &vgpu_device.hostmem.lock.
 	 */
 	struct drm_mm_node map_node;
 	/** @map: RESOURCE_MAP_BLOB; its answer carries the cache type. */
@@ -137,7 +137,7 @@ struct vgpu_hres {
 	int map_state;
 	/**
 	 * @map_releasing: released with @map_node still allocated: counted in
-	 * &vgpu_device.hostmem_releasing until the range goes back.
+	 * &vgpu_device.hostmem.releasing until the range goes back.
 	 */
 	bool map_releasing;
 	/** @unmap: RESOURCE_UNMAP_BLOB, sent before @unref when mapped. */
@@ -155,8 +155,8 @@ struct vgpu_hres {
 	/** @work: sends @unref, then frees everything. */
 	struct delayed_work work;
 	/**
-	 * @link: entry in &vgpu_device.res_list from creation until the
-	 * unref is sent (&vgpu_device.res_lock): what a reset re-creates.
+	 * @link: entry in &vgpu_device.res.list from creation until the
+	 * unref is sent (&vgpu_device.res.lock): what a reset re-creates.
 	 */
 	struct list_head link;
 	/**
@@ -402,7 +402,7 @@ struct vgpu_fence {
 	struct vgpu_device *vg;
 	/** @wire_id: the id sent to the host, unique on the device. */
 	u64 wire_id;
-	/** @link: entry in &vgpu_device.fences_pending while unsignalled. */
+	/** @link: entry in &vgpu_device.fences.pending while unsignalled. */
 	struct list_head link;
 };
 
@@ -429,7 +429,7 @@ struct vgpu_file {
 	/** @ctx_id: host context, 0 before it exists. */
 	u32 ctx_id;
 	/**
-	 * @ctx_gen: &vgpu_device.reset_gen when the context was created; a
+	 * @ctx_gen: &vgpu_device.recovery.reset_gen when the context was created; a
 	 * reset since took it away on the host (the context is lost).
 	 */
 	u32 ctx_gen;
@@ -452,161 +452,221 @@ struct vgpu_file {
 };
 
 /**
- * struct vgpu_device - one virtio-gpu device
+ * struct vgpu_features - what the device and the driver agreed on
+ *
+ * Written once during probe, before the DRM device is registered.
  */
-struct vgpu_device {
-	/** @drm: the DRM device; parent is the PCI function. */
-	struct drm_device *drm;
-	/** @vdev: the virtio device. */
-	struct virtio_device *vdev;
+struct vgpu_features {
+	/** @offered: device feature bits as offered. */
+	u64 offered;
+	/** @virgl: VIRTIO_GPU_F_VIRGL negotiated. */
+	bool virgl;
+	/** @edid: VIRTIO_GPU_F_EDID negotiated. */
+	bool edid;
+	/** @resource_uuid: VIRTIO_GPU_F_RESOURCE_UUID negotiated. */
+	bool resource_uuid;
+	/** @resource_blob: VIRTIO_GPU_F_RESOURCE_BLOB negotiated. */
+	bool resource_blob;
+	/** @context_init: VIRTIO_GPU_F_CONTEXT_INIT negotiated. */
+	bool context_init;
+	/** @host_visible: the host-visible memory region is mapped. */
+	bool host_visible;
+	/** @blob_alignment: VGPU_F_BLOB_ALIGNMENT negotiated. */
+	bool blob_alignment;
+	/** @dma_api: backing addresses are DMA addresses (else physical). */
+	bool dma_api;
+};
 
-	/** @features_offered: device feature bits as offered. */
-	u64 features_offered;
-	/** @has_virgl: VIRTIO_GPU_F_VIRGL negotiated. */
-	bool has_virgl;
-	/** @has_edid: VIRTIO_GPU_F_EDID negotiated. */
-	bool has_edid;
-	/** @has_resource_uuid: VIRTIO_GPU_F_RESOURCE_UUID negotiated. */
-	bool has_resource_uuid;
-	/** @has_resource_blob: VIRTIO_GPU_F_RESOURCE_BLOB negotiated. */
-	bool has_resource_blob;
-	/** @has_context_init: VIRTIO_GPU_F_CONTEXT_INIT negotiated. */
-	bool has_context_init;
-	/** @has_host_visible: the host-visible memory region is mapped. */
-	bool has_host_visible;
-	/** @has_blob_alignment: VGPU_F_BLOB_ALIGNMENT negotiated. */
-	bool has_blob_alignment;
+/**
+ * struct vgpu_hostmem - the host-visible region (vgpu_blob.c)
+ */
+struct vgpu_hostmem {
 	/**
 	 * @blob_align: what blob sizes and map offsets must be multiples of:
-	 * the host's blob_alignment with @has_blob_alignment, else the page
-	 * size (ranges of the region are aligned to the larger of the two).
+	 * the host's blob_alignment with &vgpu_features.blob_alignment, else
+	 * the page size (ranges of the region are aligned to the larger of
+	 * the two).
 	 */
 	u32 blob_align;
-	/** @hostmem_base: physical address of the host-visible region. */
-	phys_addr_t hostmem_base;
-	/** @hostmem_size: bytes of the region. */
-	u64 hostmem_size;
+	/** @base: physical address of the region. */
+	phys_addr_t base;
+	/** @size: bytes of the region. */
+	u64 size;
+	/** @lock: covers @mm, @used, @freed and the lowering of @releasing. */
+	struct mutex lock;
+	/** @mm: ranges of the region given to mapped blobs. */
+	struct drm_mm mm;
+	/** @used: bytes of the region in use. */
+	u64 used;
 	/**
-	 * @hostmem_lock: covers @hostmem_mm, @hostmem_used, @hostmem_freed
-	 * and the lowering of @hostmem_releasing.
+	 * @releasing: released blobs whose range waits for the host's unmap
+	 * and unref; a creation that finds the region full waits for them on
+	 * @wq rather than failing at once. Raised without @lock (a release
+	 * may come in atomic context), lowered under it together with @freed.
 	 */
-	struct mutex hostmem_lock;
-	/** @hostmem_mm: ranges of the region given to mapped blobs. */
-	struct drm_mm hostmem_mm;
-	/** @hostmem_used: bytes of the region in use. */
-	u64 hostmem_used;
-	/**
-	 * @hostmem_releasing: released blobs whose range waits for the host's
-	 * unmap and unref; a creation that finds the region full waits for
-	 * them on @hostmem_wq rather than failing at once. Raised without
-	 * @hostmem_lock (a release may come in atomic context), lowered under
-	 * it together with @hostmem_freed.
-	 */
-	atomic_t hostmem_releasing;
-	/**
-	 * @hostmem_freed: ranges given back so far (waiters watch it move);
-	 * written under @hostmem_lock.
-	 */
-	int hostmem_freed;
-	/** @hostmem_wq: woken when a range of the region goes back. */
-	wait_queue_head_t hostmem_wq;
+	atomic_t releasing;
+	/** @freed: ranges given back so far (waiters watch it move); @lock. */
+	int freed;
+	/** @wq: woken when a range of the region goes back. */
+	wait_queue_head_t wq;
+};
 
-	/** @ctrlq: control queue. */
-	struct vgpu_vq ctrlq;
-	/** @cursorq: cursor queue. */
-	struct vgpu_vq cursorq;
-	/** @cmd_timeout: bound on any wait for the device, in jiffies. */
-	unsigned long cmd_timeout;
-
+/**
+ * struct vgpu_display - the scanouts and their outputs
+ */
+struct vgpu_display {
 	/** @num_scanouts: from config space, clamped to VGPU_MAX_SCANOUTS. */
 	u32 num_scanouts;
-	/** @num_capsets: capsets kept in @capsets. */
-	u32 num_capsets;
-	/** @capsets: what GET_CAPSET_INFO reported, valid entries only. */
-	struct vgpu_capset *capsets;
-
 	/** @state_lock: see the top of this file. */
 	struct mutex state_lock;
 	/** @scanouts: @num_scanouts entries. */
 	struct vgpu_scanout *scanouts;
 	/** @events_at_probe: events_read as found at probe. */
 	u32 events_at_probe;
-	/** @display_events: display-change events the device raised. */
-	u32 display_events;
+	/** @events: display-change events the device raised. */
+	u32 events;
 	/** @config_work: handles config-change interrupts. */
 	struct work_struct config_work;
 	/** @hotplug_events: uevents sent because the displays changed. */
 	u32 hotplug_events;
-
-	/** @use_dma_api: backing addresses are DMA addresses (else physical). */
-	bool use_dma_api;
-	/** @res_ida: resource ids in use; ids are reused once released. */
-	struct ida res_ida;
-	/** @mem_held: bytes of guest memory charged buffers hold. */
-	atomic64_t mem_held;
-	/** @res_live: host resources created and not yet released. */
-	atomic_t res_live;
-	/** @wq: ordered queue for resource release. */
-	struct workqueue_struct *wq;
-	/** @host_errors: asynchronous commands the host answered with an error. */
-	atomic_t host_errors;
-	/** @last_host_error: type of the latest such answer. */
-	u32 last_host_error;
-	/** @last_host_error_cmd: type of the command it answered. */
-	u32 last_host_error_cmd;
 	/** @outputs: @num_scanouts outputs, when the device has KMS. */
 	struct vgpu_output *outputs;
 	/** @kms_ready: the display is registered; hotplug events may go out. */
 	bool kms_ready;
-	/** @ctx_ida: context ids in use. */
-	struct ida ctx_ida;
+	/** @off: the display was turned off for suspend. */
+	bool off;
+};
+
+/**
+ * struct vgpu_contexts - capsets and context ids (vgpu_context.c)
+ */
+struct vgpu_contexts {
+	/** @num_capsets: capsets kept in @capsets. */
+	u32 num_capsets;
+	/** @capsets: what GET_CAPSET_INFO reported, valid entries only. */
+	struct vgpu_capset *capsets;
+	/** @ida: context ids in use. */
+	struct ida ida;
 	/** @capset_lock: covers @capset_cache. */
 	struct mutex capset_lock;
-	/** @capset_cache: capsets read from the host (vgpu_context.c). */
+	/** @capset_cache: capsets read from the host. */
 	struct list_head capset_cache;
-	/** @fence_lock: covers the fence fields below (vgpu_fence.c). */
-	spinlock_t fence_lock;
-	/** @fences_pending: emitted, unsignalled fences, oldest first. */
-	struct list_head fences_pending;
-	/** @fence_next_id: next wire fence id. */
-	u64 fence_next_id;
-	/** @fences_signalled: fence answers handled. */
-	u64 fences_signalled;
-	/** @fence_events: FENCE_SIGNALED events sent. */
-	atomic64_t fence_events;
+};
 
+/**
+ * struct vgpu_resources - host resources (vgpu_resource.c)
+ */
+struct vgpu_resources {
+	/** @ida: resource ids in use; ids are reused once released. */
+	struct ida ida;
+	/** @live: host resources created and not yet released. */
+	atomic_t live;
+	/** @wq: ordered queue for resource release. */
+	struct workqueue_struct *wq;
 	/**
-	 * @res_lock: covers @res_list and the writes of @reset_gen; held
-	 * while a reset re-creates resources.
+	 * @lock: covers @list and the writes of &vgpu_recovery.reset_gen;
+	 * held while a reset re-creates resources.
 	 */
-	struct mutex res_lock;
-	/** @res_list: resources the host holds (&vgpu_hres.link). */
-	struct list_head res_list;
+	struct mutex lock;
+	/** @list: resources the host holds (&vgpu_hres.link). */
+	struct list_head list;
+	/** @held: bytes of guest memory charged buffers hold (vgpu_quota.c). */
+	atomic64_t held;
+};
+
+/**
+ * struct vgpu_host_errors - error answers to commands nobody waits for
+ * (vgpu_cmd.c)
+ */
+struct vgpu_host_errors {
+	/** @count: asynchronous commands the host answered with an error. */
+	atomic_t count;
+	/** @last: type of the latest such answer. */
+	u32 last;
+	/** @last_cmd: type of the command it answered. */
+	u32 last_cmd;
+};
+
+/**
+ * struct vgpu_fences - fences on the wire (vgpu_fence.c)
+ */
+struct vgpu_fences {
+	/** @lock: covers the fields below. */
+	spinlock_t lock;
+	/** @pending: emitted, unsignalled fences, oldest first. */
+	struct list_head pending;
+	/** @next_id: next wire fence id. */
+	u64 next_id;
+	/** @signalled: fence answers handled. */
+	u64 signalled;
+	/** @events: FENCE_SIGNALED events sent. */
+	atomic64_t events;
+};
+
+/**
+ * struct vgpu_recovery - resets, suspend and resume (vgpu_recover.c)
+ */
+struct vgpu_recovery {
 	/**
 	 * @reset_gen: resets so far; contexts and resource creations of an
 	 * older generation were lost (read with READ_ONCE).
 	 */
 	u32 reset_gen;
-	/** @restored_gen: @reset_gen whose resources were made again (@res_lock). */
+	/**
+	 * @restored_gen: @reset_gen whose resources were made again
+	 * (&vgpu_resources.lock).
+	 */
 	u32 restored_gen;
-	/** @reset_lock: serialises resets, suspend and resume. */
-	struct mutex reset_lock;
-	/** @reset_work: resets the device after a hang. */
-	struct work_struct reset_work;
+	/** @lock: serialises resets, suspend and resume. */
+	struct mutex lock;
+	/** @work: resets the device after a hang. */
+	struct work_struct work;
 	/** @watchdog: looks for commands the device has not answered in time. */
 	struct delayed_work watchdog;
 	/** @hang_timeout: an unanswered command older than this is a hang (0: never). */
 	unsigned long hang_timeout;
-	/** @reset_reason: why the latest reset happened (a constant string). */
-	const char *reset_reason;
+	/** @reason: why the latest reset happened (a constant string). */
+	const char *reason;
 	/** @restore_errors: resources a reset could not make again. */
 	atomic_t restore_errors;
-	/** @reset_failed: the device did not come back; it stays stopped. */
-	bool reset_failed;
+	/** @failed: the device did not come back; it stays stopped. */
+	bool failed;
 	/** @suspended: frozen for suspend; commands wait for the resume. */
 	bool suspended;
-	/** @display_off: the display was turned off for suspend. */
-	bool display_off;
+};
+
+/**
+ * struct vgpu_device - one virtio-gpu device
+ *
+ * Each feature's state is a member of its own, covered by its own lock.
+ */
+struct vgpu_device {
+	/** @drm: the DRM device; parent is the PCI function. */
+	struct drm_device *drm;
+	/** @vdev: the virtio device. */
+	struct virtio_device *vdev;
+	/** @features: what was negotiated. */
+	struct vgpu_features features;
+	/** @ctrlq: control queue. */
+	struct vgpu_vq ctrlq;
+	/** @cursorq: cursor queue. */
+	struct vgpu_vq cursorq;
+	/** @cmd_timeout: bound on any wait for the device, in jiffies. */
+	unsigned long cmd_timeout;
+	/** @host_errors: error answers nobody waited for. */
+	struct vgpu_host_errors host_errors;
+	/** @display: scanouts and outputs. */
+	struct vgpu_display display;
+	/** @ctx: capsets and contexts. */
+	struct vgpu_contexts ctx;
+	/** @res: host resources. */
+	struct vgpu_resources res;
+	/** @hostmem: the host-visible region. */
+	struct vgpu_hostmem hostmem;
+	/** @fences: fences on the wire. */
+	struct vgpu_fences fences;
+	/** @recovery: resets, suspend and resume. */
+	struct vgpu_recovery recovery;
 };
 
 static inline struct vgpu_device *to_vgpu(struct drm_device *drm)
