@@ -72,4 +72,4 @@ module_exit(vgpu_fakedev_exit);
 MODULE_DESCRIPTION("vgpu: a fake virtio-gpu device for guest tests");
 MODULE_LICENSE("GPL");
 /* The fake host asks vgpu_proto_resp_errno() what an answer means. */
-VGPU_IMPORT_FOR_TESTS();
+VGPU_IMPORT_KUNIT_NS();

@@ -17,6 +17,6 @@ kunit_test_suites(&vgpu_proto_suite, &vgpu_vq_suite, &vgpu_vq_full_suite,
 
 MODULE_DESCRIPTION("KUnit tests for vgpu");
 MODULE_LICENSE("GPL");
-VGPU_IMPORT_FOR_TESTS();
+VGPU_IMPORT_KUNIT_NS();
 /* The PRIME cases put the dma-bufs they export. */
 VGPU_IMPORT_DMA_BUF_NS();

@@ -38,6 +38,8 @@
 #include <linux/seq_file.h>
 #include <linux/virtio_config.h>
 
+#include <kunit/visibility.h>
+
 #include <drm/drm_gem_shmem_helper.h>
 #include <drm/drm_managed.h>
 #include <drm/drm_print.h>
@@ -416,7 +418,7 @@ int vgpu_blob_map_wait(struct vgpu_device *vg, struct vgpu_hres *hres)
 	}
 	return ret < 0 ? ret : 0;
 }
-EXPORT_SYMBOL_FOR_VGPU_TESTS(vgpu_blob_map_wait);
+EXPORT_SYMBOL_IF_KUNIT(vgpu_blob_map_wait);
 
 /**
  * vgpu_gem_host_mmap - &drm_gem_object_funcs.mmap of a host blob

@@ -5,6 +5,8 @@
 #include <linux/scatterlist.h>
 #include <linux/seq_file.h>
 
+#include <kunit/visibility.h>
+
 #include <drm/drm_print.h>
 
 #include "vgpu_drv.h"
@@ -60,7 +62,7 @@ struct vgpu_buf *vgpu_cmd_submit_alloc(u32 ctx_id, u32 size, void **data)
 		vgpu_proto_submit_3d(buf->req, ctx_id, size);
 	return buf;
 }
-EXPORT_SYMBOL_FOR_VGPU_TESTS(vgpu_cmd_submit_alloc);
+EXPORT_SYMBOL_IF_KUNIT(vgpu_cmd_submit_alloc);
 
 /**
  * vgpu_cmd_mem_entries - a command followed by the memory entries of pages

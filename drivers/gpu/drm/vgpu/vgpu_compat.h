@@ -157,21 +157,15 @@ static inline u64 vgpu_virtio_offered_features(struct virtio_device *vdev)
 #endif
 
 /*
- * EXPORT_SYMBOL_FOR_VGPU_TESTS - export a symbol to the KUnit test module only:
- * in the VGPU_KUNIT namespace, and only when the kernel has KUnit.
- * VGPU_IMPORT_FOR_TESTS() goes in the test module.
+ * VGPU_IMPORT_KUNIT_NS - in the test module: the symbols the driver exports
+ * with EXPORT_SYMBOL_IF_KUNIT() (<kunit/visibility.h>). The namespace is a
+ * string literal from Linux 6.13 on.
  */
 #ifdef VGPU_HAVE_EXPORT_NS_STRING
-#define VGPU_KUNIT_NS "VGPU_KUNIT"
+#define VGPU_IMPORT_KUNIT_NS() MODULE_IMPORT_NS("EXPORTED_FOR_KUNIT_TESTING")
 #else
-#define VGPU_KUNIT_NS VGPU_KUNIT
+#define VGPU_IMPORT_KUNIT_NS() MODULE_IMPORT_NS(EXPORTED_FOR_KUNIT_TESTING)
 #endif
-#if IS_ENABLED(CONFIG_KUNIT)
-#define EXPORT_SYMBOL_FOR_VGPU_TESTS(sym) EXPORT_SYMBOL_NS_GPL(sym, VGPU_KUNIT_NS)
-#else
-#define EXPORT_SYMBOL_FOR_VGPU_TESTS(sym)
-#endif
-#define VGPU_IMPORT_FOR_TESTS() MODULE_IMPORT_NS(VGPU_KUNIT_NS)
 #ifdef VGPU_HAVE_EXPORT_NS_STRING
 #define VGPU_IMPORT_DMA_BUF_NS() MODULE_IMPORT_NS("DMA_BUF")
 #else

@@ -16,6 +16,8 @@
 #include <linux/slab.h>
 #include <linux/string.h>
 
+#include <kunit/visibility.h>
+
 #include <drm/drm_managed.h>
 #include <drm/drm_print.h>
 #include <drm/virtgpu_drm.h>
@@ -64,7 +66,7 @@ int vgpu_param_get(struct vgpu_device *vg, u64 param, int *value)
 		return -EINVAL;
 	}
 }
-EXPORT_SYMBOL_FOR_VGPU_TESTS(vgpu_param_get);
+EXPORT_SYMBOL_IF_KUNIT(vgpu_param_get);
 
 /**
  * vgpu_capset_mask - the capset ids the host offers, as a bit mask
@@ -81,7 +83,7 @@ u64 vgpu_capset_mask(struct vgpu_device *vg)
 		mask |= BIT_ULL(vg->ctx.capsets[i].id);
 	return mask;
 }
-EXPORT_SYMBOL_FOR_VGPU_TESTS(vgpu_capset_mask);
+EXPORT_SYMBOL_IF_KUNIT(vgpu_capset_mask);
 
 static const struct vgpu_capset *vgpu_capset_find(struct vgpu_device *vg,
 						  u32 id)
@@ -208,7 +210,7 @@ out:
 	mutex_unlock(&vg->ctx.capset_lock);
 	return ret;
 }
-EXPORT_SYMBOL_FOR_VGPU_TESTS(vgpu_capset_read);
+EXPORT_SYMBOL_IF_KUNIT(vgpu_capset_read);
 
 /**
  * vgpu_file_init - a new file's context state
@@ -223,7 +225,7 @@ void vgpu_file_init(struct vgpu_file *vfile)
 	vfile->num_rings = 1;
 	vfile->fence_context = dma_fence_context_alloc(VGPU_MAX_RINGS);
 }
-EXPORT_SYMBOL_FOR_VGPU_TESTS(vgpu_file_init);
+EXPORT_SYMBOL_IF_KUNIT(vgpu_file_init);
 
 static int vgpu_ctx_create_locked(struct vgpu_device *vg,
 				  struct vgpu_file *vfile)
@@ -275,7 +277,7 @@ bool vgpu_ctx_lost(struct vgpu_device *vg, struct vgpu_file *vfile)
 	return READ_ONCE(vfile->ctx_id) &&
 	       READ_ONCE(vfile->ctx_gen) != READ_ONCE(vg->recovery.reset_gen);
 }
-EXPORT_SYMBOL_FOR_VGPU_TESTS(vgpu_ctx_lost);
+EXPORT_SYMBOL_IF_KUNIT(vgpu_ctx_lost);
 
 /**
  * vgpu_ctx_get - the file's context, created with the defaults if needed
@@ -312,7 +314,7 @@ int vgpu_ctx_get(struct vgpu_device *vg, struct vgpu_file *vfile, u32 *ctx_id)
 	mutex_unlock(&vfile->lock);
 	return ret;
 }
-EXPORT_SYMBOL_FOR_VGPU_TESTS(vgpu_ctx_get);
+EXPORT_SYMBOL_IF_KUNIT(vgpu_ctx_get);
 
 /**
  * vgpu_ctx_init - DRM_IOCTL_VIRTGPU_CONTEXT_INIT
@@ -368,7 +370,7 @@ out:
 	mutex_unlock(&vfile->lock);
 	return ret;
 }
-EXPORT_SYMBOL_FOR_VGPU_TESTS(vgpu_ctx_init);
+EXPORT_SYMBOL_IF_KUNIT(vgpu_ctx_init);
 
 static void vgpu_ctx_destroyed(struct vgpu_buf *buf)
 {
@@ -418,7 +420,7 @@ void vgpu_ctx_fini(struct vgpu_device *vg, struct vgpu_file *vfile)
 			       vfile->ctx_id, ret);
 	vfile->ctx_id = 0;
 }
-EXPORT_SYMBOL_FOR_VGPU_TESTS(vgpu_ctx_fini);
+EXPORT_SYMBOL_IF_KUNIT(vgpu_ctx_fini);
 
 /**
  * vgpu_ctx_resource - attach a resource to a context, or detach it
@@ -446,4 +448,4 @@ void vgpu_ctx_resource(struct vgpu_device *vg, u32 ctx_id, u32 res_id,
 	vgpu_proto_ctx_resource(buf->req, attach, ctx_id, res_id);
 	vgpu_cmd_async(vg, &vg->ctrlq, buf);
 }
-EXPORT_SYMBOL_FOR_VGPU_TESTS(vgpu_ctx_resource);
+EXPORT_SYMBOL_IF_KUNIT(vgpu_ctx_resource);

@@ -34,6 +34,8 @@
 #include <linux/slab.h>
 #include <linux/workqueue.h>
 
+#include <kunit/visibility.h>
+
 #include <drm/drm_atomic.h>
 #include <drm/drm_fourcc.h>
 #include <drm/drm_framebuffer.h>
@@ -94,7 +96,7 @@ u32 vgpu_crc_argb(u32 fourcc, const u8 *px)
 	}
 	return 0xff000000;
 }
-EXPORT_SYMBOL_FOR_VGPU_TESTS(vgpu_crc_argb);
+EXPORT_SYMBOL_IF_KUNIT(vgpu_crc_argb);
 
 /* x * a / 255, rounded to nearest */
 static u32 vgpu_crc_mul(u32 x, u32 a)
@@ -124,7 +126,7 @@ u32 vgpu_crc_over(u32 dst, u32 src)
 	}
 	return out;
 }
-EXPORT_SYMBOL_FOR_VGPU_TESTS(vgpu_crc_over);
+EXPORT_SYMBOL_IF_KUNIT(vgpu_crc_over);
 
 /* Lays the part of @l that covers row @y into @row (width @width). */
 static void vgpu_crc_layer_row(u32 *row, u32 width, u32 y,
@@ -179,7 +181,7 @@ u32 vgpu_crc_compose(const struct vgpu_crc_layer *primary,
 	}
 	return crc;
 }
-EXPORT_SYMBOL_FOR_VGPU_TESTS(vgpu_crc_compose);
+EXPORT_SYMBOL_IF_KUNIT(vgpu_crc_compose);
 
 /* The framebuffer's pixels are the guest's (not rendered on the host). */
 static bool vgpu_crc_fb_ok(struct drm_framebuffer *fb)

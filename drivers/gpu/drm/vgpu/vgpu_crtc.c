@@ -13,6 +13,8 @@
 #include <linux/hrtimer.h>
 #include <linux/math64.h>
 
+#include <kunit/visibility.h>
+
 #include <drm/drm_atomic.h>
 #include <drm/drm_atomic_helper.h>
 #include <drm/drm_managed.h>
@@ -133,7 +135,7 @@ const char *vgpu_mode_timing_invalid(const struct drm_display_mode *m)
 		return "refresh rate above the vblank timer's";
 	return NULL;
 }
-EXPORT_SYMBOL_FOR_VGPU_TESTS(vgpu_mode_timing_invalid);
+EXPORT_SYMBOL_IF_KUNIT(vgpu_mode_timing_invalid);
 
 static int vgpu_crtc_atomic_check(struct drm_crtc *crtc,
 				  struct vgpu_atomic_state *state)

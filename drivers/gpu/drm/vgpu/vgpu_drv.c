@@ -19,6 +19,8 @@
 #include <linux/virtio_config.h>
 #include <linux/virtio_ids.h>
 
+#include <kunit/visibility.h>
+
 #include <drm/drm_atomic_helper.h>
 #include <drm/drm_drv.h>
 #include <drm/drm_file.h>
@@ -40,7 +42,7 @@ static_assert(sizeof(struct drm_virtgpu_execbuffer) == 64);
 static_assert(sizeof(struct drm_virtgpu_execbuffer_syncobj) == 16);
 
 unsigned int vgpu_cmd_timeout_ms = 10000;
-EXPORT_SYMBOL_FOR_VGPU_TESTS(vgpu_cmd_timeout_ms);
+EXPORT_SYMBOL_IF_KUNIT(vgpu_cmd_timeout_ms);
 module_param_named(cmd_timeout_ms, vgpu_cmd_timeout_ms, uint, 0644);
 MODULE_PARM_DESC(cmd_timeout_ms,
 		 "Longest wait for the device to answer or free ring space, in ms; read at probe (default 10000)");

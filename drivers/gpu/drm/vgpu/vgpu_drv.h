@@ -209,9 +209,6 @@ int vgpu_job_run(struct vgpu_device *vg, struct vgpu_file *vfile,
 		 struct vgpu_job *job);
 int vgpu_transfer(struct vgpu_device *vg, struct vgpu_file *vfile,
 		  struct vgpu_bo *bo, bool to_host, struct vgpu_transfer_desc *t);
-int vgpu_submit(struct vgpu_device *vg, struct vgpu_file *vfile,
-		const void *cmds, u32 size, bool use_ring, u32 ring_idx,
-		struct dma_fence *in_fence, struct dma_fence **out_fence);
 
 /* vgpu_quota.c */
 struct vgpu_quota *vgpu_quota_new(void);

@@ -19,6 +19,8 @@
 #include <linux/seq_file.h>
 #include <linux/slab.h>
 
+#include <kunit/visibility.h>
+
 #include <drm/drm_file.h>
 #include <drm/drm_print.h>
 #include <drm/virtgpu_drm.h>
@@ -73,7 +75,7 @@ struct vgpu_fence *vgpu_fence_alloc(struct vgpu_device *vg, u64 context,
 	dma_fence_init(&f->base, &vgpu_fence_ops, &f->lock, context, seqno);
 	return f;
 }
-EXPORT_SYMBOL_FOR_VGPU_TESTS(vgpu_fence_alloc);
+EXPORT_SYMBOL_IF_KUNIT(vgpu_fence_alloc);
 
 /**
  * vgpu_fence_emit - give a fence its wire id and put it on a command
@@ -104,7 +106,7 @@ void vgpu_fence_emit(struct vgpu_fence *f, struct vgpu_buf *buf,
 	buf->priv = f;
 	buf->on_done = vgpu_fence_answered;
 }
-EXPORT_SYMBOL_FOR_VGPU_TESTS(vgpu_fence_emit);
+EXPORT_SYMBOL_IF_KUNIT(vgpu_fence_emit);
 
 /* Signal @f and every earlier pending fence of its timeline. */
 static void vgpu_fence_signal_upto(struct vgpu_device *vg,
@@ -147,7 +149,7 @@ void vgpu_fence_answered(struct vgpu_buf *buf)
 	vgpu_fence_signal_upto(f->vg, f, error);
 	dma_fence_put(&f->base);
 }
-EXPORT_SYMBOL_FOR_VGPU_TESTS(vgpu_fence_answered);
+EXPORT_SYMBOL_IF_KUNIT(vgpu_fence_answered);
 
 /**
  * vgpu_fence_pending - fences emitted and not yet signalled
@@ -167,7 +169,7 @@ unsigned int vgpu_fence_pending(struct vgpu_device *vg)
 	spin_unlock_irqrestore(&vg->fences.lock, flags);
 	return n;
 }
-EXPORT_SYMBOL_FOR_VGPU_TESTS(vgpu_fence_pending);
+EXPORT_SYMBOL_IF_KUNIT(vgpu_fence_pending);
 
 /**
  * struct vgpu_fence_event - a FENCE_SIGNALED event waiting for its fence
@@ -210,7 +212,7 @@ struct vgpu_fence_event *vgpu_fence_event_create(struct drm_device *drm,
 	}
 	return ev;
 }
-EXPORT_SYMBOL_FOR_VGPU_TESTS(vgpu_fence_event_create);
+EXPORT_SYMBOL_IF_KUNIT(vgpu_fence_event_create);
 
 /**
  * vgpu_fence_event_cancel - give back an event that was never armed
@@ -220,7 +222,7 @@ void vgpu_fence_event_cancel(struct vgpu_fence_event *ev)
 {
 	drm_event_cancel_free(ev->drm, &ev->base);
 }
-EXPORT_SYMBOL_FOR_VGPU_TESTS(vgpu_fence_event_cancel);
+EXPORT_SYMBOL_IF_KUNIT(vgpu_fence_event_cancel);
 
 static void vgpu_fence_event_cb(struct dma_fence *f, struct dma_fence_cb *cb)
 {
@@ -242,7 +244,7 @@ void vgpu_fence_event_arm(struct vgpu_fence_event *ev, struct dma_fence *fence)
 	if (dma_fence_add_callback(fence, &ev->cb, vgpu_fence_event_cb))
 		vgpu_fence_event_cb(fence, &ev->cb);
 }
-EXPORT_SYMBOL_FOR_VGPU_TESTS(vgpu_fence_event_arm);
+EXPORT_SYMBOL_IF_KUNIT(vgpu_fence_event_arm);
 
 /**
  * vgpu_fence_print - the fences' lines of debugfs vgpu_info

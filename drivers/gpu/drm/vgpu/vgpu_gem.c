@@ -21,6 +21,8 @@
 #include <linux/seq_file.h>
 #include <linux/slab.h>
 
+#include <kunit/visibility.h>
+
 #include <drm/drm_drv.h>
 #include <drm/drm_file.h>
 #include <drm/drm_gem_shmem_helper.h>
@@ -373,7 +375,7 @@ int vgpu_gem_wait(struct vgpu_device *vg, struct drm_gem_object *obj,
 	}
 	return 0;
 }
-EXPORT_SYMBOL_FOR_VGPU_TESTS(vgpu_gem_wait);
+EXPORT_SYMBOL_IF_KUNIT(vgpu_gem_wait);
 
 /**
  * struct vgpu_mem_stats - memory of one file's buffers, in bytes

@@ -16,6 +16,8 @@
 #include <linux/sync_file.h>
 #include <linux/uaccess.h>
 
+#include <kunit/visibility.h>
+
 #include <drm/drm_file.h>
 #include <drm/drm_gem.h>
 #include <drm/drm_ioctl.h>
@@ -311,7 +313,7 @@ int vgpu_ioctl_resource_create_blob(struct drm_device *drm, void *data,
 	}
 	return vgpu_create_blob(to_vgpu(drm), file, args);
 }
-EXPORT_SYMBOL_FOR_VGPU_TESTS(vgpu_ioctl_resource_create_blob);
+EXPORT_SYMBOL_IF_KUNIT(vgpu_ioctl_resource_create_blob);
 
 static struct vgpu_bo *vgpu_lookup_res(struct drm_device *drm,
 				       struct drm_file *file, u32 handle,

@@ -25,6 +25,8 @@
 #include <linux/slab.h>
 #include <linux/virtio_dma_buf.h>
 
+#include <kunit/visibility.h>
+
 #include <drm/drm_gem_shmem_helper.h>
 #include <drm/drm_prime.h>
 #include <drm/drm_print.h>
@@ -233,7 +235,7 @@ struct dma_buf *vgpu_gem_prime_export(struct drm_gem_object *obj, int flags)
 		vgpu_uuid_assign(vg, bo);
 	return drm_gem_dmabuf_export(obj->dev, &exp);
 }
-EXPORT_SYMBOL_FOR_VGPU_TESTS(vgpu_gem_prime_export);
+EXPORT_SYMBOL_IF_KUNIT(vgpu_gem_prime_export);
 
 /**
  * vgpu_gem_prime_import - &drm_driver.gem_prime_import
@@ -274,4 +276,4 @@ struct drm_gem_object *vgpu_gem_prime_import(struct drm_device *drm,
 	}
 	return obj;
 }
-EXPORT_SYMBOL_FOR_VGPU_TESTS(vgpu_gem_prime_import);
+EXPORT_SYMBOL_IF_KUNIT(vgpu_gem_prime_import);

@@ -12,6 +12,8 @@
 #include <linux/stddef.h>
 #include <linux/string.h>
 
+#include <kunit/visibility.h>
+
 #include <drm/drm_fourcc.h>
 
 #include "vgpu_compat.h"
@@ -29,7 +31,7 @@ void vgpu_proto_hdr(struct virtio_gpu_ctrl_hdr *hdr, u32 type)
 	memset(hdr, 0, sizeof(*hdr));
 	hdr->type = cpu_to_le32(type);
 }
-EXPORT_SYMBOL_FOR_VGPU_TESTS(vgpu_proto_hdr);
+EXPORT_SYMBOL_IF_KUNIT(vgpu_proto_hdr);
 
 /**
  * vgpu_proto_get_display_info - encode GET_DISPLAY_INFO
@@ -39,7 +41,7 @@ void vgpu_proto_get_display_info(struct virtio_gpu_ctrl_hdr *req)
 {
 	vgpu_proto_hdr(req, VIRTIO_GPU_CMD_GET_DISPLAY_INFO);
 }
-EXPORT_SYMBOL_FOR_VGPU_TESTS(vgpu_proto_get_display_info);
+EXPORT_SYMBOL_IF_KUNIT(vgpu_proto_get_display_info);
 
 /**
  * vgpu_proto_get_edid - encode GET_EDID
@@ -52,7 +54,7 @@ void vgpu_proto_get_edid(struct virtio_gpu_cmd_get_edid *req, u32 scanout)
 	vgpu_proto_hdr(&req->hdr, VIRTIO_GPU_CMD_GET_EDID);
 	req->scanout = cpu_to_le32(scanout);
 }
-EXPORT_SYMBOL_FOR_VGPU_TESTS(vgpu_proto_get_edid);
+EXPORT_SYMBOL_IF_KUNIT(vgpu_proto_get_edid);
 
 /**
  * vgpu_proto_get_capset_info - encode GET_CAPSET_INFO
@@ -66,7 +68,7 @@ void vgpu_proto_get_capset_info(struct virtio_gpu_get_capset_info *req,
 	vgpu_proto_hdr(&req->hdr, VIRTIO_GPU_CMD_GET_CAPSET_INFO);
 	req->capset_index = cpu_to_le32(index);
 }
-EXPORT_SYMBOL_FOR_VGPU_TESTS(vgpu_proto_get_capset_info);
+EXPORT_SYMBOL_IF_KUNIT(vgpu_proto_get_capset_info);
 
 /**
  * vgpu_proto_hdr_ctx - address a command to a context
@@ -77,7 +79,7 @@ void vgpu_proto_hdr_ctx(struct virtio_gpu_ctrl_hdr *hdr, u32 ctx_id)
 {
 	hdr->ctx_id = cpu_to_le32(ctx_id);
 }
-EXPORT_SYMBOL_FOR_VGPU_TESTS(vgpu_proto_hdr_ctx);
+EXPORT_SYMBOL_IF_KUNIT(vgpu_proto_hdr_ctx);
 
 /**
  * vgpu_proto_hdr_fence - ask the host to signal a fence on completion
@@ -98,7 +100,7 @@ void vgpu_proto_hdr_fence(struct virtio_gpu_ctrl_hdr *hdr, u64 fence_id,
 	hdr->flags = cpu_to_le32(flags);
 	hdr->fence_id = cpu_to_le64(fence_id);
 }
-EXPORT_SYMBOL_FOR_VGPU_TESTS(vgpu_proto_hdr_fence);
+EXPORT_SYMBOL_IF_KUNIT(vgpu_proto_hdr_fence);
 
 /**
  * vgpu_proto_get_capset - encode GET_CAPSET
@@ -114,7 +116,7 @@ void vgpu_proto_get_capset(struct virtio_gpu_get_capset *req, u32 id,
 	req->capset_id = cpu_to_le32(id);
 	req->capset_version = cpu_to_le32(version);
 }
-EXPORT_SYMBOL_FOR_VGPU_TESTS(vgpu_proto_get_capset);
+EXPORT_SYMBOL_IF_KUNIT(vgpu_proto_get_capset);
 
 /**
  * vgpu_proto_resource_create_2d - encode RESOURCE_CREATE_2D
@@ -134,7 +136,7 @@ void vgpu_proto_resource_create_2d(struct virtio_gpu_resource_create_2d *req,
 	req->width = cpu_to_le32(width);
 	req->height = cpu_to_le32(height);
 }
-EXPORT_SYMBOL_FOR_VGPU_TESTS(vgpu_proto_resource_create_2d);
+EXPORT_SYMBOL_IF_KUNIT(vgpu_proto_resource_create_2d);
 
 /**
  * vgpu_proto_resource_unref - encode RESOURCE_UNREF
@@ -148,7 +150,7 @@ void vgpu_proto_resource_unref(struct virtio_gpu_resource_unref *req,
 	vgpu_proto_hdr(&req->hdr, VIRTIO_GPU_CMD_RESOURCE_UNREF);
 	req->resource_id = cpu_to_le32(res_id);
 }
-EXPORT_SYMBOL_FOR_VGPU_TESTS(vgpu_proto_resource_unref);
+EXPORT_SYMBOL_IF_KUNIT(vgpu_proto_resource_unref);
 
 /**
  * vgpu_proto_attach_backing - encode RESOURCE_ATTACH_BACKING
@@ -164,7 +166,7 @@ void vgpu_proto_attach_backing(struct virtio_gpu_resource_attach_backing *req,
 	req->resource_id = cpu_to_le32(res_id);
 	req->nr_entries = cpu_to_le32(nr_entries);
 }
-EXPORT_SYMBOL_FOR_VGPU_TESTS(vgpu_proto_attach_backing);
+EXPORT_SYMBOL_IF_KUNIT(vgpu_proto_attach_backing);
 
 /**
  * vgpu_proto_mem_entry - encode one guest memory entry
@@ -178,7 +180,7 @@ void vgpu_proto_mem_entry(struct virtio_gpu_mem_entry *e, u64 addr, u32 len)
 	e->length = cpu_to_le32(len);
 	e->padding = 0;
 }
-EXPORT_SYMBOL_FOR_VGPU_TESTS(vgpu_proto_mem_entry);
+EXPORT_SYMBOL_IF_KUNIT(vgpu_proto_mem_entry);
 
 /**
  * vgpu_proto_detach_backing - encode RESOURCE_DETACH_BACKING
@@ -192,7 +194,7 @@ void vgpu_proto_detach_backing(struct virtio_gpu_resource_detach_backing *req,
 	vgpu_proto_hdr(&req->hdr, VIRTIO_GPU_CMD_RESOURCE_DETACH_BACKING);
 	req->resource_id = cpu_to_le32(res_id);
 }
-EXPORT_SYMBOL_FOR_VGPU_TESTS(vgpu_proto_detach_backing);
+EXPORT_SYMBOL_IF_KUNIT(vgpu_proto_detach_backing);
 
 static void vgpu_proto_rect(struct virtio_gpu_rect *out,
 			    const struct vgpu_rect *r)
@@ -219,7 +221,7 @@ void vgpu_proto_set_scanout(struct virtio_gpu_set_scanout *req, u32 scanout,
 	req->scanout_id = cpu_to_le32(scanout);
 	req->resource_id = cpu_to_le32(res_id);
 }
-EXPORT_SYMBOL_FOR_VGPU_TESTS(vgpu_proto_set_scanout);
+EXPORT_SYMBOL_IF_KUNIT(vgpu_proto_set_scanout);
 
 /**
  * vgpu_proto_resource_flush - encode RESOURCE_FLUSH
@@ -235,7 +237,7 @@ void vgpu_proto_resource_flush(struct virtio_gpu_resource_flush *req,
 	vgpu_proto_rect(&req->r, r);
 	req->resource_id = cpu_to_le32(res_id);
 }
-EXPORT_SYMBOL_FOR_VGPU_TESTS(vgpu_proto_resource_flush);
+EXPORT_SYMBOL_IF_KUNIT(vgpu_proto_resource_flush);
 
 /**
  * vgpu_proto_transfer_to_host_2d - encode TRANSFER_TO_HOST_2D
@@ -254,7 +256,7 @@ void vgpu_proto_transfer_to_host_2d(struct virtio_gpu_transfer_to_host_2d *req,
 	req->offset = cpu_to_le64(offset);
 	req->resource_id = cpu_to_le32(res_id);
 }
-EXPORT_SYMBOL_FOR_VGPU_TESTS(vgpu_proto_transfer_to_host_2d);
+EXPORT_SYMBOL_IF_KUNIT(vgpu_proto_transfer_to_host_2d);
 
 /**
  * vgpu_proto_resource_create_3d - encode RESOURCE_CREATE_3D
@@ -278,7 +280,7 @@ void vgpu_proto_resource_create_3d(struct virtio_gpu_resource_create_3d *req,
 	req->nr_samples = cpu_to_le32(d->nr_samples);
 	req->flags = cpu_to_le32(d->flags);
 }
-EXPORT_SYMBOL_FOR_VGPU_TESTS(vgpu_proto_resource_create_3d);
+EXPORT_SYMBOL_IF_KUNIT(vgpu_proto_resource_create_3d);
 
 /**
  * vgpu_proto_transfer_3d - encode TRANSFER_TO_HOST_3D or TRANSFER_FROM_HOST_3D
@@ -305,7 +307,7 @@ void vgpu_proto_transfer_3d(struct virtio_gpu_transfer_host_3d *req,
 	req->stride = cpu_to_le32(t->stride);
 	req->layer_stride = cpu_to_le32(t->layer_stride);
 }
-EXPORT_SYMBOL_FOR_VGPU_TESTS(vgpu_proto_transfer_3d);
+EXPORT_SYMBOL_IF_KUNIT(vgpu_proto_transfer_3d);
 
 /**
  * vgpu_proto_update_cursor - encode UPDATE_CURSOR
@@ -330,7 +332,7 @@ void vgpu_proto_update_cursor(struct virtio_gpu_update_cursor *req,
 	req->hot_x = cpu_to_le32(hot_x);
 	req->hot_y = cpu_to_le32(hot_y);
 }
-EXPORT_SYMBOL_FOR_VGPU_TESTS(vgpu_proto_update_cursor);
+EXPORT_SYMBOL_IF_KUNIT(vgpu_proto_update_cursor);
 
 /**
  * vgpu_proto_move_cursor - encode MOVE_CURSOR
@@ -348,7 +350,7 @@ void vgpu_proto_move_cursor(struct virtio_gpu_update_cursor *req,
 	req->pos.x = cpu_to_le32(x);
 	req->pos.y = cpu_to_le32(y);
 }
-EXPORT_SYMBOL_FOR_VGPU_TESTS(vgpu_proto_move_cursor);
+EXPORT_SYMBOL_IF_KUNIT(vgpu_proto_move_cursor);
 
 /**
  * vgpu_proto_ctx_create - encode CTX_CREATE
@@ -370,7 +372,7 @@ void vgpu_proto_ctx_create(struct virtio_gpu_ctx_create *req, u32 ctx_id,
 	req->nlen = cpu_to_le32(n);
 	memcpy(req->debug_name, name, n);
 }
-EXPORT_SYMBOL_FOR_VGPU_TESTS(vgpu_proto_ctx_create);
+EXPORT_SYMBOL_IF_KUNIT(vgpu_proto_ctx_create);
 
 /**
  * vgpu_proto_ctx_destroy - encode CTX_DESTROY
@@ -383,7 +385,7 @@ void vgpu_proto_ctx_destroy(struct virtio_gpu_ctx_destroy *req, u32 ctx_id)
 	vgpu_proto_hdr(&req->hdr, VIRTIO_GPU_CMD_CTX_DESTROY);
 	vgpu_proto_hdr_ctx(&req->hdr, ctx_id);
 }
-EXPORT_SYMBOL_FOR_VGPU_TESTS(vgpu_proto_ctx_destroy);
+EXPORT_SYMBOL_IF_KUNIT(vgpu_proto_ctx_destroy);
 
 /**
  * vgpu_proto_ctx_resource - encode CTX_ATTACH_RESOURCE or CTX_DETACH_RESOURCE
@@ -401,7 +403,7 @@ void vgpu_proto_ctx_resource(struct virtio_gpu_ctx_resource *req, bool attach,
 	vgpu_proto_hdr_ctx(&req->hdr, ctx_id);
 	req->resource_id = cpu_to_le32(res_id);
 }
-EXPORT_SYMBOL_FOR_VGPU_TESTS(vgpu_proto_ctx_resource);
+EXPORT_SYMBOL_IF_KUNIT(vgpu_proto_ctx_resource);
 
 /**
  * vgpu_proto_submit_3d - encode SUBMIT_3D
@@ -417,7 +419,7 @@ void vgpu_proto_submit_3d(struct virtio_gpu_cmd_submit *req, u32 ctx_id,
 	vgpu_proto_hdr_ctx(&req->hdr, ctx_id);
 	req->size = cpu_to_le32(size);
 }
-EXPORT_SYMBOL_FOR_VGPU_TESTS(vgpu_proto_submit_3d);
+EXPORT_SYMBOL_IF_KUNIT(vgpu_proto_submit_3d);
 
 /**
  * vgpu_proto_resource_create_blob - encode RESOURCE_CREATE_BLOB
@@ -437,7 +439,7 @@ void vgpu_proto_resource_create_blob(struct virtio_gpu_resource_create_blob *req
 	req->blob_id = cpu_to_le64(d->blob_id);
 	req->size = cpu_to_le64(d->size);
 }
-EXPORT_SYMBOL_FOR_VGPU_TESTS(vgpu_proto_resource_create_blob);
+EXPORT_SYMBOL_IF_KUNIT(vgpu_proto_resource_create_blob);
 
 /**
  * vgpu_proto_resource_map_blob - encode RESOURCE_MAP_BLOB
@@ -455,7 +457,7 @@ void vgpu_proto_resource_map_blob(struct virtio_gpu_resource_map_blob *req,
 	req->resource_id = cpu_to_le32(res_id);
 	req->offset = cpu_to_le64(offset);
 }
-EXPORT_SYMBOL_FOR_VGPU_TESTS(vgpu_proto_resource_map_blob);
+EXPORT_SYMBOL_IF_KUNIT(vgpu_proto_resource_map_blob);
 
 /**
  * vgpu_proto_resource_unmap_blob - encode RESOURCE_UNMAP_BLOB
@@ -471,7 +473,7 @@ void vgpu_proto_resource_unmap_blob(struct virtio_gpu_resource_unmap_blob *req,
 	vgpu_proto_hdr_ctx(&req->hdr, ctx_id);
 	req->resource_id = cpu_to_le32(res_id);
 }
-EXPORT_SYMBOL_FOR_VGPU_TESTS(vgpu_proto_resource_unmap_blob);
+EXPORT_SYMBOL_IF_KUNIT(vgpu_proto_resource_unmap_blob);
 
 /**
  * vgpu_proto_set_scanout_blob - encode SET_SCANOUT_BLOB
@@ -499,7 +501,7 @@ void vgpu_proto_set_scanout_blob(struct virtio_gpu_set_scanout_blob *req,
 		req->offsets[i] = cpu_to_le32(d->offsets[i]);
 	}
 }
-EXPORT_SYMBOL_FOR_VGPU_TESTS(vgpu_proto_set_scanout_blob);
+EXPORT_SYMBOL_IF_KUNIT(vgpu_proto_set_scanout_blob);
 
 /**
  * vgpu_proto_assign_uuid - encode RESOURCE_ASSIGN_UUID
@@ -513,7 +515,7 @@ void vgpu_proto_assign_uuid(struct virtio_gpu_resource_assign_uuid *req,
 	vgpu_proto_hdr(&req->hdr, VIRTIO_GPU_CMD_RESOURCE_ASSIGN_UUID);
 	req->resource_id = cpu_to_le32(res_id);
 }
-EXPORT_SYMBOL_FOR_VGPU_TESTS(vgpu_proto_assign_uuid);
+EXPORT_SYMBOL_IF_KUNIT(vgpu_proto_assign_uuid);
 
 /**
  * vgpu_proto_resp_errno - errno for a response type
@@ -539,7 +541,7 @@ int vgpu_proto_resp_errno(u32 type)
 		return -EIO;
 	}
 }
-EXPORT_SYMBOL_FOR_VGPU_TESTS(vgpu_proto_resp_errno);
+EXPORT_SYMBOL_IF_KUNIT(vgpu_proto_resp_errno);
 
 /**
  * vgpu_proto_resp_type - the type of a response, if it has a header
@@ -556,7 +558,7 @@ u32 vgpu_proto_resp_type(const void *resp, u32 len)
 		return VIRTIO_GPU_UNDEFINED;
 	return le32_to_cpu(hdr->type);
 }
-EXPORT_SYMBOL_FOR_VGPU_TESTS(vgpu_proto_resp_type);
+EXPORT_SYMBOL_IF_KUNIT(vgpu_proto_resp_type);
 
 /**
  * vgpu_proto_resp_check - validate a response
@@ -583,7 +585,7 @@ int vgpu_proto_resp_check(const void *resp, u32 len, u32 expected,
 		return -EPROTO;
 	return 0;
 }
-EXPORT_SYMBOL_FOR_VGPU_TESTS(vgpu_proto_resp_check);
+EXPORT_SYMBOL_IF_KUNIT(vgpu_proto_resp_check);
 
 /**
  * vgpu_proto_parse_display_info - decode RESP_OK_DISPLAY_INFO
@@ -617,7 +619,7 @@ vgpu_proto_parse_display_info(const struct virtio_gpu_resp_display_info *resp,
 	}
 	return enabled;
 }
-EXPORT_SYMBOL_FOR_VGPU_TESTS(vgpu_proto_parse_display_info);
+EXPORT_SYMBOL_IF_KUNIT(vgpu_proto_parse_display_info);
 
 /**
  * vgpu_proto_parse_capset_info - decode RESP_OK_CAPSET_INFO
@@ -642,7 +644,7 @@ int vgpu_proto_parse_capset_info(const struct virtio_gpu_resp_capset_info *resp,
 	out->max_size = size;
 	return 0;
 }
-EXPORT_SYMBOL_FOR_VGPU_TESTS(vgpu_proto_parse_capset_info);
+EXPORT_SYMBOL_IF_KUNIT(vgpu_proto_parse_capset_info);
 
 /**
  * vgpu_proto_parse_map_info - decode the answer to RESOURCE_MAP_BLOB
@@ -680,7 +682,7 @@ int vgpu_proto_parse_map_info(const void *resp, u32 len, u32 *cache)
 		return -EPROTO;
 	}
 }
-EXPORT_SYMBOL_FOR_VGPU_TESTS(vgpu_proto_parse_map_info);
+EXPORT_SYMBOL_IF_KUNIT(vgpu_proto_parse_map_info);
 
 /**
  * vgpu_proto_parse_uuid - decode the answer to RESOURCE_ASSIGN_UUID
@@ -702,7 +704,7 @@ int vgpu_proto_parse_uuid(const void *resp, u32 len, u8 uuid[16])
 		memcpy(uuid, r->uuid, sizeof(r->uuid));
 	return err;
 }
-EXPORT_SYMBOL_FOR_VGPU_TESTS(vgpu_proto_parse_uuid);
+EXPORT_SYMBOL_IF_KUNIT(vgpu_proto_parse_uuid);
 
 /**
  * vgpu_proto_parse_edid - decode RESP_OK_EDID
@@ -731,7 +733,7 @@ int vgpu_proto_parse_edid(const struct virtio_gpu_resp_edid *resp, u32 len,
 	*edid_size = min(size, blocks * 128);
 	return 0;
 }
-EXPORT_SYMBOL_FOR_VGPU_TESTS(vgpu_proto_parse_edid);
+EXPORT_SYMBOL_IF_KUNIT(vgpu_proto_parse_edid);
 
 /*
  * DRM fourccs name a little-endian word, virtio-gpu formats name bytes in
@@ -768,7 +770,7 @@ u32 vgpu_proto_format(u32 fourcc)
 			return vgpu_proto_formats[i].format;
 	return 0;
 }
-EXPORT_SYMBOL_FOR_VGPU_TESTS(vgpu_proto_format);
+EXPORT_SYMBOL_IF_KUNIT(vgpu_proto_format);
 
 /**
  * vgpu_proto_format_2d - whether a virtio-gpu format is a 2D one
@@ -785,7 +787,7 @@ bool vgpu_proto_format_2d(u32 format)
 			return true;
 	return false;
 }
-EXPORT_SYMBOL_FOR_VGPU_TESTS(vgpu_proto_format_2d);
+EXPORT_SYMBOL_IF_KUNIT(vgpu_proto_format_2d);
 
 /**
  * vgpu_proto_fourccs - the DRM fourccs vgpu_proto_format() maps
@@ -806,7 +808,7 @@ const u32 *vgpu_proto_fourccs(unsigned int *count)
 	*count = ARRAY_SIZE(fourccs);
 	return fourccs;
 }
-EXPORT_SYMBOL_FOR_VGPU_TESTS(vgpu_proto_fourccs);
+EXPORT_SYMBOL_IF_KUNIT(vgpu_proto_fourccs);
 
 /**
  * vgpu_proto_capset_name - readable name of a capset id
@@ -833,7 +835,7 @@ const char *vgpu_proto_capset_name(u32 id)
 		return "unknown";
 	}
 }
-EXPORT_SYMBOL_FOR_VGPU_TESTS(vgpu_proto_capset_name);
+EXPORT_SYMBOL_IF_KUNIT(vgpu_proto_capset_name);
 
 /**
  * vgpu_proto_feature_name - readable name of a device feature bit
@@ -856,4 +858,4 @@ const char *vgpu_proto_feature_name(unsigned int bit)
 		return NULL;
 	return names[bit];
 }
-EXPORT_SYMBOL_FOR_VGPU_TESTS(vgpu_proto_feature_name);
+EXPORT_SYMBOL_IF_KUNIT(vgpu_proto_feature_name);

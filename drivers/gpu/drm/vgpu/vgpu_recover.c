@@ -35,6 +35,8 @@
 #include <linux/virtio_config.h>
 #include <linux/workqueue.h>
 
+#include <kunit/visibility.h>
+
 #include <drm/drm_atomic.h>
 #include <drm/drm_atomic_helper.h>
 #include <drm/drm_drv.h>
@@ -52,7 +54,7 @@
 #define VGPU_UNMAP_WAIT_MS 2000
 
 unsigned int vgpu_hang_timeout_ms = 10000;
-EXPORT_SYMBOL_FOR_VGPU_TESTS(vgpu_hang_timeout_ms);
+EXPORT_SYMBOL_IF_KUNIT(vgpu_hang_timeout_ms);
 module_param_named(hang_timeout_ms, vgpu_hang_timeout_ms, uint, 0644);
 MODULE_PARM_DESC(hang_timeout_ms,
 		 "A command unanswered this long resets the device, in ms; 0: never; read at probe (default 10000)");
@@ -313,7 +315,7 @@ int vgpu_reset(struct vgpu_device *vg, const char *reason)
 	drm_dev_exit(idx);
 	return ret;
 }
-EXPORT_SYMBOL_FOR_VGPU_TESTS(vgpu_reset);
+EXPORT_SYMBOL_IF_KUNIT(vgpu_reset);
 
 /**
  * vgpu_freeze - &virtio_driver.freeze: before suspend or hibernation
@@ -351,7 +353,7 @@ int vgpu_freeze(struct virtio_device *vdev)
 	drm_dbg_driver(vg->drm, "frozen\n");
 	return 0;
 }
-EXPORT_SYMBOL_FOR_VGPU_TESTS(vgpu_freeze);
+EXPORT_SYMBOL_IF_KUNIT(vgpu_freeze);
 
 /**
  * vgpu_restore - &virtio_driver.restore: after resume
@@ -385,7 +387,7 @@ int vgpu_restore(struct virtio_device *vdev)
 	drm_info(vg->drm, "resumed (%d)%s\n", ret, vgpu_recover_3d_note(vg));
 	return ret;
 }
-EXPORT_SYMBOL_FOR_VGPU_TESTS(vgpu_restore);
+EXPORT_SYMBOL_IF_KUNIT(vgpu_restore);
 
 /**
  * vgpu_recover_print - the resets' lines of debugfs vgpu_info

@@ -17,6 +17,8 @@
 #include <linux/slab.h>
 #include <linux/workqueue.h>
 
+#include <kunit/visibility.h>
+
 #include <drm/drm_gem.h>
 #include <drm/drm_print.h>
 
@@ -204,7 +206,7 @@ void vgpu_hres_put(struct vgpu_hres *hres)
 	else
 		kref_put(&hres->ref, vgpu_hres_last_put);
 }
-EXPORT_SYMBOL_FOR_VGPU_TESTS(vgpu_hres_put);
+EXPORT_SYMBOL_IF_KUNIT(vgpu_hres_put);
 
 static struct vgpu_buf *vgpu_attach_buf(struct vgpu_device *vg, u32 res_id,
 					struct sg_table *sgt)
@@ -386,7 +388,7 @@ void vgpu_hres_track(struct vgpu_device *vg, struct vgpu_hres *hres)
 	}
 	mutex_unlock(&vg->res.lock);
 }
-EXPORT_SYMBOL_FOR_VGPU_TESTS(vgpu_hres_track);
+EXPORT_SYMBOL_IF_KUNIT(vgpu_hres_track);
 
 /**
  * vgpu_res_restore - make every resource again after a reset
@@ -412,7 +414,7 @@ unsigned int vgpu_res_restore(struct vgpu_device *vg)
 	mutex_unlock(&vg->res.lock);
 	return n;
 }
-EXPORT_SYMBOL_FOR_VGPU_TESTS(vgpu_res_restore);
+EXPORT_SYMBOL_IF_KUNIT(vgpu_res_restore);
 
 /**
  * vgpu_res_unmap_host_blobs - ask the host to unmap every mapped host blob
@@ -453,7 +455,7 @@ unsigned int vgpu_res_unmap_host_blobs(struct vgpu_device *vg)
 	mutex_unlock(&vg->res.lock);
 	return n;
 }
-EXPORT_SYMBOL_FOR_VGPU_TESTS(vgpu_res_unmap_host_blobs);
+EXPORT_SYMBOL_IF_KUNIT(vgpu_res_unmap_host_blobs);
 
 /**
  * vgpu_res_reset_begin - a reset starts: creations from now on are newer
@@ -465,7 +467,7 @@ void vgpu_res_reset_begin(struct vgpu_device *vg)
 	WRITE_ONCE(vg->recovery.reset_gen, vg->recovery.reset_gen + 1);
 	mutex_unlock(&vg->res.lock);
 }
-EXPORT_SYMBOL_FOR_VGPU_TESTS(vgpu_res_reset_begin);
+EXPORT_SYMBOL_IF_KUNIT(vgpu_res_reset_begin);
 
 /**
  * vgpu_hres_alloc - a new resource id and its preallocated unref
@@ -505,7 +507,7 @@ struct vgpu_hres *vgpu_hres_alloc(struct vgpu_device *vg)
 	atomic_inc(&vg->res.live);
 	return hres;
 }
-EXPORT_SYMBOL_FOR_VGPU_TESTS(vgpu_hres_alloc);
+EXPORT_SYMBOL_IF_KUNIT(vgpu_hres_alloc);
 
 /**
  * vgpu_hres_queue_create - queue what makes a resource, then track it
@@ -544,7 +546,7 @@ int vgpu_hres_queue_create(struct vgpu_device *vg, struct vgpu_hres *hres,
 		vgpu_hres_track(vg, hres);
 	return ret;
 }
-EXPORT_SYMBOL_FOR_VGPU_TESTS(vgpu_hres_queue_create);
+EXPORT_SYMBOL_IF_KUNIT(vgpu_hres_queue_create);
 
 /**
  * vgpu_hres_discard - free a resource the host never heard of
@@ -728,7 +730,7 @@ int vgpu_bo_res_create(struct vgpu_device *vg, struct vgpu_bo *bo,
 		       d->height, d->depth, d->format, d->bind, bo->base.base.size);
 	return 0;
 }
-EXPORT_SYMBOL_FOR_VGPU_TESTS(vgpu_bo_res_create);
+EXPORT_SYMBOL_IF_KUNIT(vgpu_bo_res_create);
 
 /**
  * vgpu_bo_res_release - the buffer is freed: release its resource

@@ -17,6 +17,8 @@
 #include <linux/dma-resv.h>
 #include <linux/string.h>
 
+#include <kunit/visibility.h>
+
 #include <drm/drm_gem.h>
 #include <drm/drm_print.h>
 
@@ -159,59 +161,7 @@ out_buf:
 	job->buf = NULL;
 	return ret;
 }
-EXPORT_SYMBOL_FOR_VGPU_TESTS(vgpu_job_run);
-
-/**
- * vgpu_submit - queue a command stream on a ring of the file's context
- * @vg: device
- * @vfile: file state
- * @cmds: the stream (kernel memory)
- * @size: its size in bytes, at most VGPU_EXECBUF_MAX
- * @use_ring: @ring_idx was given (VIRTGPU_EXECBUF_RING_IDX)
- * @ring_idx: ring, below the context's ring count
- * @in_fence: fence to wait for first, or NULL
- * @out_fence: set to the submission's fence (one reference), or NULL
- *
- * Return: 0, -ENODEV without 3D, the context's creation error, or an
- * error of vgpu_job_run().
- */
-int vgpu_submit(struct vgpu_device *vg, struct vgpu_file *vfile,
-		const void *cmds, u32 size, bool use_ring, u32 ring_idx,
-		struct dma_fence *in_fence, struct dma_fence **out_fence)
-{
-	struct vgpu_job job = {
-		.use_ring = use_ring,
-		.ring_idx = ring_idx,
-		.in_fences = &in_fence,
-		.num_in = in_fence ? 1 : 0,
-	};
-	u32 ctx_id;
-	void *data;
-	int ret;
-
-	if (size > VGPU_EXECBUF_MAX) {
-		drm_dbg_driver(vg->drm, "submit: %u bytes, at most %u\n", size,
-			       VGPU_EXECBUF_MAX);
-		return -EINVAL;
-	}
-	ret = vgpu_ctx_get(vg, vfile, &ctx_id);
-	if (ret)
-		return ret;
-	job.buf = vgpu_cmd_submit_alloc(ctx_id, size, &data);
-	if (!job.buf)
-		return -ENOMEM;
-	if (size)
-		memcpy(data, cmds, size);
-	ret = vgpu_job_run(vg, vfile, &job);
-	if (ret)
-		return ret;
-	if (out_fence)
-		*out_fence = job.out;
-	else
-		dma_fence_put(job.out);
-	return 0;
-}
-EXPORT_SYMBOL_FOR_VGPU_TESTS(vgpu_submit);
+EXPORT_SYMBOL_IF_KUNIT(vgpu_job_run);
 
 /* What the device decides of a transfer (see vgpu_transfer()). */
 static int vgpu_transfer_check(struct vgpu_device *vg, struct vgpu_bo *bo,
@@ -331,4 +281,4 @@ int vgpu_transfer(struct vgpu_device *vg, struct vgpu_file *vfile,
 		dma_fence_put(job.out);
 	return ret;
 }
-EXPORT_SYMBOL_FOR_VGPU_TESTS(vgpu_transfer);
+EXPORT_SYMBOL_IF_KUNIT(vgpu_transfer);

@@ -32,6 +32,8 @@
 #include <linux/virtio.h>
 #include <linux/vmalloc.h>
 
+#include <kunit/visibility.h>
+
 #include "vgpu_compat.h"
 #include "vgpu_vq.h"
 
@@ -47,7 +49,7 @@ int vgpu_buf_live_count(void)
 {
 	return atomic_read(&vgpu_buf_live);
 }
-EXPORT_SYMBOL_FOR_VGPU_TESTS(vgpu_buf_live_count);
+EXPORT_SYMBOL_IF_KUNIT(vgpu_buf_live_count);
 
 /**
  * vgpu_buf_alloc - allocate a zeroed command buffer
@@ -79,7 +81,7 @@ struct vgpu_buf *vgpu_buf_alloc(u32 req_len, u32 resp_len, gfp_t gfp)
 	}
 	return buf;
 }
-EXPORT_SYMBOL_FOR_VGPU_TESTS(vgpu_buf_alloc);
+EXPORT_SYMBOL_IF_KUNIT(vgpu_buf_alloc);
 
 /**
  * vgpu_buf_get - take a reference
@@ -89,7 +91,7 @@ void vgpu_buf_get(struct vgpu_buf *buf)
 {
 	kref_get(&buf->ref);
 }
-EXPORT_SYMBOL_FOR_VGPU_TESTS(vgpu_buf_get);
+EXPORT_SYMBOL_IF_KUNIT(vgpu_buf_get);
 
 static void vgpu_buf_release(struct kref *ref)
 {
@@ -112,7 +114,7 @@ void vgpu_buf_put(struct vgpu_buf *buf)
 	if (buf)
 		kref_put(&buf->ref, vgpu_buf_release);
 }
-EXPORT_SYMBOL_FOR_VGPU_TESTS(vgpu_buf_put);
+EXPORT_SYMBOL_IF_KUNIT(vgpu_buf_put);
 
 /**
  * vgpu_buf_set_data - attach an extra payload
@@ -135,7 +137,7 @@ void vgpu_buf_set_data(struct vgpu_buf *buf, struct scatterlist *sgl,
 	buf->data_nents = nents;
 	buf->data_to_device = to_device;
 }
-EXPORT_SYMBOL_FOR_VGPU_TESTS(vgpu_buf_set_data);
+EXPORT_SYMBOL_IF_KUNIT(vgpu_buf_set_data);
 
 /**
  * vgpu_buf_alloc_data - give a buffer a device-readable payload it owns
@@ -179,7 +181,7 @@ void *vgpu_buf_alloc_data(struct vgpu_buf *buf, size_t len, gfp_t gfp)
 	vgpu_buf_set_data(buf, buf->own_sgt.sgl, n, true);
 	return mem;
 }
-EXPORT_SYMBOL_FOR_VGPU_TESTS(vgpu_buf_alloc_data);
+EXPORT_SYMBOL_IF_KUNIT(vgpu_buf_alloc_data);
 
 /**
  * vgpu_buf_alloc_tail - a buffer whose request is followed by more bytes
@@ -216,7 +218,7 @@ struct vgpu_buf *vgpu_buf_alloc_tail(u32 req_len, size_t len, u32 resp_len,
 	}
 	return buf;
 }
-EXPORT_SYMBOL_FOR_VGPU_TESTS(vgpu_buf_alloc_tail);
+EXPORT_SYMBOL_IF_KUNIT(vgpu_buf_alloc_tail);
 
 /**
  * vgpu_buf_wait - wait until the device returned a buffer
@@ -240,7 +242,7 @@ int vgpu_buf_wait(struct vgpu_buf *buf, unsigned long timeout)
 		return -ETIMEDOUT;
 	return buf->status;
 }
-EXPORT_SYMBOL_FOR_VGPU_TESTS(vgpu_buf_wait);
+EXPORT_SYMBOL_IF_KUNIT(vgpu_buf_wait);
 
 /**
  * vgpu_vq_init - bind a queue to its virtqueue
@@ -264,7 +266,7 @@ void vgpu_vq_init(struct vgpu_vq *q, const char *name, struct virtqueue *vq)
 	q->reclaim_seq = 0;
 	memset(&q->stats, 0, sizeof(q->stats));
 }
-EXPORT_SYMBOL_FOR_VGPU_TESTS(vgpu_vq_init);
+EXPORT_SYMBOL_IF_KUNIT(vgpu_vq_init);
 
 /* Hand a buffer back to its owner; drops the ring's reference. */
 static void vgpu_buf_finish(struct vgpu_buf *buf, int status)
@@ -391,7 +393,7 @@ int vgpu_vq_queue(struct vgpu_vq *q, struct vgpu_buf *buf,
 		}
 	}
 }
-EXPORT_SYMBOL_FOR_VGPU_TESTS(vgpu_vq_queue);
+EXPORT_SYMBOL_IF_KUNIT(vgpu_vq_queue);
 
 /**
  * vgpu_vq_kick - notify the device of everything queued since the last kick
@@ -417,7 +419,7 @@ void vgpu_vq_kick(struct vgpu_vq *q)
 	if (notify)
 		virtqueue_notify(q->vq);
 }
-EXPORT_SYMBOL_FOR_VGPU_TESTS(vgpu_vq_kick);
+EXPORT_SYMBOL_IF_KUNIT(vgpu_vq_kick);
 
 /**
  * vgpu_vq_submit - queue a batch and notify the device once
@@ -453,7 +455,7 @@ int vgpu_vq_submit(struct vgpu_vq *q, struct vgpu_buf **bufs,
 	}
 	return ret;
 }
-EXPORT_SYMBOL_FOR_VGPU_TESTS(vgpu_vq_submit);
+EXPORT_SYMBOL_IF_KUNIT(vgpu_vq_submit);
 
 /**
  * vgpu_vq_panic_submit - queue a batch and notify the device from a panic
@@ -511,7 +513,7 @@ unlock:
 		virtqueue_notify(q->vq);
 	return ret;
 }
-EXPORT_SYMBOL_FOR_VGPU_TESTS(vgpu_vq_panic_submit);
+EXPORT_SYMBOL_IF_KUNIT(vgpu_vq_panic_submit);
 
 static unsigned int vgpu_vq_take_used(struct vgpu_vq *q,
 				      struct list_head *done)
@@ -574,7 +576,7 @@ void vgpu_vq_reclaim(struct vgpu_vq *q)
 	if (n)
 		wake_up_all(&q->space);
 }
-EXPORT_SYMBOL_FOR_VGPU_TESTS(vgpu_vq_reclaim);
+EXPORT_SYMBOL_IF_KUNIT(vgpu_vq_reclaim);
 
 /**
  * vgpu_vq_stop - refuse new buffers and wake every submitter
@@ -589,7 +591,7 @@ void vgpu_vq_stop(struct vgpu_vq *q)
 	spin_unlock_irqrestore(&q->lock, flags);
 	wake_up_all(&q->space);
 }
-EXPORT_SYMBOL_FOR_VGPU_TESTS(vgpu_vq_stop);
+EXPORT_SYMBOL_IF_KUNIT(vgpu_vq_stop);
 
 /**
  * vgpu_vq_flush - give back every buffer after the device was reset
@@ -625,7 +627,7 @@ void vgpu_vq_flush(struct vgpu_vq *q, int status)
 	vgpu_vq_finish_list(&orphans, status);
 	wake_up_all(&q->space);
 }
-EXPORT_SYMBOL_FOR_VGPU_TESTS(vgpu_vq_flush);
+EXPORT_SYMBOL_IF_KUNIT(vgpu_vq_flush);
 
 /**
  * vgpu_vq_pause - make every submitter but the caller wait
@@ -644,7 +646,7 @@ void vgpu_vq_pause(struct vgpu_vq *q)
 	q->pause_owner = current;
 	spin_unlock_irqrestore(&q->lock, flags);
 }
-EXPORT_SYMBOL_FOR_VGPU_TESTS(vgpu_vq_pause);
+EXPORT_SYMBOL_IF_KUNIT(vgpu_vq_pause);
 
 /**
  * vgpu_vq_detach - forget the virtqueue before it is deleted
@@ -659,7 +661,7 @@ void vgpu_vq_detach(struct vgpu_vq *q)
 	q->vq = NULL;
 	spin_unlock_irqrestore(&q->lock, flags);
 }
-EXPORT_SYMBOL_FOR_VGPU_TESTS(vgpu_vq_detach);
+EXPORT_SYMBOL_IF_KUNIT(vgpu_vq_detach);
 
 /**
  * vgpu_vq_attach - give a detached queue its new virtqueue
@@ -677,7 +679,7 @@ void vgpu_vq_attach(struct vgpu_vq *q, struct virtqueue *vq)
 	q->unkicked = 0;
 	spin_unlock_irqrestore(&q->lock, flags);
 }
-EXPORT_SYMBOL_FOR_VGPU_TESTS(vgpu_vq_attach);
+EXPORT_SYMBOL_IF_KUNIT(vgpu_vq_attach);
 
 /**
  * vgpu_vq_unpause - let waiting submitters go on
@@ -694,7 +696,7 @@ void vgpu_vq_unpause(struct vgpu_vq *q)
 	spin_unlock_irqrestore(&q->lock, flags);
 	wake_up_all(&q->space);
 }
-EXPORT_SYMBOL_FOR_VGPU_TESTS(vgpu_vq_unpause);
+EXPORT_SYMBOL_IF_KUNIT(vgpu_vq_unpause);
 
 /**
  * vgpu_vq_epoch - which virtqueue the queue has now
@@ -714,7 +716,7 @@ u32 vgpu_vq_epoch(struct vgpu_vq *q)
 	spin_unlock_irqrestore(&q->lock, flags);
 	return epoch;
 }
-EXPORT_SYMBOL_FOR_VGPU_TESTS(vgpu_vq_epoch);
+EXPORT_SYMBOL_IF_KUNIT(vgpu_vq_epoch);
 
 /**
  * vgpu_vq_stuck - has the oldest buffer waited too long for its answer?
@@ -744,7 +746,7 @@ bool vgpu_vq_stuck(struct vgpu_vq *q, unsigned long timeout, void *head,
 	spin_unlock_irqrestore(&q->lock, flags);
 	return stuck;
 }
-EXPORT_SYMBOL_FOR_VGPU_TESTS(vgpu_vq_stuck);
+EXPORT_SYMBOL_IF_KUNIT(vgpu_vq_stuck);
 
 /**
  * vgpu_vq_drain - wait until the device has answered everything queued
@@ -764,7 +766,7 @@ bool vgpu_vq_drain(struct vgpu_vq *q, unsigned long timeout)
 				  READ_ONCE(q->dead), timeout) &&
 	       !READ_ONCE(q->inflight);
 }
-EXPORT_SYMBOL_FOR_VGPU_TESTS(vgpu_vq_drain);
+EXPORT_SYMBOL_IF_KUNIT(vgpu_vq_drain);
 
 /**
  * vgpu_vq_snapshot - read a queue's state under its lock
@@ -783,4 +785,4 @@ void vgpu_vq_snapshot(struct vgpu_vq *q, struct vgpu_vq_state *st)
 	st->stats = q->stats;
 	spin_unlock_irqrestore(&q->lock, flags);
 }
-EXPORT_SYMBOL_FOR_VGPU_TESTS(vgpu_vq_snapshot);
+EXPORT_SYMBOL_IF_KUNIT(vgpu_vq_snapshot);
