@@ -47,7 +47,7 @@ for k in $kernels; do
 	if [ "$suite" = bookworm ]; then
 		# the host is bookworm: its own headers and tools
 		kver=$(vgpu_debian_kver)
-		run() { make -C "$dir" KVER="$kver" "$@"; }
+		run() { make -j"$(nproc)" -C "$dir" KVER="$kver" "$@"; }
 	else
 		if ! sdir=$(tests/vm/suite.sh "$k" | tail -n1) || [ ! -d "$sdir/root" ]; then
 			record FAIL "kernels/$k/chroot" "tests/vm/suite.sh $k failed"
@@ -60,7 +60,7 @@ for k in $kernels; do
 		mount --bind "$dir" "$root/src"
 		vgpu_chroot_mount "$root"
 		mounted="$mounted $root"
-		run() { chroot "$root" make -C /src KVER="$kver" "$@"; }
+		run() { chroot "$root" make -j"$(nproc)" -C /src KVER="$kver" "$@"; }
 	fi
 	log="$dir/build-w1.log"
 	if run W=1 >"$log" 2>&1 && [ -f "$dir/drivers/gpu/drm/vgpu/vgpu.ko" ]; then

@@ -46,12 +46,16 @@ VGPU_KERNEL_TESTS=${VGPU_KERNEL_TESTS:-module_load drm_version drm_bus debugfs_i
 # (PROFILE:igt) with all of igt-tests.txt, where the debug kernel also runs
 # the sync suites (tests/kunit/run.sh, TESTKERNEL_RUNS=igt).
 IGT_LIST=${IGT_LIST:-igt-quick.txt}
+# The vga and multihead profiles differ from 2d in their display: on 6.1
+# they run the display and uapi suites and Mesa (make check-all: every test).
+VGPU_DISPLAY_TESTS=${VGPU_DISPLAY_TESTS-module_load drm_version drm_bus debugfs_info only_one_driver kms uapi mesa reset}
 # A boot without EDID changes the modes and what debugfs reports: those
 # tests (make check-all runs every test without EDID).
 VGPU_NOEDID_TESTS=${VGPU_NOEDID_TESTS-module_load debugfs_info kms mesa}
 if [ "${VGPU_FULL:-0}" = 1 ]; then
 	VGPU_KERNEL_TESTS=
 	VGPU_NOEDID_TESTS=
+	VGPU_DISPLAY_TESTS=
 	IGT_LIST=igt-tests.txt
 	export TESTKERNEL_RUNS=${TESTKERNEL_RUNS-2d virgl igt}
 	more="virgl:edid=off 6.12/2d 6.12/virgl 7.3/2d 7.3/virgl sid/2d sid/virgl 7.3/2d:panic sid/2d:panic"
@@ -180,6 +184,9 @@ guest_run() { # driver spec: [KERNEL/]profile[:edid=off|:panic|:suspend|:igt]
 		more="--userspace sid" ;;
 	esac
 	[ "$kernel" != 6.1 ] && [ -z "$tests" ] && tests=$VGPU_KERNEL_TESTS
+	case $kernel/$spec in
+	6.1/vga|6.1/multihead) tests=$VGPU_DISPLAY_TESTS ;;
+	esac
 	# shellcheck disable=SC2086
 	python3 tests/vm/vm.py --driver "$1" --kernel "$kernel" --profile "${spec%%:*}" \
 		--edid "$edid" ${tests:+--tests "$tests"} ${tag:+--tag "$tag"} \

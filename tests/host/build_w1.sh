@@ -4,7 +4,7 @@
 . "$(dirname "$0")/lib.sh"
 log=$(mktemp)
 make -C "$top" -s KVER="$KVER" clean >/dev/null 2>&1
-make -C "$top" KVER="$KVER" W=1 >"$log" 2>&1 || { cat "$log"; fail "W=1 build failed"; }
+make -j"$(nproc)" -C "$top" KVER="$KVER" W=1 >"$log" 2>&1 || { cat "$log"; fail "W=1 build failed"; }
 f=$(findings "$log")
 rm -f "$log"
 [ -z "$f" ] || { echo "$f"; fail "W=1 build has warnings"; }

@@ -4,7 +4,7 @@
 . "$(dirname "$0")/lib.sh"
 command -v sparse >/dev/null || fail "sparse is not installed"
 log=$(mktemp)
-make -C "$top" KVER="$KVER" C=2 >"$log" 2>&1 || { cat "$log"; fail "C=2 build failed"; }
+make -j"$(nproc)" -C "$top" KVER="$KVER" C=2 >"$log" 2>&1 || { cat "$log"; fail "C=2 build failed"; }
 n=$(grep -c "CHECK" "$log")
 f=$(findings "$log")
 rm -f "$log"
