@@ -299,6 +299,12 @@ static struct vgpu_hres *vgpu_blob_hres_alloc(struct vgpu_device *vg,
 	return hres;
 }
 
+static void vgpu_blob_put_cmds(struct vgpu_buf **bufs, int n)
+{
+	while (n)
+		vgpu_buf_put(bufs[--n]);
+}
+
 /**
  * vgpu_blob_make - make a buffer a blob resource on the host
  * @vg: device
@@ -354,10 +360,10 @@ int vgpu_blob_make(struct vgpu_device *vg, struct vgpu_bo *bo,
 	/* From here the host may know the resource: release, not discard. */
 	bo->res = hres;
 	ret = submit ? vgpu_cmd_async(vg, &vg->ctrlq, submit) : 0;
-	if (ret)
-		vgpu_buf_put(create[0]);
-	else
+	if (!ret)
 		ret = vgpu_hres_queue_create(vg, hres, create, n);
+	else
+		vgpu_blob_put_cmds(create, n);
 	if (!ret && hres->map)
 		ret = vgpu_vq_queue(&vg->ctrlq, hres->map, vg->cmd_timeout);
 	if (ret && hres->map)
@@ -368,7 +374,7 @@ int vgpu_blob_make(struct vgpu_device *vg, struct vgpu_bo *bo,
 	return ret;
 
 err_create:
-	vgpu_buf_put(create[0]);
+	vgpu_blob_put_cmds(create, n);
 err_hres:
 	vgpu_hres_discard(hres);
 err_submit:

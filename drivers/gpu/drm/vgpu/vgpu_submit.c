@@ -80,7 +80,7 @@ static int vgpu_job_lock(struct vgpu_job *job, struct ww_acquire_ctx *ticket)
 static struct vgpu_fence *vgpu_job_queue(struct vgpu_device *vg,
 					 struct vgpu_file *vfile,
 					 struct vgpu_job *job, u32 ring,
-					 int *queued)
+					 int *submit_err)
 {
 	struct vgpu_fence *f;
 	int ret;
@@ -100,10 +100,10 @@ static struct vgpu_fence *vgpu_job_queue(struct vgpu_device *vg,
 		vgpu_fence_event_arm(job->event, &f->base);
 		job->event = NULL;
 	}
-	*queued = vgpu_vq_submit(&vg->ctrlq, &job->buf, 1, vg->cmd_timeout);
+	*submit_err = vgpu_vq_submit(&vg->ctrlq, &job->buf, 1, vg->cmd_timeout);
 	mutex_unlock(&vfile->lock);
-	if (*queued)
-		drm_dbg_driver(vg->drm, "submit: not queued (%d)\n", *queued);
+	if (*submit_err)
+		drm_dbg_driver(vg->drm, "submit: not queued (%d)\n", *submit_err);
 	return f;
 }
 
