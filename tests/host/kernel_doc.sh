@@ -12,4 +12,16 @@ h="$top/include/uapi/drm/virtgpu_drm.h"
 structs=$(grep -c '^struct drm_virtgpu_[a-z0-9_]* {' "$h")
 docs=$(perl "$src/scripts/kernel-doc" -rst -sphinx-version 3.4.3 "$h" | grep -c '^\.\. c:struct::')
 [ "$structs" = "$docs" ] || fail "$structs uapi structs, $docs documented"
-echo "kernel-doc: $(echo "$files" | wc -l) files clean, $docs/$structs uapi structs documented"
+# Every DOC: block Documentation/ pulls in exists and says something.
+pulls=$(awk '/^\.\. kernel-doc::/ { f = $3 } /^   :doc: / { sub(/^   :doc: /, ""); print f ":" $0 }' "$top"/Documentation/*.rst)
+blocks=0
+for p in $(echo "$pulls" | tr ' ' '~'); do
+	f=${p%%:*}
+	name=$(echo "${p#*:}" | tr '~' ' ')
+	out=$(perl "$src/scripts/kernel-doc" -rst -sphinx-version 3.4.3 -function "$name" "$top/$f" 2>&1)
+	n=$(echo "$out" | grep -c '[a-z]')
+	case "$out" in *"not found"*) n=0 ;; esac
+	[ "$n" -gt 1 ] || fail "Documentation pulls DOC: $name from $f, which has none"
+	blocks=$((blocks + 1))
+done
+echo "kernel-doc: $(echo "$files" | wc -l) files clean, $docs/$structs uapi structs documented, $blocks DOC: blocks found"

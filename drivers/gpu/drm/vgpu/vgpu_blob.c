@@ -1,36 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * vgpu resources feature: blob resources and the host-visible region.
- *
- * A blob is memory the host and the guest share by address rather than by
- * transfer (RESOURCE_CREATE_BLOB):
- *
- * - BLOB_MEM_GUEST: guest pages (a shmem buffer), listed in the create
- *   command; the host maps them.
- * - BLOB_MEM_HOST3D: memory a context allocated on the host, named by
- *   blob_id or made by the command stream sent just before the create; no
- *   guest pages. A mappable one is mapped into the host-visible region at
- *   creation (RESOURCE_MAP_BLOB) and the guest maps that range with the
- *   cache type the host answered.
- * - BLOB_MEM_HOST3D_GUEST: allocated by a host context, backed by guest
- *   pages listed as for a guest blob.
- *
- * The region is a shared-memory window of the device
- * (VIRTIO_GPU_SHM_ID_HOST_VISIBLE), reserved at probe and handed out by a
- * drm_mm in multiples of the blob alignment, under
- * &vgpu_device.hostmem.lock. A range goes back only after the host has
- * answered the blob's unmap and unref, so no range is ever mapped twice.
- * Ranges are not evicted: a mapping lives as long as its blob (Vulkan
- * keeps host-visible memory mapped), so a full region is reported to the
- * allocating client as -ENOSPC. Since a released blob's range comes back
- * only with the host's answers, a creation that finds the region full
- * while released blobs wait for theirs waits too (interruptibly, for at
- * most the command timeout) and tries again each time a range comes
- * back: a client that frees memory and allocates again at once gets it.
- *
- * Create, map and the context attach go out with one notification and are
- * not waited for; the first mmap of a host blob waits (interruptibly, for
- * at most the command timeout) for the map's answer.
  */
 #include <linux/io.h>
 #include <linux/log2.h>
@@ -47,6 +17,72 @@
 
 #include "vgpu_compat.h"
 #include "vgpu_drv.h"
+
+/**
+ * DOC: Memory types
+ *
+ * A blob is memory the host and the guest share by address rather than by
+ * transfer (RESOURCE_CREATE_BLOB):
+ *
+ * ``VIRTGPU_BLOB_MEM_GUEST``
+ *   a shmem buffer whose pages are listed in the create command (no
+ *   separate ATTACH_BACKING), mapped cached like any shmem buffer.
+ * ``VIRTGPU_BLOB_MEM_HOST3D``
+ *   memory a host context allocated: named by ``blob_id``, or made by the
+ *   command stream ``cmd``/``cmd_size`` sent (as a SUBMIT_3D of the file's
+ *   context) right before the create. No guest pages. A mappable one
+ *   (``USE_MAPPABLE``) gets a range of the host-visible region and is
+ *   mapped there at creation (RESOURCE_MAP_BLOB); mmap() maps that range
+ *   with the cache type the host answered: write-combined, uncached, or
+ *   cached. A host blob can be mapped in part and from any page inside it
+ *   (the driver's mmap finds the blob by range; the GEM core maps other
+ *   buffers from their first page only), with the range checked against
+ *   the blob.
+ * ``VIRTGPU_BLOB_MEM_HOST3D_GUEST``
+ *   allocated by a host context, backed by guest pages as a guest blob.
+ *
+ * The create, the command stream, the map and the attach to the file's
+ * context leave with one notification and are not waited for. The first
+ * mmap() of a host blob waits for the map's answer (interruptibly, at most
+ * the command timeout). Transfers work on blobs with guest pages when the
+ * host has 3D (the host checks the box); a host blob has nothing to
+ * transfer (-EINVAL).
+ */
+
+/**
+ * DOC: Host-visible region
+ *
+ * At probe the driver reads the shared-memory region
+ * VIRTIO_GPU_SHM_ID_HOST_VISIBLE, reserves it (request_mem_region(); a
+ * busy or unaligned region is not used, with a warning) and hands it out
+ * with a drm_mm under &vgpu_device.hostmem.lock. Ranges are aligned to
+ * the page size, or to the host's blob alignment when larger. Mappings are
+ * not evicted: a host blob stays mapped as long as it exists (Vulkan keeps
+ * host-visible memory mapped, and Venus expects its blobs mapped and
+ * coherent from creation), so a full region is the allocating client's
+ * -ENOSPC. The region size is the limit of mappable host memory on the
+ * device; unmapped host blobs and guest blobs do not use it.
+ *
+ * A released blob's range goes back only when the host has answered its
+ * unmap and unref, so no range is ever mapped twice. A creation that finds
+ * the region full while such answers are awaited waits for them
+ * (interruptibly, at most the command timeout in all) and tries again as
+ * each range comes back, so a client that frees host-visible memory and
+ * allocates again at once is not refused; -ENOSPC comes at once when
+ * nothing is on its way back.
+ */
+
+/**
+ * DOC: Blob alignment
+ *
+ * VIRTIO_GPU_F_BLOB_ALIGNMENT (feature bit 5, virtio 1.4) is negotiated
+ * when offered. The config field ``blob_alignment`` (byte 16) is then the
+ * host's page size: blob sizes must be multiples of it (-EINVAL otherwise,
+ * so a 4 KiB Venus ring on a 16 KiB host is refused instead of breaking
+ * the host) and every mapping lands on such a boundary. An alignment that
+ * is not a power of two turns blobs off with a warning. Without the
+ * feature, sizes are rounded up to pages.
+ */
 
 /* Largest host blob without guest pages: the host decides, this bounds it. */
 #define VGPU_BLOB_HOST_MAX	BIT_ULL(40)

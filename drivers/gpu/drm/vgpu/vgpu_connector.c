@@ -1,11 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * vgpu display feature: encoders and connectors.
- *
- * A connector is connected when the host reports its scanout enabled. Its
- * modes come from the host's EDID when VIRTIO_GPU_F_EDID is negotiated and
- * the host gave one; otherwise from the standard DMT list, with the host's
- * display size (or 1024x768 when it has none) as the preferred mode.
  */
 #include <drm/drm_atomic_state_helper.h>
 #include <drm/drm_edid.h>
@@ -17,6 +12,18 @@
 
 #include "vgpu_compat.h"
 #include "vgpu_drv.h"
+
+/**
+ * DOC: Modes and hotplug
+ *
+ * A connector is connected when the host reports its scanout enabled. Its
+ * modes come from the host's EDID when VIRTIO_GPU_F_EDID is negotiated and
+ * the host gave one; otherwise from the DMT modes up to 3840x2160, with
+ * the host's display size (or 1024x768 when it has none) preferred. A
+ * display-change event re-reads the display info and EDIDs (the device
+ * file's config worker) and sends a hotplug uevent only when an output's
+ * state, size or EDID changed (``hotplug_events`` in debugfs).
+ */
 
 #define VGPU_DEFAULT_WIDTH	1024
 #define VGPU_DEFAULT_HEIGHT	768

@@ -1,14 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * vgpu display feature: CRTCs and emulated vblank.
- *
- * The host has no vblank, so each CRTC runs an hrtimer at its mode's
- * refresh rate. Vblanks fall on a fixed grid, anchor + k * period, set when
- * the CRTC is enabled: timestamps are exact grid points whether they are
- * taken in the timer or outside it, and the vblank counter advances by the
- * grid points that passed, also while the timer was off. Page-flip events
- * are armed in atomic_flush and sent by the next vblank; those of async
- * flips are sent at once.
  */
 #include <linux/hrtimer.h>
 #include <linux/math64.h>
@@ -25,6 +17,42 @@
 
 #include "vgpu_compat.h"
 #include "vgpu_drv.h"
+
+/**
+ * DOC: Vblank
+ *
+ * The host has no vblank, so each CRTC has an hrtimer at its mode's
+ * refresh rate. Vblanks fall on a fixed grid (``anchor + k * period``,
+ * anchored when the CRTC is enabled): timestamps are exact grid points
+ * whether they are taken in the timer or outside it, and the counter
+ * advances by the grid points that passed, also while the timer was off.
+ *
+ * Page-flip events are armed in ``atomic_flush`` and sent by the next
+ * vblank, with its sequence number and timestamp. Async page flips
+ * (DRM_CAP_ASYNC_PAGE_FLIP, and the atomic flag where the core offers it;
+ * the primary plane lists their formats in ``IN_FORMATS_ASYNC`` where the
+ * core has it) send their event at once, with the last vblank's count and
+ * time: the host copies a frame at transfer or flush time, so a flip that
+ * does not wait cannot tear. WAIT_VBLANK (relative and absolute) and
+ * CRTC_GET_SEQUENCE / CRTC_QUEUE_SEQUENCE work on every head.
+ *
+ * A CRTC goes off at a vblank, as a display does at the end of its frame:
+ * ``atomic_disable`` waits (50 ms at most) for the next one before turning
+ * vblank off and sending the commit's event, so a nonblocking commit that
+ * turns a CRTC off is not done when its ioctl returns (IGT's
+ * ``kms_cursor_legacy`` checks that no event is readable then). Turning
+ * vblank off never waits for the timer: the core does it with its vblank
+ * locks held, which the timer's callback takes, so ``disable_vblank``
+ * clears a flag and only dequeues the timer, and a callback already
+ * running stops itself.
+ *
+ * A mode's timings must drive the timer (vgpu_mode_timing_invalid(), in
+ * the CRTC's atomic check): ``htotal * vtotal * vscan`` fits the 32 bits
+ * the core computes refresh rates in, and the refresh rate is at most
+ * 1000 Hz (the timer's 1 ms floor). IGT's ``kms_invalid_mode`` gives a
+ * clock of ``INT_MAX`` (about 2 MHz refresh) and a ``vscan`` that
+ * overflows: both are refused with -EINVAL.
+ */
 
 /* Used when a mode has no pixel clock: 60 Hz. */
 #define VGPU_DEFAULT_PERIOD_NS	16666667LL

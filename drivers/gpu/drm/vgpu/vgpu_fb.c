@@ -1,14 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * vgpu display feature: framebuffers.
- *
- * A buffer with a 3D resource (RESOURCE_CREATE with virgl) is shown from
- * it directly. Any other framebuffer is shown from a 2D host resource in
- * its own format, created on the pages of its buffer, so
- * one buffer can be scanned out as XRGB8888 on one plane and ARGB8888 on
- * another. Framebuffers of one buffer with the same format and size share
- * the resource. It is released (asynchronously) with the last of them;
- * the buffer stays pinned until the host has let it go.
  */
 #include <linux/slab.h>
 
@@ -18,6 +10,28 @@
 #include <drm/drm_print.h>
 
 #include "vgpu_drv.h"
+
+/**
+ * DOC: Framebuffers
+ *
+ * A dumb buffer has no host resource of its own. A framebuffer gets a 2D
+ * resource in its own format, ``pitch / cpp`` pixels wide, on the buffer's
+ * pages, so one buffer can be scanned out as XRGB8888 on one plane and
+ * ARGB8888 on another, and framebuffer offsets work (the first pixel is at
+ * resource column ``(offset % pitch) / cpp``, row ``offset / pitch``).
+ * Framebuffers of one buffer with the same format and size share the
+ * resource; it is released (asynchronously) with the last of them, and the
+ * buffer stays pinned until the host has let it go. Legacy cursor calls
+ * create a framebuffer per image and reuse it.
+ *
+ * A buffer with a 3D resource of its own (RESOURCE_CREATE with virgl: what
+ * Mesa's GBM allocates for kmscube or glmark2) is shown from that resource
+ * directly; the framebuffer must then start at offset 0 and fit the
+ * resource (else -EINVAL). A framebuffer on a blob is shown with
+ * SET_SCANOUT_BLOB, its format, pitch and offset within the blob.
+ * A buffer imported from another device is a guest blob where the host
+ * offers blobs; where it does not, it cannot be scanned out (-EINVAL).
+ */
 
 static void vgpu_fb_destroy(struct drm_framebuffer *fb)
 {

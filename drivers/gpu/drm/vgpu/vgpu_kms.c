@@ -1,14 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * vgpu display feature: mode configuration, commits and hotplug.
- *
- * One output (CRTC, primary and cursor plane, encoder, connector) per
- * scanout, all atomic, with drmm-managed lifetimes: the outputs are
- * allocated before the mode configuration so they outlive its cleanup.
- * A commit queues its commands without waiting for the host and notifies
- * each queue once, after the planes; its only waits are the helpers'
- * bounded ones for the vblank (flip_done) of the previous commit on its
- * CRTCs and, when it asked for an event, of its own.
  */
 #include <linux/seq_file.h>
 #include <linux/string.h>
@@ -25,6 +17,32 @@
 #include <drm/drm_vblank.h>
 
 #include "vgpu_drv.h"
+
+/**
+ * DOC: Commits
+ *
+ * One output (CRTC, primary and cursor plane, encoder, connector) per
+ * scanout, all atomic, with drmm-managed lifetimes: the outputs are
+ * allocated before the mode configuration so they outlive its cleanup.
+ *
+ * Commits never wait for the host. A commit queues its commands and
+ * notifies each queue once, after the planes (vgpu_commit_tail()). Answers
+ * are checked in the interrupt; error answers are counted in debugfs
+ * (``host_errors``, ``last_host_error``). The host copied what it shows at
+ * transfer time, and the release of an old framebuffer (RESOURCE_UNREF) is
+ * queued behind the commit's SET_SCANOUT on the same ordered queue. The
+ * only waits in a commit are the helpers' bounded waits for a vblank
+ * (``flip_done``: the previous commit's on the same CRTC, and its own when
+ * it carries an event) and a bounded, interruptible wait for ring space.
+ *
+ * A commit that carries a userspace event completes at the next vblank: a
+ * blocking commit returns with its event readable (IGT's
+ * ``kms_atomic_transition`` checks), a nonblocking one returns at once and
+ * its worker waits. A commit without one (DIRTYFB, a blocking SETPLANE,
+ * the console) and a legacy cursor update complete at once, so damage
+ * updates are not held to the emulated refresh rate of a host that has no
+ * vblank.
+ */
 
 static void vgpu_commit_tail(struct vgpu_atomic_state *state)
 {

@@ -1,22 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * vgpu display feature: primary and cursor planes.
- *
- * Primary: a new framebuffer, source rectangle or mode is a full update
- * (TRANSFER_TO_HOST_2D, SET_SCANOUT, RESOURCE_FLUSH); otherwise only the
- * damage is transferred and flushed: one clip as it is, more merged into
- * one rectangle (damage_clips_max sets how many go one by one). Nothing
- * here waits for the host: the commit tail notifies the device once for
- * the whole commit.
- *
- * Cursor: the host takes a 64x64 ARGB8888 resource. A new image is
- * uploaded with a transfer on the control queue, and the UPDATE_CURSOR that
- * shows it goes out on the cursor queue only once the host has answered
- * the transfer (the two queues are not ordered against each other). All
- * cursor-queue commands are sent from one work item, so they keep their
- * order; a move while an update is pending just changes the position the
- * update will carry. Legacy cursor moves and image changes take the
- * async-update path and never wait for a vblank or a pending flip.
  */
 #include <linux/module.h>
 #include <linux/workqueue.h>
@@ -32,6 +16,49 @@
 
 #include "vgpu_compat.h"
 #include "vgpu_drv.h"
+
+/**
+ * DOC: Damage
+ *
+ * The primary plane: a new framebuffer, source rectangle or mode is a full
+ * update (TRANSFER_TO_HOST_2D, SET_SCANOUT, RESOURCE_FLUSH). Otherwise
+ * only the damage (``FB_DAMAGE_CLIPS`` or DIRTYFB) is transferred and
+ * flushed: one clip as it is, several merged into one rectangle. The
+ * module parameter ``damage_clips_max`` sends up to that many clips one by
+ * one instead; the display benchmark measured both on QEMU, and merging
+ * won (a command costs more than the pixels it spares), so the default is
+ * 1. Nothing here waits for the host: the commit tail notifies the device
+ * once for the whole commit.
+ *
+ * A framebuffer on a buffer with a 3D resource of its own is shown from
+ * that resource: the host rendered it, so updates and cursor images are
+ * SET_SCANOUT/RESOURCE_FLUSH and UPDATE_CURSOR without transfers.
+ */
+
+/**
+ * DOC: Cursor
+ *
+ * The cursor plane takes ARGB8888 at the host's 64x64; other sizes fail
+ * the atomic check with -EINVAL (the host would show nothing). The hotspot
+ * comes from ``drmModeSetCursor2`` (the framebuffer's hotspot on Linux
+ * 6.1, the plane state's on newer kernels) and, from Linux 6.8, from
+ * atomic clients through the cursor plane's ``HOTSPOT_X`` and
+ * ``HOTSPOT_Y`` (DRIVER_CURSOR_HOTSPOT, as on every virtual GPU: the core
+ * then shows the cursor plane only to atomic clients that set
+ * DRM_CLIENT_CAP_CURSOR_PLANE_HOTSPOT).
+ *
+ * Cursor images cross two queues, which are not ordered against each
+ * other: the image is transferred on the control queue, and UPDATE_CURSOR
+ * goes on the cursor queue only once the host has answered the transfer.
+ * The answer's interrupt hook schedules a work item that sends it; every
+ * cursor-queue command is sent from that work item, which takes one
+ * snapshot of the cursor state under its lock and sends once, so moves and
+ * updates keep their order, and a move while an update is pending only
+ * changes the position the update will carry. Legacy cursor moves and
+ * image changes (a legacy cursor ioctl with a buffer makes a new
+ * framebuffer each time) take the atomic async-update path and wait
+ * neither for a vblank nor for a pending flip.
+ */
 
 /*
  * Measured on QEMU (make bench): a command costs more than the pixels it

@@ -1,11 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * vgpu protocol layer: encoders and decoders for <linux/virtio_gpu.h>.
- *
- * Encoders expect zeroed memory for padding they do not touch; the
- * transport allocates buffers zeroed. Decoders never trust a length or a
- * count the device reports: each is checked against the bytes actually
- * received and the protocol's limits.
  */
 #include <linux/errno.h>
 #include <linux/kernel.h>
@@ -18,6 +13,28 @@
 
 #include "vgpu_compat.h"
 #include "vgpu_proto.h"
+
+/**
+ * DOC: Protocol
+ *
+ * Pure functions over the little-endian structures of
+ * ``<linux/virtio_gpu.h>``: encoders fill requests, decoders validate and
+ * convert answers. No allocation, locking or I/O, so each one is unit
+ * tested byte for byte (KUnit suite ``vgpu_proto``).
+ *
+ * - Encoders expect zeroed memory for the padding they do not touch; the
+ *   transport allocates buffers zeroed.
+ * - vgpu_proto_resp_check() maps error answers to errnos (OUT_OF_MEMORY
+ *   to -ENOMEM, the INVALID_* ones to -EINVAL, UNSPEC and unknown types to
+ *   -EIO) and refuses truncated or unexpected answers with -EPROTO.
+ * - Decoders never trust a count or size the device reports: each is
+ *   checked against the bytes actually received and the protocol's
+ *   limits. Scanouts are clamped to 16; capset ids must be 1..63 with a
+ *   size of 1 byte..64 KiB; an EDID must be whole 128-byte blocks within
+ *   what the device wrote, and its length is the smaller of the reported
+ *   size and its own extension count (QEMU reports the whole 1024-byte
+ *   buffer).
+ */
 
 /**
  * vgpu_proto_hdr - fill a control header

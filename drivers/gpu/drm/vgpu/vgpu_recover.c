@@ -1,32 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * vgpu recovery feature: device resets after a hang, suspend and resume.
- *
- * Every reset goes the same way:
- *
- * 1. Quiesce: the scanouts are blanked and mapped host blobs unmapped (a
- *    device that still answers gets SET_SCANOUT with no resource and
- *    RESOURCE_UNMAP_BLOB, waited for boundedly), both queues are
- *    paused (other submitters wait, boundedly), the reset generation
- *    moves on (contexts made before are lost), the device is reset,
- *    every unanswered command is given back with -EIO (its fence is
- *    signalled with -EIO, its waiter wakes) and the virtqueues are
- *    deleted.
- * 2. Revive: features negotiated again, new virtqueues, DRIVER_OK.
- * 3. Restore: every resource is made again from guest state (2D content
- *    sent again from the guest pages, 3D resources empty, host blobs lost)
- *    and the queues go on.
- * 4. Display: the KMS state is committed again (scanouts, planes, cursor)
- *    with no help from userspace.
- *
- * A hang is a command the device has not answered for hang_timeout_ms; a
- * watchdog looks four times per timeout and schedules the reset. Suspend
- * (virtio freeze) first turns the display off, unmaps the host blobs and
- * drains the queues, so nothing in flight is lost; resume (restore) does
- * steps 2 to 4.
- *
- * &vgpu_device.recovery.lock serialises the steps 1 to 3 of resets, suspend
- * and resume.
  */
 #include <linux/jiffies.h>
 #include <linux/module.h>
@@ -47,6 +21,67 @@
 
 #include "vgpu_compat.h"
 #include "vgpu_drv.h"
+
+/**
+ * DOC: Reset
+ *
+ * Every reset goes the same way:
+ *
+ * 1. Quiesce: the host is asked to unmap every mapped host blob
+ *    (vgpu_res_unmap_host_blobs(): QEMU 10 aborts at the next MAP_BLOB
+ *    after a reset that found one mapped; the blobs are lost in the reset
+ *    anyway and are marked so) and to show nothing on any scanout
+ *    (vgpu_scanouts_blank(): QEMU 10 and 11 with a GL display crash when a
+ *    reset finds a GL scanout in use), waiting at most 500 ms for the
+ *    answers (2 s with blobs to unmap: QEMU answers an unmap once its
+ *    memory region is freed). Both queues are paused (other submitters
+ *    wait, boundedly), the reset generation moves on (contexts made before
+ *    are lost), the device is reset, every unanswered command completes
+ *    with -EIO (its fence is signalled with -EIO, its waiter wakes) and the
+ *    virtqueues are deleted.
+ * 2. Revive: the features are negotiated again (ACKNOWLEDGE, DRIVER,
+ *    FEATURES_OK), new virtqueues are made, DRIVER_OK.
+ * 3. Restore: every resource is made again from guest state
+ *    (vgpu_res_restore()): 2D resources with their backing and their
+ *    content sent again from the guest pages (TRANSFER_TO_HOST_2D of the
+ *    whole resource), 3D resources with their backing (their content lived
+ *    on the host and is gone), guest blobs. Host blobs are marked lost:
+ *    their memory was the host's. The queues go on.
+ * 4. Display: the current KMS state is committed again as a full modeset
+ *    of every enabled CRTC (SET_SCANOUT, the planes' whole content, the
+ *    cursor), with no help from userspace; a page flip that comes meanwhile
+ *    waits for the commit.
+ *
+ * If the device does not come back (FEATURES_OK refused, no virtqueues),
+ * it is stopped for good: ``reset_failed: 1`` in ``vgpu_info``, every
+ * command fails with -ENODEV, nothing waits.
+ *
+ * &vgpu_device.recovery.lock serialises the steps 1 to 3 of resets,
+ * suspend and resume.
+ */
+
+/**
+ * DOC: When resets happen
+ *
+ * Hang
+ *   A command unanswered for ``hang_timeout_ms`` (module parameter, 10,000
+ *   by default, read at probe; 0 turns the watchdog off). The watchdog
+ *   looks four times per timeout and schedules the reset. Long GPU work
+ *   counts: a submission whose fence does not pass within the timeout is a
+ *   hang, as with the DRM scheduler's job timeouts.
+ * On demand
+ *   Writing to ``/sys/kernel/debug/dri/N/vgpu_reset`` resets the device and
+ *   returns once it is back (the write fails with ENODEV when it did not
+ *   come back or the device is suspended).
+ * Suspend and resume
+ *   ``freeze`` turns the display off (drm_mode_config_helper_suspend()),
+ *   unmaps the host blobs, drains both queues (bounded by the command
+ *   timeout: nothing in flight is lost when the device answers) and
+ *   quiesces. ``restore`` (after the virtio core has reset the device and
+ *   negotiated the features) does steps 2 and 3 and turns the display back
+ *   on (drm_mode_config_helper_resume()). virtio-pci uses the same
+ *   callbacks for S3, s2idle and hibernation.
+ */
 
 /* How long a reset waits for the host to blank the scanouts. */
 #define VGPU_BLANK_WAIT_MS 500

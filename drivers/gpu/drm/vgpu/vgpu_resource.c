@@ -1,15 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * vgpu resources feature: host resources backed by guest pages.
- *
- * A resource id comes from an IDA and goes back to it only after the host
- * has answered RESOURCE_UNREF, so an id is never reused while the host
- * still knows it. The backing pages stay pinned (one GEM reference) until
- * the same answer: the host may read them for any transfer queued before.
- *
- * Backing addresses: with VIRTIO_F_ACCESS_PLATFORM the device goes through
- * the platform's DMA translation and gets DMA addresses; without it (the
- * virtio DMA quirk) the device sees guest physical memory.
  */
 #include <linux/delay.h>
 #include <linux/scatterlist.h>
@@ -24,6 +15,46 @@
 
 #include "vgpu_compat.h"
 #include "vgpu_drv.h"
+
+/**
+ * DOC: Resource lifetime
+ *
+ * A resource id comes from an IDA and goes back to it only after the host
+ * has answered RESOURCE_UNREF, so an id is never reused while the host
+ * still knows it. A resource is released from a work item: its
+ * RESOURCE_UNREF is allocated when the resource is created, so a release
+ * cannot fail, and is queued without waiting. The backing pages stay
+ * pinned (one GEM reference) until the host's answer: the host may read
+ * them for any transfer queued before. If the device is gone, the release
+ * completes at once.
+ *
+ * A resource's creation and its backing (RESOURCE_ATTACH_BACKING, or the
+ * memory entries of a blob's create) go out as one batch with one
+ * notification. The memory entries are DMA addresses when the device goes
+ * through the platform's DMA translation (VIRTIO_F_ACCESS_PLATFORM), and
+ * guest physical addresses otherwise (the virtio DMA quirk). Long entry
+ * lists come from kvzalloc() and are sent as a scatterlist, so a large
+ * buffer needs no high-order allocation.
+ */
+
+/**
+ * DOC: Restore after a reset
+ *
+ * Every resource the host holds is on &vgpu_device.res.list (under its
+ * ``lock``) from the queueing of its creation to the queueing of its
+ * unref, with what it was made of: the 2D format and size, the 3D
+ * description, the blob flags and size, and the guest pages.
+ * vgpu_res_restore() queues its creation again after a reset.
+ * vgpu_hres_queue_create() records the transport epoch its creation went
+ * to, and vgpu_hres_track() lists it: a creation queued before a reset
+ * whose walk is over is made again at once; a creation that waited for
+ * the reset and went to the new device is not (the host would refuse the
+ * second with ERR_INVALID_RESOURCE_ID). A release queues its unmap and
+ * unref without waiting, under the list's lock and with the resource
+ * still listed, retrying every 5 ms while the queues are paused or full:
+ * a reset in between makes the resource again, so the unref reaches a
+ * host that knows it.
+ */
 
 /**
  * DOC: Resource kinds

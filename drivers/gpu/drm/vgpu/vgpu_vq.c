@@ -1,26 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * vgpu transport layer: command buffers on virtqueues.
- *
- * Submission: vgpu_vq_queue() places buffers on the ring without telling
- * the device; vgpu_vq_kick() tells it once for everything queued since the
- * last kick. vgpu_vq_submit() does both for a batch. When the ring is full
- * the submitter kicks (so the device can make progress) and sleeps,
- * interruptibly and for a bounded time, until the device returns buffers.
- *
- * Completion: the virtqueue callback calls vgpu_vq_reclaim(), which takes
- * every returned buffer off the ring, runs its hook, completes it and drops
- * the ring's reference. Nothing here waits for a workqueue.
- *
- * Teardown: vgpu_vq_stop() refuses new buffers and wakes sleepers; after
- * the device has been reset, vgpu_vq_flush() returns every buffer still on
- * the ring to its owner with -ENODEV.
- *
- * Reset: vgpu_vq_pause() makes every submitter but the resetting task
- * wait; after the device reset, vgpu_vq_flush() gives the buffers back
- * with -EIO, vgpu_vq_detach() and vgpu_vq_attach() swap the virtqueue,
- * and vgpu_vq_unpause() lets the waiters go on. vgpu_vq_stuck() tells
- * whether the oldest buffer has waited longer than a bound.
  */
 #include <linux/errno.h>
 #include <linux/jiffies.h>
@@ -36,6 +16,53 @@
 
 #include "vgpu_compat.h"
 #include "vgpu_vq.h"
+
+/**
+ * DOC: Transport
+ *
+ * Virtqueues, command buffers, notifications and reclaim. No DRM, no KMS,
+ * no knowledge of what the bytes mean.
+ *
+ * - A &struct vgpu_buf holds a request (device-readable), an optional
+ *   scatterlist payload, and a response (device-writable), allocated
+ *   together and zeroed. It is reference counted: the submitter holds one
+ *   reference, the ring another from queueing until the device returns it.
+ *   A submitter that gives up (timeout, signal) drops its reference, and
+ *   the response memory stays valid for a late answer.
+ * - vgpu_vq_queue() places a buffer on the ring without notifying;
+ *   vgpu_vq_kick() notifies once for everything queued since the last
+ *   kick, and not at all when nothing was (without EVENT_IDX the ring
+ *   would notify again); vgpu_vq_submit() does both for a batch. Every
+ *   buffer of a batch ends up completed: by the device, or at once with
+ *   the error that kept it off the ring.
+ * - The split ring notifies the device by itself when an add finds it
+ *   full, with the queue lock held. A device answers by interrupt, which
+ *   cannot reach this CPU while the lock is held with interrupts off, so
+ *   the reclaim path never runs nested inside the queue lock.
+ * - A full ring: the submitter kicks (the device may be waiting for what
+ *   was queued) and sleeps interruptibly, bounded by the command timeout,
+ *   until the device returns buffers. Giving up returns -ETIMEDOUT.
+ * - Completion: the virtqueue callback calls vgpu_vq_reclaim(), which
+ *   takes every returned buffer off the ring, runs its ``on_done`` hook,
+ *   completes it and drops the ring's reference. Nothing waits for a
+ *   workqueue.
+ * - Teardown: vgpu_vq_stop() refuses new buffers and wakes sleepers;
+ *   after the device reset, vgpu_vq_flush() returns every buffer still on
+ *   the ring to its owner with -ENODEV.
+ * - Reset: vgpu_vq_pause() makes every submitter but the resetting task
+ *   wait (interruptibly, bounded by its timeout); after the device reset,
+ *   vgpu_vq_flush() gives the buffers back with -EIO, vgpu_vq_detach() and
+ *   vgpu_vq_attach() swap the virtqueue, and vgpu_vq_unpause() lets the
+ *   waiters go on. Each attach starts an epoch (vgpu_vq_epoch()) that the
+ *   buffers queued in it record, so a caller knows whether a buffer
+ *   reached the device there now. vgpu_vq_stuck() tells whether the
+ *   oldest buffer has waited longer than a bound (each buffer records
+ *   when it was queued).
+ *
+ * Lock: &vgpu_vq.lock (irq-safe spinlock) covers every virtqueue
+ * operation, the pending list, the in-flight count, the dead flag and the
+ * counters.
+ */
 
 /* Buffers allocated and not yet freed, module-wide: leaks show here. */
 static atomic_t vgpu_buf_live = ATOMIC_INIT(0);
