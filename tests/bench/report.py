@@ -1,74 +1,99 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: GPL-2.0
-"""Print the display benchmark as a table: each driver's figures per phase,
-and vgpu's ratios to the in-tree virtio_gpu from the same guest run."""
+"""Print the display benchmark as tables: per driver and phase the median
+of its rounds with their min-max, and vgpu's ratios of medians to the
+in-tree virtio_gpu from the same guest."""
 import json
 import sys
+
+import stats
 
 PHASES = ["idle", "vblank_wait", "flip_full", "flip_async", "flip_small", "flip_clips4",
           "cursor_move"]
 DRIVERS = ["vgpu", "vgpu_perclip", "virtio_gpu"]
+# figure -> (column, format)
+FIGURES = {
+    "fps": ("frames/s", "{:.1f}"),
+    "cpu": ("guest CPU us/frame", "{:.0f}"),
+    "dev": ("QEMU other us/frame", "{:.0f}"),
+    "cmds": ("host cmds/frame", "{:.2f}"),
+    "notifies": ("notifications/frame", "{:.2f}"),
+}
+# Targets of the ratios vgpu / in-tree (lower is better for all of them).
+TARGETS = {
+    ("flip_full", "cpu"): 0.5, ("flip_small", "cpu"): 0.5, ("flip_clips4", "cpu"): 0.5,
+    ("flip_full", "notifies"): 1.0, ("flip_small", "notifies"): 1.0,
+    ("cursor_move", "cpu"): 0.5,
+}
 
 
-def per_frame(ph):
-    n = max(ph.get("frames", 0), 1)
+def value(phase, ph):
+    n = ph.get("frames", 0)
     wall = ph.get("wall_us", 0)
+    if phase not in PHASES or not n:
+        return None
     # Guest CPU: the QEMU vCPU threads' CPU time (TCG runs the guest on
     # them; an idle vCPU sleeps), else the guest's own /proc/stat figure.
     cpu = ph.get("host_vcpu_us", ph.get("cpu_us", 0))
     return {
-        "fps": n * 1e6 / wall if wall else 0.0,
-        "cpu_us": cpu / n,
-        "dev_us": ph.get("host_other_us", 0) / n,
+        "fps": n * 1e6 / wall if wall else None,
+        "cpu": cpu / n,
+        "dev": ph.get("host_other_us", 0) / n,
         "cmds": ph.get("cmds", 0) / n,
         "notifies": ph.get("notifies", 0) / n,
     }
 
 
-def ratio(a, b):
-    return f"{a / b:.2f}" if b else "n/a"
+def fmt_ratio(r):
+    return f"{r:.2f}" if r is not None else "n/a"
 
 
 def main():
-    data = json.load(open(sys.argv[1]))
-    print("| phase | driver | frames/s | guest CPU us/frame | QEMU other us/frame | host cmds/frame | notifications/frame |")
-    print("|---|---|---|---|---|---|---|")
-    rows = {}
+    figs = stats.gather(json.load(open(sys.argv[1])), value)
+    print(f"Median (min-max) of {stats.rounds_of(figs)} rounds per driver, "
+          "drivers alternating in one guest.")
+    print()
+    print("| phase | driver | " + " | ".join(c for c, _ in FIGURES.values()) + " |")
+    print("|---|---|" + "---|" * len(FIGURES))
     for phase in PHASES:
         for drv in DRIVERS:
-            ph = data.get(f"{drv}/{phase}")
-            if not ph or not ph.get("frames"):
+            if (drv, phase, "cpu") not in figs:
                 continue
-            f = per_frame(ph)
-            rows[(drv, phase)] = f
-            print(f"| {phase} | {drv} | {f['fps']:.1f} | {f['cpu_us']:.0f} | {f['dev_us']:.0f} | "
-                  f"{f['cmds']:.2f} | {f['notifies']:.2f} |")
+            cells = [stats.cell(figs.get((drv, phase, f), []), fmt)
+                     for f, (_, fmt) in FIGURES.items()]
+            print(f"| {phase} | {drv} | " + " | ".join(cells) + " |")
     print()
-    print("Ratios, vgpu / in-tree virtio_gpu (CPU and notifications: lower is better):")
+    print("Ratios of medians, vgpu / in-tree virtio_gpu (CPU and notifications: "
+          "lower is better):")
     print()
-    print("| phase | frames/s | guest CPU per frame | guest CPU per second | host cmds per frame | notifications per frame |")
+    print("| phase | frames/s | guest CPU per frame | host cmds per frame | "
+          "notifications per frame | targets |")
     print("|---|---|---|---|---|---|")
     for phase in PHASES:
-        a, b = rows.get(("vgpu", phase)), rows.get(("virtio_gpu", phase))
-        if not a or not b:
+        r = {f: stats.ratio(figs.get(("vgpu", phase, f), []),
+                            figs.get(("virtio_gpu", phase, f), []))
+             for f in ("fps", "cpu", "cmds", "notifies")}
+        if r["cpu"] is None:
             continue
-        print(f"| {phase} | {ratio(a['fps'], b['fps'])} | {ratio(a['cpu_us'], b['cpu_us'])} | "
-              f"{ratio(a['cpu_us'] * a['fps'], b['cpu_us'] * b['fps'])} | "
-              f"{ratio(a['cmds'], b['cmds'])} | {ratio(a['notifies'], b['notifies'])} |")
+        targets = [f"{f} {stats.verdict(r[f], t, False)}"
+                   for (p, f), t in TARGETS.items() if p == phase]
+        print(f"| {phase} | {fmt_ratio(r['fps'])} | {fmt_ratio(r['cpu'])} | "
+              f"{fmt_ratio(r['cmds'])} | {fmt_ratio(r['notifies'])} | "
+              f"{'; '.join(targets) or '-'} |")
     for drv in DRIVERS:
-        a, b = rows.get((drv, "flip_async")), rows.get((drv, "flip_full"))
-        if a and b:
+        a = figs.get((drv, "flip_async", "cpu"))
+        if a and figs.get((drv, "flip_full", "cpu")):
             print()
             print(f"Async flips / vblank-paced flips ({drv}): frames/s "
-                  f"{ratio(a['fps'], b['fps'])}, guest CPU per frame "
-                  f"{ratio(a['cpu_us'], b['cpu_us'])}, notifications per frame "
-                  f"{ratio(a['notifies'], b['notifies'])}")
-    a, b = rows.get(("vgpu_perclip", "flip_clips4")), rows.get(("vgpu", "flip_clips4"))
+                  f"{fmt_ratio(stats.ratio(figs.get((drv, 'flip_async', 'fps'), []), figs.get((drv, 'flip_full', 'fps'), [])))}, "
+                  f"guest CPU per frame "
+                  f"{fmt_ratio(stats.ratio(a, figs[(drv, 'flip_full', 'cpu')]))}")
+    a = figs.get(("vgpu_perclip", "flip_clips4", "cpu"))
+    b = figs.get(("vgpu", "flip_clips4", "cpu"))
     if a and b:
         print()
         print(f"Four damage clips, one by one / merged (vgpu): guest CPU per frame "
-              f"{ratio(a['cpu_us'], b['cpu_us'])}, frames/s {ratio(a['fps'], b['fps'])}, "
-              f"notifications per frame {ratio(a['notifies'], b['notifies'])}")
+              f"{fmt_ratio(stats.ratio(a, b))}")
 
 
 if __name__ == "__main__":

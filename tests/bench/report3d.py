@@ -1,12 +1,14 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: GPL-2.0
-"""Print the 3D benchmark as a table: each driver's figures per phase, and
-vgpu's ratios to the in-tree virtio_gpu from the same guest run, with the
-targets the project set."""
+"""Print the 3D benchmark as tables: per driver the median of its rounds
+with their min-max, and vgpu's ratio of medians to the in-tree
+virtio_gpu from the same guest, with the targets the project set."""
 import json
 import sys
 
-DRIVERS = ["vgpu", "virtio_gpu"]
+import stats
+
+DRIVERS = ["vgpu", "vgpu_base", "virtio_gpu"]
 # phase -> (what is compared, how to read it, target ratio, higher is better)
 PHASES = {
     "submit_latency": ("us per submission, waited", "us", 0.7, False),
@@ -16,69 +18,97 @@ PHASES = {
     "kmscube": ("kmscube frames/s", "rate", 1.0, True),
     "glmark2": ("glmark2-es2-drm score", "score", 1.0, True),
 }
+PER_OP = ("submit_latency", "submit_rate", "bo_4k", "bo_4m")
+# memory phases -> what was kept open
+MEMORY = {
+    "mem_3d": "32x32 3D resources (RESOURCE_CREATE)",
+    "mem_dumb": "32x32 dumb buffers",
+}
+MEMORY_TARGET = 0.7
 
 
-def value(ph, kind):
-    n = ph.get("frames", 0)
-    wall = ph.get("wall_us", 0)
+def value(phase, ph):
+    """The compared figure and, per operation, guest CPU (the QEMU vCPU
+    threads' time), host commands and notifications (QEMU's trace)."""
+    if phase in MEMORY:
+        if "slab_b" not in ph:
+            return None
+        return {"slab": float(ph["slab_b"]), "mem": float(ph["mem_b"])}
+    if phase not in PHASES:
+        return None
+    kind = PHASES[phase][1]
+    n, wall = ph.get("frames", 0), ph.get("wall_us", 0)
     if kind == "score":
-        return float(ph.get("score", 0))
+        return {"main": float(ph.get("score", 0))}
     if not n or not wall:
-        return 0.0
-    return wall / n if kind == "us" else n * 1e6 / wall
-
-
-def best_rounds(data):
-    """Each driver's best round per phase: keys "driver@round/phase"."""
-    best = {}
-    for key, ph in data.items():
-        drv, _, phase = key.partition("/")
-        drv = drv.split("@")[0]
-        kind = PHASES.get(phase, (None, "rate"))[1]
-        v = value(ph, kind)
-        if not v:
-            continue
-        cur = best.get(f"{drv}/{phase}")
-        better = cur is None or (v < value(cur, kind) if kind == "us" else v > value(cur, kind))
-        if better:
-            best[f"{drv}/{phase}"] = ph
-    return best
+        return None
+    out = {"main": wall / n if kind == "us" else n * 1e6 / wall}
+    cpu = ph.get("host_vcpu_us", ph.get("cpu_us", 0))
+    out["cpu"] = cpu / n
+    out["cmds"] = ph.get("cmds", 0) / n
+    out["notifies"] = ph.get("notifies", 0) / n
+    return out
 
 
 def main():
-    raw = json.load(open(sys.argv[1]))
-    rounds = len({k.split("/")[0] for k in raw if k.startswith("vgpu@")}) or 1
-    data = best_rounds(raw)
-    print(f"Best of {rounds} round(s) per driver, drivers alternating in one guest.")
+    figs = stats.gather(json.load(open(sys.argv[1])), value)
+    base = any(k[0] == "vgpu_base" for k in figs)
+    print(f"Median (min-max) of {stats.rounds_of(figs)} rounds per driver, "
+          "drivers alternating in one guest.")
+    if base:
+        print("vgpu_base: the older vgpu.ko given as BENCH_BASE; "
+              "\"vs base\" is vgpu / vgpu_base.")
     print()
-    print("| phase | measure | vgpu | in-tree virtio_gpu | ratio vgpu/in-tree | target | met |")
-    print("|---|---|---|---|---|---|---|")
-    for phase, (what, kind, target, higher) in PHASES.items():
-        a, b = data.get(f"vgpu/{phase}"), data.get(f"virtio_gpu/{phase}")
+    print("| phase | measure | vgpu |" + (" vgpu_base | vs base |" if base else "")
+          + " in-tree virtio_gpu | ratio | target |")
+    print("|---|---|---|" + ("---|---|" if base else "") + "---|---|---|")
+    for phase, (what, _, target, higher) in PHASES.items():
+        a = figs.get(("vgpu", phase, "main"), [])
+        b = figs.get(("virtio_gpu", phase, "main"), [])
         if not a or not b:
             continue
-        va, vb = value(a, kind), value(b, kind)
-        if not vb:
-            continue
-        r = va / vb
-        met = r >= target if higher else r <= target
-        sign = ">=" if higher else "<="
-        print(f"| {phase} | {what} | {va:.1f} | {vb:.1f} | {r:.2f} | {sign} {target} | "
-              f"{'yes' if met else 'no'} |")
+        r = stats.ratio(a, b)
+        cells = [phase, what, stats.cell(a)]
+        if base:
+            c = figs.get(("vgpu_base", phase, "main"), [])
+            rb = stats.ratio(a, c)
+            cells += [stats.cell(c), f"{rb:.2f}" if rb else "-"]
+        cells += [stats.cell(b), f"{r:.2f}", stats.verdict(r, target, higher)]
+        print("| " + " | ".join(cells) + " |")
     print()
-    print("Guest CPU per operation (QEMU vCPU threads), vgpu / in-tree:")
+    print("Per operation, medians: guest CPU (QEMU vCPU threads), host commands "
+          "and notifications (QEMU trace):")
     print()
-    print("| phase | vgpu us | in-tree us | ratio | host cmds/op vgpu | in-tree | notifications/op vgpu | in-tree |")
-    print("|---|---|---|---|---|---|---|---|")
-    for phase in ("submit_latency", "submit_rate", "bo_4k", "bo_4m"):
-        a, b = data.get(f"vgpu/{phase}"), data.get(f"virtio_gpu/{phase}")
-        if not a or not b or not a.get("frames") or not b.get("frames"):
-            continue
-        ca = a.get("host_vcpu_us", a.get("cpu_us", 0)) / a["frames"]
-        cb = b.get("host_vcpu_us", b.get("cpu_us", 0)) / b["frames"]
-        print(f"| {phase} | {ca:.0f} | {cb:.0f} | {ca / cb if cb else 0:.2f} | "
-              f"{a.get('cmds', 0) / a['frames']:.2f} | {b.get('cmds', 0) / b['frames']:.2f} | "
-              f"{a.get('notifies', 0) / a['frames']:.2f} | {b.get('notifies', 0) / b['frames']:.2f} |")
+    drivers = [d for d in DRIVERS if d != "vgpu_base" or base]
+    print("| phase | figure | " + " | ".join(drivers) + " | ratio vgpu/in-tree |")
+    print("|---|---|" + "---|" * len(drivers) + "---|")
+    for phase in PER_OP:
+        for what, name, fmt in (("cpu", "guest CPU us", "{:.0f}"),
+                                ("cmds", "host commands", "{:.2f}"),
+                                ("notifies", "notifications", "{:.2f}")):
+            vals = [figs.get((d, phase, what), []) for d in drivers]
+            if not any(vals):
+                continue
+            r = stats.ratio(vals[0], vals[-1])
+            print(f"| {phase} | {name} | " + " | ".join(stats.cell(v, fmt) for v in vals)
+                  + (f" | {r:.2f} |" if r else " | - |"))
+    print()
+    print("Memory per buffer kept open, medians in bytes (/proc/meminfo before and "
+          f"after; target for kernel slab <= {MEMORY_TARGET}):")
+    print()
+    print("| buffers | figure | " + " | ".join(drivers) + " | ratio vgpu/in-tree | target |")
+    print("|---|---|" + "---|" * len(drivers) + "---|---|")
+    for phase, what in MEMORY.items():
+        for fig, name in (("slab", "kernel slab"), ("mem", "all memory (MemFree)")):
+            vals = [figs.get((d, phase, fig), []) for d in drivers]
+            if not any(vals):
+                continue
+            r = stats.ratio(vals[0], vals[-1])
+            target = MEMORY_TARGET if fig == "slab" else None
+            print(f"| {what} | {name} | "
+                  + " | ".join(stats.cell(v, "{:.0f}") for v in vals)
+                  + (f" | {r:.2f}" if r else " | -")
+                  + f" | {stats.verdict(r, target, False)} |")
 
 
 if __name__ == "__main__":

@@ -9,7 +9,9 @@
 #            a guest per round, BENCH_ROUNDS of them (default 5); medians
 #            with their spread)
 # Environment: BENCH_SUITES (default "display 3d venus"), BENCH_FRAMES,
-# BENCH_COUNT, BENCH_ROUNDS.
+# BENCH_MESA (0: the 3d suite without kmscube and glmark2),
+# BENCH_COUNT, BENCH_ROUNDS, BENCH_BASE (an older vgpu.ko: display and 3d
+# run it too, as vgpu_base, for before-and-after figures).
 set -eu
 top=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$top"
@@ -17,6 +19,10 @@ cd "$top"
 out=${OUT:-out}
 mkdir -p "$out"
 KVER=${KVER:-$(vgpu_debian_kver)}
+case ${BENCH_BASE:-vgpu.ko} in
+*/vgpu.ko | vgpu.ko) ;;
+*) echo "FAIL: BENCH_BASE must name a file vgpu.ko"; exit 1 ;;
+esac
 make -s KVER="$KVER" >/dev/null
 image=$(tests/vm/mkimage.sh | tail -n1)
 for suite in ${BENCH_SUITES:-display 3d venus}; do
@@ -38,7 +44,10 @@ for suite in ${BENCH_SUITES:-display 3d venus}; do
 			${BENCH_ROUNDS:+--env BENCH_ROUNDS=$BENCH_ROUNDS} --env BENCH_ROUND="$r" \
 			${BENCH_FRAMES:+--env BENCH_FRAMES=$BENCH_FRAMES} \
 			${BENCH_COUNT:+--env BENCH_COUNT=$BENCH_COUNT} \
+			${BENCH_MESA:+--env BENCH_MESA=$BENCH_MESA} \
+			${BENCH_BASE:+--extra $BENCH_BASE} \
 			--test-dir tests/bench/guest --tests $test --timeout $timeout \
+			--env TEST_TIMEOUT=$((timeout - 60)) \
 			--out "$dir" | grep -E '^(PASS|FAIL|SKIP|     )' || true
 	done
 	if [ "$guests" != 1 ]; then

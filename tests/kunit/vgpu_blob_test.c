@@ -216,7 +216,7 @@ static void blob_venus_sequence(struct kunit *test)
 	for (ring = 0; ring < VGPU_MAX_RINGS; ring++) {
 		KUNIT_ASSERT_EQ(test, vtest_submit(vg, f, NULL, 0, true, ring, NULL,
 						   &fence[ring]), 0);
-		KUNIT_EXPECT_EQ(test, fence[ring]->context, f->fence_context + ring);
+		KUNIT_EXPECT_EQ(test, fence[ring]->context, f->timelines->context + ring);
 	}
 	/* answered last to first: each ring retires on its own */
 	KUNIT_EXPECT_EQ(test, vgpu_fake_host_release(host, 0, true), 64u);

@@ -152,6 +152,49 @@ static void fence_rings(struct kunit *test)
 	vtest_unbind_and_check(test);
 }
 
+/*
+ * Each file's ring is a timeline with its own list: answers in reverse
+ * order across two files signal only their own timeline's earlier
+ * fences, and a file that closes with fences pending leaves them to be
+ * signalled when answered (its timelines go with the last of them).
+ */
+static void fence_timelines_closed_file(struct kunit *test)
+{
+	struct vgpu_device *vg = vtest_bind_3d(test, BIT_ULL(VIRTIO_GPU_F_VIRGL));
+	struct vgpu_fake_host *host = ((struct vtest_ctx *)test->priv)->host;
+	struct vgpu_file *a = vtest_new_file(test), *b = vtest_new_file(test);
+	struct dma_fence *fa[2], *fb[2];
+	unsigned int i;
+	u32 id;
+
+	KUNIT_ASSERT_EQ(test, vgpu_ctx_get(vg, a, &id), 0);
+	KUNIT_ASSERT_EQ(test, vgpu_ctx_get(vg, b, &id), 0);
+	host->q[0].hold = true;
+	for (i = 0; i < 2; i++) {
+		fa[i] = vtest_submit_ok(test, vg, a, 0, false);
+		fb[i] = vtest_submit_ok(test, vg, b, 0, false);
+	}
+	KUNIT_EXPECT_NE(test, fa[0]->context, fb[0]->context);
+	KUNIT_EXPECT_EQ(test, vgpu_fence_pending(vg), 4u);
+	vgpu_ctx_fini(vg, a);
+	vtest_end_file(test, a);
+	/* Answered newest first: b's second answer comes first. */
+	KUNIT_EXPECT_EQ(test, vgpu_fake_host_release(host, 0, true), 5u);
+	flush_work(&host->q[0].irq);
+	for (i = 0; i < 2; i++) {
+		KUNIT_EXPECT_TRUE(test, dma_fence_is_signaled(fa[i]));
+		KUNIT_EXPECT_TRUE(test, dma_fence_is_signaled(fb[i]));
+		KUNIT_EXPECT_EQ(test, fa[i]->error, 0);
+		KUNIT_EXPECT_EQ(test, fb[i]->error, 0);
+		dma_fence_put(fa[i]);
+		dma_fence_put(fb[i]);
+	}
+	KUNIT_EXPECT_EQ(test, vgpu_fence_pending(vg), 0u);
+	host->q[0].hold = false;
+	vgpu_ctx_fini(vg, b);
+	vtest_unbind_and_check(test);
+}
+
 /* In fences are waited for, boundedly; a device that goes fails fences. */
 static void fence_in_fence_and_unplug(struct kunit *test)
 {
@@ -186,6 +229,7 @@ static struct kunit_case vgpu_fence_cases[] = {
 	KUNIT_CASE(fence_in_order),
 	KUNIT_CASE(fence_lost_and_refused),
 	KUNIT_CASE(fence_rings),
+	KUNIT_CASE(fence_timelines_closed_file),
 	KUNIT_CASE(fence_in_fence_and_unplug),
 	{}
 };

@@ -64,6 +64,9 @@ static void recover_hang_fence(struct kunit *test)
 	bo = vtest_new_bo(test, vg, 64 * 32 * 4);
 	KUNIT_ASSERT_EQ(test, vgpu_bo_res_create(vg, bo, &vtest_tex64x32, VGPU_HRES_3D), 0);
 	id = bo->res->id;
+	/* Its pages went to the host (a transfer's first step). */
+	KUNIT_ASSERT_EQ(test, vgpu_bo_res_back(vg, bo), 0);
+	KUNIT_ASSERT_EQ(test, vgpu_bo_res_back(vg, bo), 0);
 	KUNIT_ASSERT_EQ(test, vgpu_ctx_get(vg, f, &ctx), 0);
 	resets = host->resets;
 	vgpu_fake_host_add_rule(host, &drop);
@@ -216,6 +219,8 @@ static struct vgpu_bo *bind_tex(struct kunit *test, struct vgpu_device **vg)
 	KUNIT_ASSERT_NOT_NULL(test, *vg);
 	bo = vtest_new_bo(test, *vg, 64 * 32 * 4);
 	KUNIT_ASSERT_EQ(test, vgpu_bo_res_create(*vg, bo, &vtest_tex64x32, VGPU_HRES_3D), 0);
+	KUNIT_ASSERT_EQ(test, vgpu_bo_res_back(*vg, bo), 0);
+	vgpu_vq_kick(&(*vg)->ctrlq);
 	return bo;
 }
 
@@ -265,6 +270,47 @@ static void recover_reset_resv_held(struct kunit *test)
 	r = vgpu_fake_host_res(host, id);
 	KUNIT_ASSERT_NOT_NULL(test, r);
 	KUNIT_EXPECT_EQ(test, r->backing_bytes, 64ull * 32 * 4);
+	KUNIT_EXPECT_EQ(test, atomic_read(&vg->recovery.restore_errors), 0);
+	vtest_put_bo_settled(vg, host, bo);
+	KUNIT_EXPECT_EQ(test, host->protocol_errors, 0u);
+	vtest_unbind_and_check(test);
+}
+
+/*
+ * A 3D resource gets its pages at their first use: a reset before it
+ * makes the resource again without them, the first use then attaches
+ * them to the new device, and the next reset makes it with them.
+ */
+static void recover_backing_at_first_use(struct kunit *test)
+{
+	struct vgpu_fake_host *host = vtest_new_host(test, BIT_ULL(VIRTIO_GPU_F_VIRGL), 1);
+	struct vgpu_device *vg;
+	struct vgpu_fake_res *r;
+	struct vgpu_bo *bo;
+	u32 id;
+
+	vg = vtest_bind(test);
+	KUNIT_ASSERT_NOT_NULL(test, vg);
+	bo = vtest_new_bo(test, vg, 64 * 32 * 4);
+	KUNIT_ASSERT_EQ(test, vgpu_bo_res_create(vg, bo, &vtest_tex64x32, VGPU_HRES_3D), 0);
+	id = bo->res->id;
+	vgpu_vq_kick(&vg->ctrlq);
+	KUNIT_ASSERT_EQ(test, vgpu_reset(vg, "test"), 0);
+	flush_work(&host->q[0].irq);
+	r = vgpu_fake_host_res(host, id);
+	KUNIT_ASSERT_NOT_NULL(test, r);
+	KUNIT_EXPECT_EQ(test, r->backing_bytes, 0ull);
+	KUNIT_EXPECT_NULL(test, bo->base.pages);
+	KUNIT_ASSERT_EQ(test, vgpu_bo_res_back(vg, bo), 0);
+	vgpu_vq_kick(&vg->ctrlq);
+	flush_work(&host->q[0].irq);
+	KUNIT_EXPECT_EQ(test, r->backing_bytes, 64ull * 32 * 4);
+	KUNIT_ASSERT_EQ(test, vgpu_reset(vg, "test"), 0);
+	flush_work(&host->q[0].irq);
+	r = vgpu_fake_host_res(host, id);
+	KUNIT_ASSERT_NOT_NULL(test, r);
+	KUNIT_EXPECT_EQ(test, r->backing_bytes, 64ull * 32 * 4);
+	KUNIT_EXPECT_EQ(test, atomic_read(&vg->host_errors.count), 0);
 	KUNIT_EXPECT_EQ(test, atomic_read(&vg->recovery.restore_errors), 0);
 	vtest_put_bo_settled(vg, host, bo);
 	KUNIT_EXPECT_EQ(test, host->protocol_errors, 0u);
@@ -330,6 +376,7 @@ static struct vgpu_hres *raced_hres(struct kunit *test, struct vgpu_device *vg,
 	/* The creator pins the pages and makes their table first. */
 	KUNIT_ASSERT_FALSE(test, IS_ERR(drm_gem_shmem_get_pages_sgt(&bo->base)));
 	hres->shmem = &bo->base;
+	hres->backed = true;
 	return hres;
 }
 
@@ -505,6 +552,7 @@ static struct kunit_case vgpu_recover_cases[] = {
 	KUNIT_CASE(recover_reset_display),
 	KUNIT_CASE(recover_reset_blank_unanswered),
 	KUNIT_CASE(recover_reset_resv_held),
+	KUNIT_CASE(recover_backing_at_first_use),
 	KUNIT_CASE(recover_freeze_restore),
 	KUNIT_CASE(recover_creation_raced),
 	KUNIT_CASE(recover_creation_after_reset),

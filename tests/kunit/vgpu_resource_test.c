@@ -40,6 +40,8 @@ static void res_3d_lifecycle(struct kunit *test)
 	struct vgpu_bo *bo = vtest_new_bo(test, vg, 64 * 32 * 4);
 	struct drm_gem_object *obj = &bo->base.base;
 	int live = atomic_read(&vg->res.live);	/* the console's */
+	/* the console's backing */
+	unsigned int attached = vgpu_fake_host_count(host, VIRTIO_GPU_CMD_RESOURCE_ATTACH_BACKING);
 	struct vgpu_fake_res *r;
 	u32 ctx, id;
 
@@ -54,7 +56,11 @@ static void res_3d_lifecycle(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, r->bind, 2u);
 	KUNIT_EXPECT_EQ(test, r->width, 64u);
 	KUNIT_EXPECT_EQ(test, r->height, 32u);
-	KUNIT_EXPECT_EQ(test, r->backing_bytes, 64ull * 32 * 4);
+	/* No pages for the host until a command may use them. */
+	KUNIT_EXPECT_EQ(test, r->backing_bytes, 0ull);
+	KUNIT_EXPECT_EQ(test, vgpu_fake_host_count(host, VIRTIO_GPU_CMD_RESOURCE_ATTACH_BACKING),
+			attached);
+	KUNIT_EXPECT_NULL(test, bo->base.pages);
 	KUNIT_EXPECT_EQ(test, atomic_read(&vg->host_errors.count), 0);
 	/* What opening a handle does (the ioctl kicks). */
 	KUNIT_ASSERT_EQ(test, vgpu_ctx_get(vg, f, &ctx), 0);
@@ -66,14 +72,18 @@ static void res_3d_lifecycle(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, vgpu_fake_host_count(host, VIRTIO_GPU_CMD_CTX_ATTACH_RESOURCE),
 			1u);
 
-	/* A transfer is a fence on the buffer until the host answers. */
+	/*
+	 * A transfer is a fence on the buffer until the host answers. The
+	 * first one attaches the pages ahead of it, in the same kick.
+	 */
 	host->q[0].hold = true;
 	KUNIT_EXPECT_EQ(test, vgpu_transfer(vg, f, bo, true, &t), 0);
 	KUNIT_EXPECT_FALSE(test, dma_resv_test_signaled(obj->resv, DMA_RESV_USAGE_READ));
 	KUNIT_EXPECT_EQ(test, vgpu_gem_wait(vg, obj, true), -EBUSY);
-	KUNIT_EXPECT_EQ(test, vgpu_fake_host_release(host, 0, false), 1u);
+	KUNIT_EXPECT_EQ(test, vgpu_fake_host_release(host, 0, false), 2u);
 	flush_work(&host->q[0].irq);
 	host->q[0].hold = false;
+	KUNIT_EXPECT_EQ(test, r->backing_bytes, 64ull * 32 * 4);
 	KUNIT_EXPECT_EQ(test, vgpu_gem_wait(vg, obj, true), 0);
 	KUNIT_EXPECT_EQ(test, vgpu_gem_wait(vg, obj, false), 0);
 	KUNIT_EXPECT_EQ(test, r->transfers, 1u);
@@ -93,6 +103,10 @@ static void res_3d_lifecycle(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, vgpu_transfer(vg, f, bo, true, &t), -EINVAL);
 	KUNIT_EXPECT_EQ(test, vgpu_fake_host_count(host, VIRTIO_GPU_CMD_TRANSFER_TO_HOST_3D),
 			1u);
+	/* The pages went to the host once. */
+	KUNIT_EXPECT_EQ(test, vgpu_fake_host_count(host, VIRTIO_GPU_CMD_RESOURCE_ATTACH_BACKING),
+			attached + 1);
+	KUNIT_EXPECT_EQ(test, atomic_read(&vg->host_errors.count), 0);
 	/* Closing the handle detaches; the last reference unrefs. */
 	vgpu_ctx_resource(vg, ctx, id, false);
 	vtest_put_bo_settled(vg, host, bo);
@@ -154,8 +168,8 @@ static void res_create_refused(struct kunit *test)
 	KUNIT_ASSERT_EQ(test, vgpu_bo_res_create(vg, bo, &vtest_tex64x32, VGPU_HRES_3D), 0);
 	vgpu_vq_kick(&vg->ctrlq);
 	flush_work(&host->q[0].irq);
-	/* The create and the backing for a resource the host does not have. */
-	KUNIT_EXPECT_EQ(test, atomic_read(&vg->host_errors.count), 2);
+	/* The create (its backing waits for a first use). */
+	KUNIT_EXPECT_EQ(test, atomic_read(&vg->host_errors.count), 1);
 	KUNIT_EXPECT_NULL(test, vgpu_fake_host_res(host, bo->res->id));
 	vtest_put_bo_settled(vg, host, bo);
 	KUNIT_EXPECT_EQ(test, atomic_read(&vg->res.live), live);

@@ -47,6 +47,8 @@ void vtest_exit(struct kunit *test)
 	struct vtest_ctx *ctx = test->priv;
 
 	vgpu_fake_host_destroy(ctx->host);
+	while (ctx->num_files)
+		vgpu_file_fini(ctx->files[--ctx->num_files]);
 	vgpu_cmd_timeout_ms = ctx->timeout_before;
 	vgpu_hang_timeout_ms = ctx->hang_before;
 }
@@ -93,10 +95,29 @@ void vtest_unbind_and_check(struct kunit *test)
 struct vgpu_file *vtest_new_file(struct kunit *test)
 {
 	struct vgpu_file *f = kunit_kzalloc(test, sizeof(*f), GFP_KERNEL);
+	struct vtest_ctx *ctx = test->priv;
 
 	KUNIT_ASSERT_NOT_NULL(test, f);
-	vgpu_file_init(f);
+	KUNIT_ASSERT_LT(test, ctx->num_files, VTEST_MAX_FILES);
+	KUNIT_ASSERT_EQ(test, vgpu_file_init(f), 0);
+	ctx->files[ctx->num_files++] = f;
 	return f;
+}
+
+/* The file closes before the test ends: vgpu_file_fini() now, not at exit. */
+void vtest_end_file(struct kunit *test, struct vgpu_file *f)
+{
+	struct vtest_ctx *ctx = test->priv;
+	unsigned int i;
+
+	for (i = 0; i < ctx->num_files; i++) {
+		if (ctx->files[i] != f)
+			continue;
+		vgpu_file_fini(f);
+		ctx->files[i] = ctx->files[--ctx->num_files];
+		return;
+	}
+	KUNIT_FAIL(test, "file not made by vtest_new_file()");
 }
 
 struct vgpu_device *vtest_bind_3d(struct kunit *test, u64 features)

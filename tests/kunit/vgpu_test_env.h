@@ -18,8 +18,13 @@ struct drm_device;
 struct file;
 
 /* Per case: the host, and what the case must leave as it found. */
+#define VTEST_MAX_FILES 16
+
 struct vtest_ctx {
 	struct vgpu_fake_host *host;
+	/* files of vtest_new_file(), ended by vtest_exit() */
+	struct vgpu_file *files[VTEST_MAX_FILES];
+	unsigned int num_files;
 	int live_before;
 	unsigned int timeout_before;
 	unsigned int hang_before;
@@ -42,6 +47,7 @@ struct vgpu_fake_host *vtest_new_host(struct kunit *test, u64 features,
 struct vgpu_device *vtest_bind(struct kunit *test);
 void vtest_unbind_and_check(struct kunit *test);
 struct vgpu_file *vtest_new_file(struct kunit *test);
+void vtest_end_file(struct kunit *test, struct vgpu_file *f);
 struct vgpu_device *vtest_bind_3d(struct kunit *test, u64 features);
 struct dma_fence *vtest_submit_ok(struct kunit *test, struct vgpu_device *vg,
 				  struct vgpu_file *f, u32 ring, bool use_ring);

@@ -1,7 +1,8 @@
 # SPDX-License-Identifier: GPL-2.0
 # Display benchmark, in one guest: vgpu (damage clips merged, the
-# default, then sent one by one: vgpu_perclip), then the in-tree virtio_gpu. Not a pass/fail test: it
-# fails only when a run cannot complete.
+# default, then sent one by one: vgpu_perclip), an older vgpu.ko when one
+# was given (vgpu_base), then the in-tree virtio_gpu, BENCH_ROUNDS times.
+# Not a pass/fail test: it fails only when a run cannot complete.
 . /run/payload/lib.sh
 N=${BENCH_FRAMES:-120}
 
@@ -11,14 +12,25 @@ bench() { # label
 }
 
 [ "$MOD" = vgpu ] || fail "run with --driver vgpu"
-load_driver || fail "vgpu did not load"
-echo 1 >/sys/module/vgpu/parameters/damage_clips_max
-bench vgpu
-echo 8 >/sys/module/vgpu/parameters/damage_clips_max
-bench vgpu_perclip
-rmmod vgpu || fail "rmmod vgpu"
-wait_gone /dev/dri/card0 10 || fail "card0 stayed"
-modprobe virtio_gpu || fail "virtio_gpu did not load"
-bench virtio_gpu
-rmmod virtio_gpu
+# Rounds alternate the drivers (BENCH_ROUNDS, default 5); the report
+# gives each driver's median with its min-max. vgpu also runs with its
+# damage clips sent one by one (vgpu_perclip).
+r=1
+while :; do
+	for d in $(bench_drivers); do
+		bench_load $d || fail "$d did not load"
+		if [ $d = vgpu ]; then
+			echo 1 >/sys/module/vgpu/parameters/damage_clips_max
+			bench "vgpu@$r"
+			echo 8 >/sys/module/vgpu/parameters/damage_clips_max
+			bench "vgpu_perclip@$r"
+			echo 1 >/sys/module/vgpu/parameters/damage_clips_max
+		else
+			bench "$d@$r"
+		fi
+		bench_unload $d || fail "$d did not unload"
+	done
+	[ $r -lt "${BENCH_ROUNDS:-5}" ] || break
+	r=$((r + 1))
+done
 exit 0

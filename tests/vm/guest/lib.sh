@@ -49,6 +49,38 @@ load_driver() {
 	wait_for /dev/dri/card0 30 && wait_for /dev/dri/renderD128 10
 }
 
+# Benchmarks: the drivers a round runs, each loaded in turn. vgpu_base is
+# an older vgpu.ko (make bench's BENCH_BASE, in extra/): the same phases,
+# for before-and-after figures of a change from one guest.
+bench_drivers() {
+	echo vgpu
+	[ ! -f $P/extra/vgpu.ko ] || echo vgpu_base
+	echo virtio_gpu
+}
+
+# bench_load DRIVER / bench_unload DRIVER: one of bench_drivers.
+bench_load() {
+	case $1 in
+	vgpu) load_driver ;;
+	vgpu_base)
+		[ -d /sys/module/vgpu ] || insmod $P/extra/vgpu.ko $VGPU_PARAMS || return 1
+		wait_for /dev/dri/card0 30 && wait_for /dev/dri/renderD128 10
+		;;
+	*)
+		modprobe "$1" || return 1
+		wait_for /dev/dri/card0 30 && wait_for /dev/dri/renderD128 10
+		;;
+	esac
+}
+
+bench_unload() {
+	case $1 in
+	virtio_gpu) rmmod virtio_gpu ;;
+	*) rmmod vgpu ;;
+	esac || return 1
+	wait_gone /dev/dri/card0 10
+}
+
 # The virtio device of the GPU (device id 0x0010).
 gpu_virtio_dev() {
 	for d in /sys/bus/virtio/devices/*; do

@@ -380,6 +380,8 @@ int vgpu_blob_make(struct vgpu_device *vg, struct vgpu_bo *bo,
 			ret = PTR_ERR(sgt);
 			goto err_hres;
 		}
+		/* The create lists the pages. */
+		hres->backed = true;
 	}
 	n = vgpu_hres_build(vg, hres, sgt, false, create);
 	if (n < 0) {

@@ -214,18 +214,37 @@ EXPORT_SYMBOL_IF_KUNIT(vgpu_capset_read);
 
 /**
  * vgpu_file_init - a new file's context state
- * @vfile: file state
+ * @vfile: file state, zeroed
+ *
+ * Return: 0 or -ENOMEM.
  */
-void vgpu_file_init(struct vgpu_file *vfile)
+int vgpu_file_init(struct vgpu_file *vfile)
 {
 	static atomic64_t client_ids = ATOMIC64_INIT(0);
 
+	vfile->timelines = vgpu_timelines_new();
+	if (!vfile->timelines)
+		return -ENOMEM;
 	mutex_init(&vfile->lock);
 	vfile->client_id = atomic64_inc_return(&client_ids);
 	vfile->num_rings = 1;
-	vfile->fence_context = dma_fence_context_alloc(VGPU_MAX_RINGS);
+	return 0;
 }
 EXPORT_SYMBOL_IF_KUNIT(vgpu_file_init);
+
+/**
+ * vgpu_file_fini - the end of a file's state, after vgpu_ctx_fini()
+ * @vfile: file state
+ *
+ * Fences still pending keep the file's timelines until they signal.
+ */
+void vgpu_file_fini(struct vgpu_file *vfile)
+{
+	vgpu_timelines_put(vfile->timelines);
+	vfile->timelines = NULL;
+	mutex_destroy(&vfile->lock);
+}
+EXPORT_SYMBOL_IF_KUNIT(vgpu_file_fini);
 
 static int vgpu_ctx_create_locked(struct vgpu_device *vg,
 				  struct vgpu_file *vfile)

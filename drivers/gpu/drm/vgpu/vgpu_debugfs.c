@@ -28,11 +28,11 @@ static void vgpu_debugfs_queue(struct seq_file *m, struct vgpu_vq *q)
 	struct vgpu_vq_state st;
 
 	vgpu_vq_snapshot(q, &st);
-	seq_printf(m, "queue %s: size %u free %u inflight %u dead %d queued %llu completed %llu notifies %llu full_waits %llu full_timeouts %llu flushed %llu\n",
+	seq_printf(m, "queue %s: size %u free %u inflight %u dead %d queued %llu completed %llu notifies %llu full_waits %llu full_timeouts %llu flushed %llu callbacks %llu\n",
 		   q->name, st.size, st.free, st.inflight, st.dead,
 		   st.stats.queued, st.stats.completed, st.stats.notifies,
 		   st.stats.full_waits, st.stats.full_timeouts,
-		   st.stats.flushed);
+		   st.stats.flushed, st.stats.callbacks);
 }
 
 static int vgpu_debugfs_info(struct seq_file *m, void *unused)

@@ -130,6 +130,8 @@ static void vgpu_res_fini(struct drm_device *drm, void *arg)
 static int vgpu_res_init(struct vgpu_device *vg)
 {
 	ida_init(&vg->res.ida);
+	init_llist_head(&vg->res.answered);
+	INIT_WORK(&vg->res.free_work, vgpu_res_free_work);
 	vg->res.wq = alloc_ordered_workqueue("vgpu-res", 0);
 	if (!vg->res.wq) {
 		ida_destroy(&vg->res.ida);

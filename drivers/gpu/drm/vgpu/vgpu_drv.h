@@ -64,6 +64,7 @@ struct vgpu_hres *vgpu_hres_get_2d(struct vgpu_device *vg, struct vgpu_bo *bo,
 				   u32 format, u32 width, u32 height);
 void vgpu_hres_put(struct vgpu_hres *hres);
 struct vgpu_hres *vgpu_hres_alloc(struct vgpu_device *vg);
+void vgpu_res_free_work(struct work_struct *work);
 void vgpu_hres_track(struct vgpu_device *vg, struct vgpu_hres *hres);
 int vgpu_hres_queue_create(struct vgpu_device *vg, struct vgpu_hres *hres,
 			   struct vgpu_buf **bufs, unsigned int n);
@@ -71,6 +72,7 @@ unsigned int vgpu_res_restore(struct vgpu_device *vg);
 void vgpu_res_reset_begin(struct vgpu_device *vg);
 unsigned int vgpu_res_unmap_host_blobs(struct vgpu_device *vg);
 void vgpu_hres_discard(struct vgpu_hres *hres);
+int vgpu_bo_res_back(struct vgpu_device *vg, struct vgpu_bo *bo);
 int vgpu_bo_res_create(struct vgpu_device *vg, struct vgpu_bo *bo,
 		       const struct vgpu_res3d_desc *d,
 		       enum vgpu_hres_kind kind);
@@ -148,7 +150,8 @@ int vgpu_param_get(struct vgpu_device *vg, u64 param, int *value);
 u64 vgpu_capset_mask(struct vgpu_device *vg);
 int vgpu_capset_read(struct vgpu_device *vg, u32 id, u32 version, void *dst,
 		     u32 size);
-void vgpu_file_init(struct vgpu_file *vfile);
+int vgpu_file_init(struct vgpu_file *vfile);
+void vgpu_file_fini(struct vgpu_file *vfile);
 bool vgpu_ctx_lost(struct vgpu_device *vg, struct vgpu_file *vfile);
 int vgpu_ctx_get(struct vgpu_device *vg, struct vgpu_file *vfile, u32 *ctx_id);
 int vgpu_ctx_init(struct vgpu_device *vg, struct vgpu_file *vfile,
@@ -161,8 +164,10 @@ void vgpu_ctx_resource(struct vgpu_device *vg, u32 ctx_id, u32 res_id,
 void vgpu_fence_init_device(struct vgpu_device *vg);
 struct vgpu_fence *vgpu_fence_alloc(struct vgpu_device *vg, u64 context,
 				    u64 seqno);
-void vgpu_fence_emit(struct vgpu_fence *f, struct vgpu_buf *buf,
-		     bool use_ring, u8 ring_idx);
+void vgpu_fence_emit(struct vgpu_fence *f, struct vgpu_timelines *tl,
+		     u32 ring, struct vgpu_buf *buf, bool use_ring);
+struct vgpu_timelines *vgpu_timelines_new(void);
+void vgpu_timelines_put(struct vgpu_timelines *tl);
 void vgpu_fence_answered(struct vgpu_buf *buf);
 unsigned int vgpu_fence_pending(struct vgpu_device *vg);
 void vgpu_fence_print(struct seq_file *m, struct vgpu_device *vg);

@@ -2,18 +2,20 @@
 /*
  * vgpu fences feature: dma_fence timelines from the host's fence answers.
  *
- * Each (context, ring) is a timeline: a dma_fence context of its own with
- * its own sequence numbers. A fenced command carries a device-unique wire
+ * Each (file, ring) is a timeline: a dma_fence context of its own with its
+ * own sequence numbers and its own list of pending fences
+ * (&struct vgpu_timelines). A fenced command carries a device-unique wire
  * id; the host answers it when the fence has passed. That answer signals
- * the command's fence and every earlier fence of its timeline, so an
- * answer that is lost or comes out of order cannot wedge a timeline. An
- * error answer sets the error on the command's fence; a device that goes
- * away signals everything with -ENODEV. Signalling happens in the answer's
- * interrupt, never behind a workqueue.
+ * the command's fence and every earlier fence of its timeline, in one pass
+ * from the head of the timeline's list, so an answer that is lost or comes
+ * out of order cannot wedge a timeline. An error answer sets the error on
+ * the command's fence; a device that goes away signals everything with
+ * -ENODEV. Signalling happens in the answer's interrupt, never behind a
+ * workqueue.
  *
- * &vgpu_device.fences.lock covers the pending list. Each fence has a lock
- * of its own (a sync file may outlive the device), taken inside
- * &vgpu_device.fences.lock when signalling.
+ * &vgpu_device.fences.lock covers the timelines' pending lists and the
+ * counters. Each fence has a lock of its own (a sync file may outlive the
+ * device), taken inside &vgpu_device.fences.lock when signalling.
  */
 #include <linux/dma-fence.h>
 #include <linux/seq_file.h>
@@ -50,9 +52,46 @@ static const struct dma_fence_ops vgpu_fence_ops = {
 void vgpu_fence_init_device(struct vgpu_device *vg)
 {
 	spin_lock_init(&vg->fences.lock);
-	INIT_LIST_HEAD(&vg->fences.pending);
 	vg->fences.next_id = 1;
 }
+
+/**
+ * vgpu_timelines_new - the fence timelines of a new file's rings
+ *
+ * Return: the timelines (one reference), or NULL.
+ */
+struct vgpu_timelines *vgpu_timelines_new(void)
+{
+	struct vgpu_timelines *tl = kmalloc(sizeof(*tl), GFP_KERNEL);
+	unsigned int i;
+
+	if (!tl)
+		return NULL;
+	kref_init(&tl->ref);
+	tl->context = dma_fence_context_alloc(VGPU_MAX_RINGS);
+	for (i = 0; i < VGPU_MAX_RINGS; i++)
+		INIT_LIST_HEAD(&tl->pending[i]);
+	return tl;
+}
+EXPORT_SYMBOL_IF_KUNIT(vgpu_timelines_new);
+
+static void vgpu_timelines_free(struct kref *ref)
+{
+	kfree(container_of(ref, struct vgpu_timelines, ref));
+}
+
+/**
+ * vgpu_timelines_put - drop a reference to a file's timelines
+ * @tl: timelines, or NULL
+ *
+ * Context: any; the last reference may go in the answer's interrupt.
+ */
+void vgpu_timelines_put(struct vgpu_timelines *tl)
+{
+	if (tl)
+		kref_put(&tl->ref, vgpu_timelines_free);
+}
+EXPORT_SYMBOL_IF_KUNIT(vgpu_timelines_put);
 
 /**
  * vgpu_fence_alloc - a fence for the next command of a ring
@@ -79,55 +118,79 @@ EXPORT_SYMBOL_IF_KUNIT(vgpu_fence_alloc);
 
 /**
  * vgpu_fence_emit - give a fence its wire id and put it on a command
- * @f: fence from vgpu_fence_alloc()
+ * @f: fence from vgpu_fence_alloc() with the context of @tl's ring @ring
+ *     and the ring's next sequence number
+ * @tl: the file's timelines
+ * @ring: the ring
  * @buf: the fenced command, not yet queued; its header is filled
- * @use_ring: the command names a ring (VIRTIO_GPU_FLAG_INFO_RING_IDX)
- * @ring_idx: the ring
+ * @use_ring: the command names @ring (VIRTIO_GPU_FLAG_INFO_RING_IDX)
  *
- * The fence is pending from now on (the list holds a reference) and
- * @buf's answer hook will signal it. Queue @buf with vgpu_vq_submit(),
- * which completes a buffer it could not queue with the error: the fence
- * is then signalled with it.
+ * The fence is pending from now on (its ring's list holds a reference to
+ * it, and it one to @tl) and @buf's answer hook will signal it. The
+ * caller emits a ring's fences in sequence order. Queue @buf with
+ * vgpu_vq_submit(), which completes a buffer it could not queue with the
+ * error: the fence is then signalled with it.
  */
-void vgpu_fence_emit(struct vgpu_fence *f, struct vgpu_buf *buf,
-		     bool use_ring, u8 ring_idx)
+void vgpu_fence_emit(struct vgpu_fence *f, struct vgpu_timelines *tl,
+		     u32 ring, struct vgpu_buf *buf, bool use_ring)
 {
 	struct vgpu_device *vg = f->vg;
 	unsigned long flags;
 
+	if (drm_WARN_ON(vg->drm, ring >= VGPU_MAX_RINGS ||
+			f->base.context != tl->context + ring))
+		ring = 0;
+	kref_get(&tl->ref);
+	f->tl = tl;
+	f->ring = ring;
 	spin_lock_irqsave(&vg->fences.lock, flags);
 	f->wire_id = vg->fences.next_id++;
 	dma_fence_get(&f->base);
-	list_add_tail(&f->link, &vg->fences.pending);
+	list_add_tail(&f->link, &tl->pending[ring]);
+	vg->fences.pending++;
 	spin_unlock_irqrestore(&vg->fences.lock, flags);
 
-	vgpu_proto_hdr_fence(buf->req, f->wire_id, use_ring, ring_idx);
+	vgpu_proto_hdr_fence(buf->req, f->wire_id, use_ring, ring);
 	dma_fence_get(&f->base);
 	buf->priv = f;
 	buf->on_done = vgpu_fence_answered;
 }
 EXPORT_SYMBOL_IF_KUNIT(vgpu_fence_emit);
 
-/* Signal @f and every earlier pending fence of its timeline. */
+/*
+ * Signal @f and every earlier pending fence of its timeline: its ring's
+ * list holds them in sequence order, so they are the ones from the head
+ * to @f. Nothing to do when a later fence's answer came first.
+ */
 static void vgpu_fence_signal_upto(struct vgpu_device *vg,
 				   struct vgpu_fence *f, int error)
 {
+	struct vgpu_timelines *tl = f->tl;
 	struct vgpu_fence *p, *tmp;
+	unsigned int n = 0;
 	unsigned long flags;
 
 	spin_lock_irqsave(&vg->fences.lock, flags);
-	list_for_each_entry_safe(p, tmp, &vg->fences.pending, link) {
-		if (p->base.context != f->base.context ||
-		    p->base.seqno > f->base.seqno)
-			continue;
+	vg->fences.signalled++;
+	if (list_empty(&f->link)) {
+		spin_unlock_irqrestore(&vg->fences.lock, flags);
+		return;
+	}
+	list_for_each_entry_safe(p, tmp, &tl->pending[f->ring], link) {
 		if (p == f && error)
 			dma_fence_set_error(&p->base, error);
 		dma_fence_signal(&p->base);
 		list_del_init(&p->link);
 		dma_fence_put(&p->base);
+		n++;
+		if (p == f)
+			break;
 	}
-	vg->fences.signalled++;
+	vg->fences.pending -= n;
 	spin_unlock_irqrestore(&vg->fences.lock, flags);
+	/* The fences' references to the timelines, the last maybe the file's. */
+	while (n--)
+		vgpu_timelines_put(tl);
 }
 
 /**
@@ -159,15 +222,7 @@ EXPORT_SYMBOL_IF_KUNIT(vgpu_fence_answered);
  */
 unsigned int vgpu_fence_pending(struct vgpu_device *vg)
 {
-	struct vgpu_fence *f;
-	unsigned long flags;
-	unsigned int n = 0;
-
-	spin_lock_irqsave(&vg->fences.lock, flags);
-	list_for_each_entry(f, &vg->fences.pending, link)
-		n++;
-	spin_unlock_irqrestore(&vg->fences.lock, flags);
-	return n;
+	return READ_ONCE(vg->fences.pending);
 }
 EXPORT_SYMBOL_IF_KUNIT(vgpu_fence_pending);
 

@@ -806,10 +806,13 @@ int vgpu_open(struct drm_device *drm, struct drm_file *file)
 
 	if (!vfile)
 		return -ENOMEM;
-	vgpu_file_init(vfile);
+	if (vgpu_file_init(vfile)) {
+		kfree(vfile);
+		return -ENOMEM;
+	}
 	vfile->quota = vgpu_quota_new();
 	if (!vfile->quota) {
-		mutex_destroy(&vfile->lock);
+		vgpu_file_fini(vfile);
 		kfree(vfile);
 		return -ENOMEM;
 	}
@@ -828,7 +831,7 @@ void vgpu_postclose(struct drm_device *drm, struct drm_file *file)
 
 	vgpu_ctx_fini(to_vgpu(drm), vfile);
 	vgpu_quota_put(vfile->quota);
-	mutex_destroy(&vfile->lock);
+	vgpu_file_fini(vfile);
 	kfree(vfile);
 	file->driver_priv = NULL;
 }

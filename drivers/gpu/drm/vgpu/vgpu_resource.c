@@ -21,16 +21,24 @@
  *
  * A resource id comes from an IDA and goes back to it only after the host
  * has answered RESOURCE_UNREF, so an id is never reused while the host
- * still knows it. A resource is released from a work item: its
- * RESOURCE_UNREF is allocated when the resource is created, so a release
- * cannot fail, and is queued without waiting. The backing pages stay
+ * still knows it. The RESOURCE_UNREF is allocated when the resource is
+ * created, so a release cannot fail. The last reference queues it at once
+ * and kicks, without waiting; only a paused queue (a reset) or a full
+ * ring hands it to a work item that tries again. The backing pages stay
  * pinned (one GEM reference) until the host's answer: the host may read
- * them for any transfer queued before. If the device is gone, the release
- * completes at once.
+ * them for any transfer queued before. The answers' interrupt puts the
+ * resources on a list that one run of a work item frees, however many
+ * came in. If the device is gone, the release completes at once.
  *
  * A resource's creation and its backing (RESOURCE_ATTACH_BACKING, or the
  * memory entries of a blob's create) go out as one batch with one
- * notification. The memory entries are DMA addresses when the device goes
+ * notification. A 3D resource (RESOURCE_CREATE with virgl) is the
+ * exception: it is made without pages, which are pinned and attached
+ * only before the first command that may use them, a transfer or a
+ * submission that lists the buffer (vgpu_bo_res_back()). Render targets,
+ * depth buffers and other resources only the host touches never cost the
+ * guest their memory, and their creation and release are a handful of
+ * commands. The memory entries are DMA addresses when the device goes
  * through the platform's DMA translation (VIRTIO_F_ACCESS_PLATFORM), and
  * guest physical addresses otherwise (the virtio DMA quirk). Long entry
  * lists come from kvzalloc() and are sent as a scatterlist, so a large
@@ -76,12 +84,35 @@
 
 static void vgpu_hres_work(struct work_struct *work);
 
+static void vgpu_hres_free(struct vgpu_hres *hres);
+
+/*
+ * Answered or flushed by teardown: either way the host is done. The
+ * answers of a batch are freed by one run of the free work, queued by the
+ * first of them.
+ */
 static void vgpu_hres_unref_done(struct vgpu_buf *buf)
 {
 	struct vgpu_hres *hres = buf->priv;
+	struct vgpu_device *vg = hres->vg;
 
-	/* Answered or flushed by teardown: either way the host is done. */
-	queue_delayed_work(hres->vg->res.wq, &hres->work, 0);
+	if (llist_add(&hres->answered, &vg->res.answered))
+		queue_work(vg->res.wq, &vg->res.free_work);
+}
+
+/**
+ * vgpu_res_free_work - free the resources whose unref the host answered
+ * @work: &vgpu_resources.free_work
+ */
+void vgpu_res_free_work(struct work_struct *work)
+{
+	struct vgpu_device *vg = container_of(work, struct vgpu_device,
+					      res.free_work);
+	struct llist_node *list = llist_reverse_order(llist_del_all(&vg->res.answered));
+	struct vgpu_hres *hres, *next;
+
+	llist_for_each_entry_safe(hres, next, list, answered)
+		vgpu_hres_free(hres);
 }
 
 /* Give back a blob's range of the host-visible region and its commands. */
@@ -146,12 +177,8 @@ static int vgpu_hres_queue_release(struct vgpu_device *vg,
 			hres->unmap = NULL;
 		}
 	}
-	if (!ret) {
-		hres->unref_sent = true;
+	if (!ret)
 		ret = vgpu_vq_queue(&vg->ctrlq, hres->unref, 0);
-		if (ret)
-			hres->unref_sent = false;
-	}
 	if (!ret || ret == -ENODEV)
 		list_del_init(&hres->link);
 	mutex_unlock(&vg->res.lock);
@@ -166,10 +193,6 @@ static void vgpu_hres_work(struct work_struct *work)
 	unsigned long deadline = jiffies + vg->cmd_timeout;
 	int ret;
 
-	if (hres->unref_sent) {
-		vgpu_hres_free(hres);
-		return;
-	}
 	/* Paused for a reset, or the ring full: try again for a while. */
 	while ((ret = vgpu_hres_queue_release(vg, hres)) == -ETIMEDOUT &&
 	       time_before(jiffies, deadline)) {
@@ -191,15 +214,30 @@ static void vgpu_hres_work(struct work_struct *work)
 	queue_delayed_work(vg->res.wq, &hres->work, vg->cmd_timeout);
 }
 
-/* Queue the unmap (if mapped) and the unref; free once answered. */
+/*
+ * Queue the unmap (if mapped) and the unref; free once answered. Queued at
+ * once when the queue takes them without waiting; a paused queue (a reset)
+ * or a full ring leaves them to the work item, which tries again.
+ */
 static void vgpu_hres_release(struct vgpu_hres *hres)
 {
+	struct vgpu_device *vg = hres->vg;
+	int ret;
+
 	/* Nothing else touches the node now: its range is on its way back. */
 	if (drm_mm_node_allocated(&hres->map_node)) {
 		hres->map_releasing = true;
-		atomic_inc(&hres->vg->hostmem.releasing);
+		atomic_inc(&vg->hostmem.releasing);
 	}
-	queue_delayed_work(hres->vg->res.wq, &hres->work, 0);
+	ret = vgpu_hres_queue_release(vg, hres);
+	if (!ret) {
+		vgpu_vq_kick(&vg->ctrlq);
+	} else if (ret == -ENODEV) {
+		/* The device is gone: nothing on the host to wait for. */
+		vgpu_hres_free(hres);
+	} else {
+		queue_delayed_work(vg->res.wq, &hres->work, 0);
+	}
 }
 
 static void vgpu_hres_last_put(struct kref *ref)
@@ -223,14 +261,17 @@ static void vgpu_hres_last_put_cached(struct kref *ref)
  * vgpu_hres_put - drop a reference to a host resource
  * @hres: resource, may be NULL
  *
- * Never fails and never waits: after the last reference the unref is sent
- * from a work item, and the id and the backing are freed once the host
- * has answered.
+ * Never fails and never waits for the device: after the last reference
+ * the unref is queued (from a work item when the queue is paused or full),
+ * and the id and the backing are freed once the host has answered.
+ *
+ * Context: process; takes &vgpu_device.res.lock after the last reference.
  */
 void vgpu_hres_put(struct vgpu_hres *hres)
 {
 	if (!hres)
 		return;
+	might_sleep();
 	if (hres->cache)
 		kref_put_mutex(&hres->ref, vgpu_hres_last_put_cached,
 			       &hres->cache->lock);
@@ -286,9 +327,9 @@ static struct vgpu_buf *vgpu_hres_blob_cmd(struct vgpu_device *vg,
  * @bufs: set to the commands, in the order they must go
  *
  * The one place that knows each kind's sequence: the create (a blob lists
- * its pages in it), the backing of a 2D or 3D resource, and with @content
- * a 2D resource's pages sent again. Creation and the restore after a reset
- * or a resume both use it.
+ * its pages in it), the backing of a 2D resource and of a 3D resource that
+ * has it (&vgpu_hres.backed), and with @content a 2D resource's pages sent
+ * again. Creation and the restore after a reset or a resume both use it.
  *
  * Return: how many commands (at most %VGPU_HRES_MAX_CMDS), or -ENOMEM
  * (none is left).
@@ -319,6 +360,8 @@ int vgpu_hres_build(struct vgpu_device *vg, struct vgpu_hres *hres,
 		bufs[n] = vgpu_hres_blob_cmd(vg, hres, sgt);
 		return bufs[n] ? 1 : -ENOMEM;
 	}
+	if (!hres->backed)
+		return n;
 	bufs[n] = vgpu_attach_buf(vg, hres->id, sgt);
 	if (!bufs[n])
 		goto nomem;
@@ -359,7 +402,7 @@ static int vgpu_hres_recreate(struct vgpu_device *vg, struct vgpu_hres *hres)
 	 * the reservation lock (drm_gem_shmem_get_pages_sgt() takes it on
 	 * newer kernels), which a submitter waiting for this reset may hold.
 	 */
-	if (drm_WARN_ON(vg->drm, !hres->shmem->sgt))
+	if (drm_WARN_ON(vg->drm, hres->backed && !hres->shmem->sgt))
 		return -EINVAL;
 	n = vgpu_hres_build(vg, hres, hres->shmem->sgt, true, bufs);
 	for (i = 0; i < n; i++) {
@@ -602,11 +645,14 @@ static int vgpu_hres_build_on(struct vgpu_device *vg, struct vgpu_hres *hres,
 			      struct drm_gem_shmem_object *shmem,
 			      struct vgpu_buf *bufs[VGPU_HRES_MAX_CMDS])
 {
-	struct sg_table *sgt;
+	struct sg_table *sgt = NULL;
 	int n;
 
 	might_sleep();
-	sgt = drm_gem_shmem_get_pages_sgt(shmem);
+	/* A 3D resource gets its pages at their first use. */
+	hres->backed = hres->kind != VGPU_HRES_3D;
+	if (hres->backed)
+		sgt = drm_gem_shmem_get_pages_sgt(shmem);
 	n = IS_ERR(sgt) ? PTR_ERR(sgt) : vgpu_hres_build(vg, hres, sgt, false, bufs);
 	if (n < 0)
 		vgpu_hres_discard(hres);
@@ -779,6 +825,86 @@ void vgpu_bo_res_release(struct vgpu_bo *bo, void (*free)(struct vgpu_bo *bo))
 	hres->owner = bo;
 	vgpu_hres_put(hres);
 }
+
+/*
+ * The attach of vgpu_bo_res_back() is on the ring: mark the resource
+ * backed for the resets to come. If the attach went to a device that a
+ * reset has replaced, and that reset's restore (which saw no backing) is
+ * over, the new device gets the backing now.
+ */
+static int vgpu_hres_backed(struct vgpu_device *vg, struct vgpu_hres *hres,
+			    u32 epoch)
+{
+	struct vgpu_buf *buf;
+	int ret = 0;
+
+	mutex_lock(&vg->res.lock);
+	hres->backed = true;
+	if (epoch != vgpu_vq_epoch(&vg->ctrlq) &&
+	    vg->recovery.restored_gen == vg->recovery.reset_gen) {
+		buf = vgpu_attach_buf(vg, hres->id, hres->shmem->sgt);
+		ret = buf ? vgpu_cmd_async(vg, &vg->ctrlq, buf) : -ENOMEM;
+	}
+	mutex_unlock(&vg->res.lock);
+	return ret;
+}
+
+/**
+ * vgpu_bo_res_back - give the host a 3D resource's pages before their use
+ * @vg: device
+ * @bo: buffer, maybe with a resource of its own
+ *
+ * A 3D resource is made without guest pages: what the host renders and
+ * reads itself (render targets, depth buffers, textures filled on the
+ * host) never needs them, and pinning them costs the guest memory and
+ * time. A transfer, or a submission that lists the buffer (a stream may
+ * copy through its pages), calls this first: the pages are pinned and
+ * RESOURCE_ATTACH_BACKING is queued ahead of the caller's command, which
+ * kicks. Nothing to do for other buffers, or once done.
+ *
+ * Context: process, before the buffers' reservations are taken.
+ *
+ * Return: 0, -ERESTARTSYS, -ENOMEM, or the transport's error.
+ */
+int vgpu_bo_res_back(struct vgpu_device *vg, struct vgpu_bo *bo)
+{
+	struct vgpu_hres *hres = bo->res;
+	struct sg_table *sgt;
+	struct vgpu_buf *buf;
+	u32 epoch;
+	int ret;
+
+	if (!hres || hres->kind != VGPU_HRES_3D || READ_ONCE(hres->backed))
+		return 0;
+	ret = mutex_lock_interruptible(&bo->lock);
+	if (ret)
+		return ret;
+	if (hres->backed)
+		goto unlock;
+	sgt = drm_gem_shmem_get_pages_sgt(&bo->base);
+	if (IS_ERR(sgt)) {
+		ret = PTR_ERR(sgt);
+		goto unlock;
+	}
+	buf = vgpu_attach_buf(vg, hres->id, sgt);
+	if (!buf) {
+		ret = -ENOMEM;
+		goto unlock;
+	}
+	vgpu_buf_get(buf);
+	ret = vgpu_cmd_async(vg, &vg->ctrlq, buf);
+	/* Written under the queue's lock before it returned. */
+	epoch = buf->epoch;
+	vgpu_buf_put(buf);
+	if (!ret)
+		ret = vgpu_hres_backed(vg, hres, epoch);
+	drm_dbg_driver(vg->drm, "resource %u: backing attached at first use (%d)\n",
+		       hres->id, ret);
+unlock:
+	mutex_unlock(&bo->lock);
+	return ret;
+}
+EXPORT_SYMBOL_IF_KUNIT(vgpu_bo_res_back);
 
 /**
  * vgpu_hres_get_2d - the buffer's 2D resource of this format and size

@@ -49,6 +49,20 @@ static int vgpu_job_wait_in(struct vgpu_device *vg, struct vgpu_job *job,
 	return 0;
 }
 
+/* The pages a job's command may use go to the host ahead of it. */
+static int vgpu_job_back(struct vgpu_device *vg, struct vgpu_job *job)
+{
+	unsigned int i;
+	int ret;
+
+	for (i = 0; i < job->num_objs; i++) {
+		ret = vgpu_bo_res_back(vg, to_vgpu_bo(job->objs[i]));
+		if (ret)
+			return ret;
+	}
+	return 0;
+}
+
 /* Lock the buffers' reservations, each with room for one more fence. */
 static int vgpu_job_lock(struct vgpu_job *job, struct ww_acquire_ctx *ticket)
 {
@@ -88,14 +102,14 @@ static struct vgpu_fence *vgpu_job_queue(struct vgpu_device *vg,
 	ret = mutex_lock_interruptible(&vfile->lock);
 	if (ret)
 		return ERR_PTR(ret);
-	f = vgpu_fence_alloc(vg, vfile->fence_context + ring,
+	f = vgpu_fence_alloc(vg, vfile->timelines->context + ring,
 			     vfile->ring_seqno[ring] + 1);
 	if (!f) {
 		mutex_unlock(&vfile->lock);
 		return ERR_PTR(-ENOMEM);
 	}
 	vfile->ring_seqno[ring]++;
-	vgpu_fence_emit(f, job->buf, job->use_ring, ring);
+	vgpu_fence_emit(f, vfile->timelines, ring, job->buf, job->use_ring);
 	if (job->event) {
 		vgpu_fence_event_arm(job->event, &f->base);
 		job->event = NULL;
@@ -137,7 +151,9 @@ int vgpu_job_run(struct vgpu_device *vg, struct vgpu_file *vfile,
 		ret = -EINVAL;
 		goto out_buf;
 	}
-	ret = vgpu_job_wait_in(vg, job, vfile->fence_context + ring);
+	ret = vgpu_job_back(vg, job);
+	if (!ret)
+		ret = vgpu_job_wait_in(vg, job, vfile->timelines->context + ring);
 	if (!ret)
 		ret = vgpu_job_lock(job, &ticket);
 	if (ret)

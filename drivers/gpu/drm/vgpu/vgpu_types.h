@@ -150,10 +150,16 @@ struct vgpu_hres {
 	u8 uuid[16];
 	/** @unref: RESOURCE_UNREF, allocated up front so release cannot fail. */
 	struct vgpu_buf *unref;
-	/** @unref_sent: @unref is on the ring; @work frees on its answer. */
-	bool unref_sent;
-	/** @work: sends @unref, then frees everything. */
+	/**
+	 * @work: sends @unref when it could not be queued at once (a paused
+	 * queue or a full ring), or frees everything once the device is gone.
+	 */
 	struct delayed_work work;
+	/**
+	 * @answered: entry in &vgpu_resources.answered once the host answered
+	 * @unref.
+	 */
+	struct llist_node answered;
 	/**
 	 * @link: entry in &vgpu_device.res.list from creation until the
 	 * unref is sent (&vgpu_device.res.lock): what a reset re-creates.
@@ -166,6 +172,14 @@ struct vgpu_hres {
 	u32 epoch;
 	/** @shmem: the guest pages the host reads, NULL for a host blob. */
 	struct drm_gem_shmem_object *shmem;
+	/**
+	 * @backed: the host was given @shmem's pages (RESOURCE_ATTACH_BACKING
+	 * or a blob's create). A 3D resource gets them only before the first
+	 * command that may use them (vgpu_bo_res_back()). Set under the
+	 * owner's &vgpu_bo.lock and &vgpu_device.res.lock; a reset makes the
+	 * resource again with its backing when set.
+	 */
+	bool backed;
 	/** @desc3d: what RESOURCE_CREATE_3D asked for (%VGPU_HRES_3D). */
 	struct vgpu_res3d_desc desc3d;
 	/** @blob_size: size of a blob. */
@@ -402,8 +416,35 @@ struct vgpu_fence {
 	struct vgpu_device *vg;
 	/** @wire_id: the id sent to the host, unique on the device. */
 	u64 wire_id;
-	/** @link: entry in &vgpu_device.fences.pending while unsignalled. */
+	/** @tl: the timelines of its file, referenced while it is pending. */
+	struct vgpu_timelines *tl;
+	/** @ring: its ring, an index into @tl's lists. */
+	u32 ring;
+	/**
+	 * @link: entry in its ring's &vgpu_timelines.pending while
+	 * unsignalled (&vgpu_fences.lock).
+	 */
 	struct list_head link;
+};
+
+/**
+ * struct vgpu_timelines - the rings of a file as fence timelines
+ *
+ * The file holds a reference, and so does each fence pending on one of
+ * the rings, so a fence answered after its file closed still finds its
+ * list. An answer signals from the head of one ring's list: the fences
+ * of other rings and files are never looked at.
+ */
+struct vgpu_timelines {
+	/** @ref: lifetime. */
+	struct kref ref;
+	/** @context: dma_fence context of ring 0; ring N is + N. */
+	u64 context;
+	/**
+	 * @pending: per ring, the emitted and unsignalled fences in sequence
+	 * order (&vgpu_fences.lock).
+	 */
+	struct list_head pending[VGPU_MAX_RINGS];
 };
 
 /**
@@ -441,8 +482,8 @@ struct vgpu_file {
 	u64 poll_rings_mask;
 	/** @debug_name: name given with CONTEXT_INIT. */
 	char debug_name[64];
-	/** @fence_context: dma_fence context of ring 0; ring N is + N. */
-	u64 fence_context;
+	/** @timelines: the rings' fence timelines (one reference). */
+	struct vgpu_timelines *timelines;
 	/** @ring_seqno: last sequence number of each ring. */
 	u64 ring_seqno[VGPU_MAX_RINGS];
 	/** @client_id: unique number of the file, for fdinfo. */
@@ -564,6 +605,13 @@ struct vgpu_resources {
 	/** @wq: ordered queue for resource release. */
 	struct workqueue_struct *wq;
 	/**
+	 * @answered: resources whose unref the host answered, to be freed
+	 * (filled in the answers' interrupt, emptied by @free_work).
+	 */
+	struct llist_head answered;
+	/** @free_work: frees the @answered resources, all in one run. */
+	struct work_struct free_work;
+	/**
 	 * @lock: covers @list and the writes of &vgpu_recovery.reset_gen;
 	 * held while a reset re-creates resources.
 	 */
@@ -593,8 +641,8 @@ struct vgpu_host_errors {
 struct vgpu_fences {
 	/** @lock: covers the fields below. */
 	spinlock_t lock;
-	/** @pending: emitted, unsignalled fences, oldest first. */
-	struct list_head pending;
+	/** @pending: emitted, unsignalled fences, on every timeline. */
+	unsigned int pending;
 	/** @next_id: next wire fence id. */
 	u64 next_id;
 	/** @signalled: fence answers handled. */

@@ -39,13 +39,17 @@
  *   full, with the queue lock held. A device answers by interrupt, which
  *   cannot reach this CPU while the lock is held with interrupts off, so
  *   the reclaim path never runs nested inside the queue lock.
+ * - vgpu_vq_submit() takes the queue lock once for a whole batch and its
+ *   kick when the ring has room and no reset is under way, the common
+ *   case; otherwise each buffer goes through vgpu_vq_queue().
  * - A full ring: the submitter kicks (the device may be waiting for what
  *   was queued) and sleeps interruptibly, bounded by the command timeout,
  *   until the device returns buffers. Giving up returns -ETIMEDOUT.
  * - Completion: the virtqueue callback calls vgpu_vq_reclaim(), which
- *   takes every returned buffer off the ring, runs its ``on_done`` hook,
- *   completes it and drops the ring's reference. Nothing waits for a
- *   workqueue.
+ *   keeps callbacks off while it takes every returned buffer off the ring,
+ *   runs its ``on_done`` hook, completes it and drops the ring's
+ *   reference. Nothing waits for a workqueue, and a waiter is woken by
+ *   its own answer's interrupt (debugfs ``callbacks``).
  * - Teardown: vgpu_vq_stop() refuses new buffers and wakes sleepers;
  *   after the device reset, vgpu_vq_flush() returns every buffer still on
  *   the ring to its owner with -ENODEV.
@@ -351,6 +355,37 @@ static int vgpu_vq_add_locked(struct vgpu_vq *q, struct vgpu_buf *buf)
 	return 0;
 }
 
+static unsigned int vgpu_vq_take_used(struct vgpu_vq *q,
+				      struct list_head *done)
+{
+	struct vgpu_buf *buf;
+	unsigned int len, n = 0;
+	u32 room;
+
+	lockdep_assert_held(&q->lock);
+	while ((buf = virtqueue_get_buf(q->vq, &len))) {
+		room = buf->resp_len;
+		if (!buf->data_to_device)
+			room += buf->data_len;
+		buf->used_len = min(len, room);
+		list_move_tail(&buf->link, done);
+		n++;
+	}
+	q->inflight -= n;
+	q->stats.completed += n;
+	return n;
+}
+
+static void vgpu_vq_finish_list(struct list_head *done, int status)
+{
+	struct vgpu_buf *buf, *tmp;
+
+	list_for_each_entry_safe(buf, tmp, done, link) {
+		list_del_init(&buf->link);
+		vgpu_buf_finish(buf, status);
+	}
+}
+
 /**
  * vgpu_vq_queue - place a buffer on the ring without notifying the device
  * @q: queue
@@ -465,15 +500,36 @@ EXPORT_SYMBOL_IF_KUNIT(vgpu_vq_kick);
 int vgpu_vq_submit(struct vgpu_vq *q, struct vgpu_buf **bufs,
 		   unsigned int count, unsigned long timeout)
 {
-	unsigned int i;
+	unsigned int i = 0, queued;
+	unsigned long flags;
+	bool notify = false;
 	int ret = 0;
 
-	for (i = 0; i < count; i++) {
+	/* The common case, room and no reset: one lock hold, one kick. */
+	spin_lock_irqsave(&q->lock, flags);
+	if (!q->dead && q->vq && (!q->paused || q->pause_owner == current)) {
+		for (; i < count; i++) {
+			if (vgpu_vq_add_locked(q, bufs[i]))
+				break;
+		}
+		if (i) {
+			q->unkicked = 0;
+			notify = virtqueue_kick_prepare(q->vq);
+		}
+		if (notify)
+			q->stats.notifies++;
+	}
+	spin_unlock_irqrestore(&q->lock, flags);
+	if (notify)
+		virtqueue_notify(q->vq);
+
+	/* The rest wait for room or for the reset (bounded), as one does. */
+	for (queued = i; i < count; i++) {
 		ret = vgpu_vq_queue(q, bufs[i], timeout);
 		if (ret)
 			break;
 	}
-	if (i)
+	if (i > queued)
 		vgpu_vq_kick(q);
 	for (; i < count; i++) {
 		/* Not on the ring: complete with the error, keep the caller's ref. */
@@ -542,40 +598,12 @@ unlock:
 }
 EXPORT_SYMBOL_IF_KUNIT(vgpu_vq_panic_submit);
 
-static unsigned int vgpu_vq_take_used(struct vgpu_vq *q,
-				      struct list_head *done)
-{
-	struct vgpu_buf *buf;
-	unsigned int len, n = 0;
-	u32 room;
-
-	lockdep_assert_held(&q->lock);
-	while ((buf = virtqueue_get_buf(q->vq, &len))) {
-		room = buf->resp_len;
-		if (!buf->data_to_device)
-			room += buf->data_len;
-		buf->used_len = min(len, room);
-		list_move_tail(&buf->link, done);
-		n++;
-	}
-	q->inflight -= n;
-	q->stats.completed += n;
-	return n;
-}
-
-static void vgpu_vq_finish_list(struct list_head *done, int status)
-{
-	struct vgpu_buf *buf, *tmp;
-
-	list_for_each_entry_safe(buf, tmp, done, link) {
-		list_del_init(&buf->link);
-		vgpu_buf_finish(buf, status);
-	}
-}
-
 /**
  * vgpu_vq_reclaim - take answered buffers off the ring
  * @q: queue
+ *
+ * The callbacks stay off while the ring is drained, and are re-armed
+ * once it is empty.
  *
  * Context: the virtqueue callback (hard interrupt) or any context.
  */
@@ -595,8 +623,10 @@ void vgpu_vq_reclaim(struct vgpu_vq *q)
 		virtqueue_disable_cb(q->vq);
 		n += vgpu_vq_take_used(q, &done);
 	} while (!virtqueue_enable_cb(q->vq));
-	if (n)
+	if (n) {
 		q->reclaim_seq++;
+		q->stats.callbacks++;
+	}
 	spin_unlock_irqrestore(&q->lock, flags);
 
 	vgpu_vq_finish_list(&done, 0);

@@ -94,6 +94,8 @@ struct vgpu_buf {
  * @full_waits: times a submitter waited for ring space
  * @full_timeouts: ring-space waits that gave up
  * @flushed: buffers reclaimed by teardown without an answer
+ * @callbacks: virtqueue callbacks (the device's interrupts) that found
+ *	       answers
  */
 struct vgpu_vq_stats {
 	u64 queued;
@@ -102,6 +104,7 @@ struct vgpu_vq_stats {
 	u64 full_waits;
 	u64 full_timeouts;
 	u64 flushed;
+	u64 callbacks;
 };
 
 /**

@@ -1,7 +1,8 @@
 # SPDX-License-Identifier: GPL-2.0
 # Unmodified Mesa on the device (virgl): EGL's GBM platform loads the
 # virtio_gpu driver, kmscube renders with the virgl renderer in legacy and
-# atomic mode, glmark2-es2-drm runs a few scenes. Each is reported as
+# atomic mode, glmark2-es2-drm runs a few scenes and validates what some
+# of them render (pixels read back). Each is reported as
 # mesa/<name> and must be free of errors. Run times (ms), kmscube's frame
 # rate and the glmark2 score go to the host as BENCH lines.
 . /run/payload/lib.sh
@@ -80,6 +81,23 @@ if mesa_case glmark2 'GL_RENDERER: *virgl' 'glmark2 Score' -- \
 	-b texture:duration=3 -b shading:shading=phong:duration=3; then
 	score=$(echo "$out" | sed -n 's/.*glmark2 Score: *\([0-9]*\).*/\1/p')
 	echo "BENCH mesa glmark2_score=$score" >/dev/ttyS1
+fi
+# glmark2's own check of what it rendered: each scene reads back pixels
+# and compares them with what it expects (vertex buffers, normal-map and
+# height-map textures uploaded through transfers). Every scene must say Success. The
+# texture and shading scenes fail their validation on llvmpipe behind
+# virgl with either driver (measured with the in-tree virtio_gpu), so
+# they are not asked for.
+mesa_case glmark2_validate 'GL_RENDERER: *virgl' 'Validation: Success' -- \
+	glmark2-es2-drm --validate --size 640x480 -b build:use-vbo=false \
+	-b build:use-vbo=true -b bump:bump-render=normals \
+	-b bump:bump-render=height
+if echo "$out" | grep -E 'Validation: ' | grep -qv 'Validation: Success'; then
+	report_case mesa/glmark2_validate_all fail \
+		"$(echo "$out" | grep -E 'Validation: ' | grep -v Success | head -n 2 | tr '\n' ' ')"
+	bad="$bad glmark2_validate_all"
+else
+	report_case mesa/glmark2_validate_all pass
 fi
 [ -z "$bad" ] || fail "mesa cases failed:$bad"
 exit 0
