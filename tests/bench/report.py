@@ -10,7 +10,7 @@ import stats
 
 PHASES = ["idle", "vblank_wait", "flip_full", "flip_async", "flip_small", "flip_clips4",
           "cursor_move"]
-DRIVERS = ["vgpu", "vgpu_perclip", "virtio_gpu"]
+DRIVERS = ["vgpu", "vgpu_perclip", "vgpu_base", "virtio_gpu"]
 # figure -> (column, format)
 FIGURES = {
     "fps": ("frames/s", "{:.1f}"),

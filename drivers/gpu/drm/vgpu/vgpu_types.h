@@ -200,7 +200,10 @@ struct vgpu_hres {
 struct vgpu_bo {
 	/** @base: shmem GEM object. */
 	struct drm_gem_shmem_object base;
-	/** @lock: covers @hres (and the last put of it) and @res's uuid_cmd. */
+	/**
+	 * @lock: covers @hres (and the last put of it), @res's uuid_cmd, and
+	 * the attach of @res's pages at their first use.
+	 */
 	struct mutex lock;
 	/** @hres: the latest 2D resource made on these pages; no reference. */
 	struct vgpu_hres *hres;
