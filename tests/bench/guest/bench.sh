@@ -15,22 +15,16 @@ bench() { # label
 # Rounds alternate the drivers (BENCH_ROUNDS, default 5); the report
 # gives each driver's median with its min-max. vgpu also runs with its
 # damage clips sent one by one (vgpu_perclip).
-r=1
-while :; do
-	for d in $(bench_drivers); do
-		bench_load $d || fail "$d did not load"
-		if [ $d = vgpu ]; then
-			echo 1 >/sys/module/vgpu/parameters/damage_clips_max
-			bench "vgpu@$r"
-			echo 8 >/sys/module/vgpu/parameters/damage_clips_max
-			bench "vgpu_perclip@$r"
-			echo 1 >/sys/module/vgpu/parameters/damage_clips_max
-		else
-			bench "$d@$r"
-		fi
-		bench_unload $d || fail "$d did not unload"
-	done
-	[ $r -lt "${BENCH_ROUNDS:-5}" ] || break
-	r=$((r + 1))
-done
+round() { # driver round
+	if [ $1 = vgpu ]; then
+		echo 1 >/sys/module/vgpu/parameters/damage_clips_max
+		bench "vgpu@$2"
+		echo 8 >/sys/module/vgpu/parameters/damage_clips_max
+		bench "vgpu_perclip@$2"
+		echo 1 >/sys/module/vgpu/parameters/damage_clips_max
+	else
+		bench "$1@$2"
+	fi
+}
+bench_rounds round
 exit 0

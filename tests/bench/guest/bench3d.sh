@@ -61,14 +61,8 @@ warm_up
 # Rounds alternate the drivers; the report gives each driver's median
 # with its min-max (TCG timing varies by tens of percent from one minute
 # to the next).
-r=1
-while :; do
-	for d in $(bench_drivers); do
-		bench_load $d || fail "$d did not load"
-		bench "$d@$r"
-		bench_unload $d || fail "$d did not unload"
-	done
-	[ $r -lt "${BENCH_ROUNDS:-5}" ] || break
-	r=$((r + 1))
-done
+round() { # driver round
+	bench "$1@$2"
+}
+bench_rounds round
 exit 0

@@ -81,6 +81,21 @@ bench_unload() {
 	wait_gone /dev/dri/card0 10
 }
 
+# bench_rounds FUNCTION: "FUNCTION DRIVER ROUND" for each driver of each of
+# BENCH_ROUNDS rounds (default 5), the driver loaded for it alone.
+bench_rounds() {
+	r=1
+	while :; do
+		for d in $(bench_drivers); do
+			bench_load $d || fail "$d did not load"
+			"$1" $d $r
+			bench_unload $d || fail "$d did not unload"
+		done
+		[ $r -lt "${BENCH_ROUNDS:-5}" ] || break
+		r=$((r + 1))
+	done
+}
+
 # The virtio device of the GPU (device id 0x0010).
 gpu_virtio_dev() {
 	for d in /sys/bus/virtio/devices/*; do

@@ -457,6 +457,17 @@ int vgpu_vq_queue(struct vgpu_vq *q, struct vgpu_buf *buf,
 }
 EXPORT_SYMBOL_IF_KUNIT(vgpu_vq_queue);
 
+/* Whether the device wants a notification for what was queued (counted). */
+static bool vgpu_vq_kick_prepare(struct vgpu_vq *q)
+{
+	lockdep_assert_held(&q->lock);
+	q->unkicked = 0;
+	if (!virtqueue_kick_prepare(q->vq))
+		return false;
+	q->stats.notifies++;
+	return true;
+}
+
 /**
  * vgpu_vq_kick - notify the device of everything queued since the last kick
  * @q: queue
@@ -471,12 +482,8 @@ void vgpu_vq_kick(struct vgpu_vq *q)
 	bool notify = false;
 
 	spin_lock_irqsave(&q->lock, flags);
-	if (!q->dead && q->vq && q->unkicked) {
-		q->unkicked = 0;
-		notify = virtqueue_kick_prepare(q->vq);
-	}
-	if (notify)
-		q->stats.notifies++;
+	if (!q->dead && q->vq && q->unkicked)
+		notify = vgpu_vq_kick_prepare(q);
 	spin_unlock_irqrestore(&q->lock, flags);
 	if (notify)
 		virtqueue_notify(q->vq);
@@ -512,12 +519,8 @@ int vgpu_vq_submit(struct vgpu_vq *q, struct vgpu_buf **bufs,
 			if (vgpu_vq_add_locked(q, bufs[i]))
 				break;
 		}
-		if (i) {
-			q->unkicked = 0;
-			notify = virtqueue_kick_prepare(q->vq);
-		}
-		if (notify)
-			q->stats.notifies++;
+		if (i)
+			notify = vgpu_vq_kick_prepare(q);
 	}
 	spin_unlock_irqrestore(&q->lock, flags);
 	if (notify)
@@ -584,12 +587,8 @@ int vgpu_vq_panic_submit(struct vgpu_vq *q, struct vgpu_buf **bufs,
 		if (ret)
 			break;
 	}
-	if (i) {
-		q->unkicked = 0;
-		notify = virtqueue_kick_prepare(q->vq);
-	}
-	if (notify)
-		q->stats.notifies++;
+	if (i)
+		notify = vgpu_vq_kick_prepare(q);
 unlock:
 	spin_unlock_irqrestore(&q->lock, flags);
 	if (notify)
