@@ -103,6 +103,8 @@ struct vgpu_hres {
 	u32 width;
 	/** @height: height in pixels. */
 	u32 height;
+	/** @kind: how the resource is made (and made again after a reset). */
+	enum vgpu_hres_kind kind;
 	/** @cache: buffer whose &vgpu_bo.hres may point here, or NULL. */
 	struct vgpu_bo *cache;
 	/** @backing: GEM object whose pages the host may read; one reference. */
@@ -114,16 +116,14 @@ struct vgpu_hres {
 	struct vgpu_bo *owner;
 	/** @owner_free: frees @owner's memory (vgpu_gem.c). */
 	void (*owner_free)(struct vgpu_bo *bo);
-	/** @kind: how the resource is made (and made again after a reset). */
-	enum vgpu_hres_kind kind;
 	/** @last_level: last mipmap level (3D). */
 	u32 last_level;
 	/** @blob_flags: VIRTIO_GPU_BLOB_FLAG_* of a blob. */
 	u32 blob_flags;
-	/** @blob_id: the host context's name for a host blob's memory. */
-	u64 blob_id;
 	/** @ctx_id: the context that makes a host blob. */
 	u32 ctx_id;
+	/** @blob_id: the host context's name for a host blob's memory. */
+	u64 blob_id;
 	/**
 	 * @map_node: range of the host-visible region a mappable host blob is
 	 * mapped at (offsets from the region's start); &vgpu_device.hostmem.lock.
@@ -140,6 +140,16 @@ struct vgpu_hres {
 	 * &vgpu_device.hostmem.releasing until the range goes back.
 	 */
 	bool map_releasing;
+	/**
+	 * @backed: the host was given @shmem's pages (RESOURCE_ATTACH_BACKING
+	 * or a blob's create). A 3D resource gets them only before the first
+	 * command that may use them (vgpu_bo_res_back()). Set under the
+	 * owner's &vgpu_bo.lock and &vgpu_device.res.lock; a reset makes the
+	 * resource again with its backing when set.
+	 */
+	bool backed;
+	/** @lost: a host blob a reset took away; it cannot be re-created. */
+	bool lost;
 	/** @unmap: RESOURCE_UNMAP_BLOB, sent before @unref when mapped. */
 	struct vgpu_buf *unmap;
 	/** @uuid_cmd: RESOURCE_ASSIGN_UUID once sent (owner's &vgpu_bo.lock). */
@@ -148,6 +158,11 @@ struct vgpu_hres {
 	int uuid_state;
 	/** @uuid: the UUID once @uuid_state is 1. */
 	u8 uuid[16];
+	/**
+	 * @epoch: the control queue's &vgpu_vq.epoch when the host was last
+	 * asked to make the resource (0: not yet); set before @link is.
+	 */
+	u32 epoch;
 	/** @unref: RESOURCE_UNREF, allocated up front so release cannot fail. */
 	struct vgpu_buf *unref;
 	/**
@@ -165,27 +180,12 @@ struct vgpu_hres {
 	 * unref is sent (&vgpu_device.res.lock): what a reset re-creates.
 	 */
 	struct list_head link;
-	/**
-	 * @epoch: the control queue's &vgpu_vq.epoch when the host was last
-	 * asked to make the resource (0: not yet); set before @link is.
-	 */
-	u32 epoch;
 	/** @shmem: the guest pages the host reads, NULL for a host blob. */
 	struct drm_gem_shmem_object *shmem;
-	/**
-	 * @backed: the host was given @shmem's pages (RESOURCE_ATTACH_BACKING
-	 * or a blob's create). A 3D resource gets them only before the first
-	 * command that may use them (vgpu_bo_res_back()). Set under the
-	 * owner's &vgpu_bo.lock and &vgpu_device.res.lock; a reset makes the
-	 * resource again with its backing when set.
-	 */
-	bool backed;
 	/** @desc3d: what RESOURCE_CREATE_3D asked for (%VGPU_HRES_3D). */
 	struct vgpu_res3d_desc desc3d;
 	/** @blob_size: size of a blob. */
 	u64 blob_size;
-	/** @lost: a host blob a reset took away; it cannot be re-created. */
-	bool lost;
 };
 
 /**
