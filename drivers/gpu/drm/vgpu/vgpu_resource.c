@@ -155,11 +155,16 @@ static void vgpu_hres_free(struct vgpu_hres *hres)
 #define VGPU_RELEASE_RETRY_MS	5
 
 /*
- * Queue the unmap (if any) and the unref without waiting, with the resource
- * still on the reset's list: a reset pauses the queues before it makes the
- * listed resources again (under res_lock), so the host a release reaches
- * always knows the resource. Once queued it is off the list, and a reset
- * no longer makes it again (the release in flight is given back).
+ * Queue the unmap (if any) and the unref without waiting, under res_lock:
+ * a reset pauses the queues before it makes the listed resources again
+ * (under res_lock), so the host a release reaches always knows the
+ * resource. The resource leaves the reset's list just before its unref
+ * is queued (once queued, its answer may free it at any moment, on
+ * another CPU), and goes back on it (if it was there) when the unref
+ * could not be queued: a reset then makes it again, and the release tries
+ * later. Return: 0
+ * when the unref is queued (@hres must not be touched any more), else
+ * the error.
  */
 static int vgpu_hres_queue_release(struct vgpu_device *vg,
 				   struct vgpu_hres *hres)
@@ -177,10 +182,16 @@ static int vgpu_hres_queue_release(struct vgpu_device *vg,
 			hres->unmap = NULL;
 		}
 	}
-	if (!ret)
-		ret = vgpu_vq_queue(&vg->ctrlq, hres->unref, 0);
-	if (!ret || ret == -ENODEV)
+	if (!ret) {
+		bool listed = !list_empty(&hres->link);
+
 		list_del_init(&hres->link);
+		ret = vgpu_vq_queue(&vg->ctrlq, hres->unref, 0);
+		if (ret && ret != -ENODEV && listed)
+			list_add_tail(&hres->link, &vg->res.list);
+	} else if (ret == -ENODEV) {
+		list_del_init(&hres->link);
+	}
 	mutex_unlock(&vg->res.lock);
 	return ret;
 }
