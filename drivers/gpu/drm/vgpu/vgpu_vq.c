@@ -355,37 +355,6 @@ static int vgpu_vq_add_locked(struct vgpu_vq *q, struct vgpu_buf *buf)
 	return 0;
 }
 
-static unsigned int vgpu_vq_take_used(struct vgpu_vq *q,
-				      struct list_head *done)
-{
-	struct vgpu_buf *buf;
-	unsigned int len, n = 0;
-	u32 room;
-
-	lockdep_assert_held(&q->lock);
-	while ((buf = virtqueue_get_buf(q->vq, &len))) {
-		room = buf->resp_len;
-		if (!buf->data_to_device)
-			room += buf->data_len;
-		buf->used_len = min(len, room);
-		list_move_tail(&buf->link, done);
-		n++;
-	}
-	q->inflight -= n;
-	q->stats.completed += n;
-	return n;
-}
-
-static void vgpu_vq_finish_list(struct list_head *done, int status)
-{
-	struct vgpu_buf *buf, *tmp;
-
-	list_for_each_entry_safe(buf, tmp, done, link) {
-		list_del_init(&buf->link);
-		vgpu_buf_finish(buf, status);
-	}
-}
-
 /**
  * vgpu_vq_queue - place a buffer on the ring without notifying the device
  * @q: queue
@@ -596,6 +565,37 @@ unlock:
 	return ret;
 }
 EXPORT_SYMBOL_IF_KUNIT(vgpu_vq_panic_submit);
+
+static unsigned int vgpu_vq_take_used(struct vgpu_vq *q,
+				      struct list_head *done)
+{
+	struct vgpu_buf *buf;
+	unsigned int len, n = 0;
+	u32 room;
+
+	lockdep_assert_held(&q->lock);
+	while ((buf = virtqueue_get_buf(q->vq, &len))) {
+		room = buf->resp_len;
+		if (!buf->data_to_device)
+			room += buf->data_len;
+		buf->used_len = min(len, room);
+		list_move_tail(&buf->link, done);
+		n++;
+	}
+	q->inflight -= n;
+	q->stats.completed += n;
+	return n;
+}
+
+static void vgpu_vq_finish_list(struct list_head *done, int status)
+{
+	struct vgpu_buf *buf, *tmp;
+
+	list_for_each_entry_safe(buf, tmp, done, link) {
+		list_del_init(&buf->link);
+		vgpu_buf_finish(buf, status);
+	}
+}
 
 /**
  * vgpu_vq_reclaim - take answered buffers off the ring
