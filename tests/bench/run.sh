@@ -11,7 +11,10 @@
 # Environment: BENCH_SUITES (default "display 3d venus"), BENCH_FRAMES,
 # BENCH_MESA (0: the 3d suite without kmscube and glmark2),
 # BENCH_COUNT, BENCH_ROUNDS, BENCH_BASE (an older vgpu.ko: display and 3d
-# run it too, as vgpu_base, for before-and-after figures).
+# run it too, as vgpu_base, for before-and-after figures), BENCH_KERNEL
+# (6.1, the default, 6.12, 7.3 or sid: the guest's Debian kernel, against
+# that kernel's in-tree driver; vgpu.ko is built for it by
+# scripts/kernels.sh).
 set -eu
 top=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$top"
@@ -23,7 +26,13 @@ case ${BENCH_BASE:-vgpu.ko} in
 */vgpu.ko | vgpu.ko) ;;
 *) echo "FAIL: BENCH_BASE must name a file vgpu.ko"; exit 1 ;;
 esac
-make -s KVER="$KVER" >/dev/null
+kernel=${BENCH_KERNEL:-6.1}
+if [ "$kernel" = 6.1 ]; then
+	make -s KVER="$KVER" >/dev/null
+else
+	scripts/kernels.sh "$kernel" >"$out/bench-kernels.log" 2>&1 ||
+		{ tail -n5 "$out/bench-kernels.log"; echo "FAIL: vgpu.ko for $kernel"; exit 1; }
+fi
 image=$(tests/vm/mkimage.sh | tail -n1)
 for suite in ${BENCH_SUITES:-display 3d venus}; do
 	case $suite in
@@ -40,7 +49,8 @@ for suite in ${BENCH_SUITES:-display 3d venus}; do
 		dir=$out
 		[ "$guests" = 1 ] || dir=$out/$suite-$r
 		mkdir -p "$dir"
-		python3 tests/vm/vm.py --driver vgpu --profile $profile --image "$image" --trace \
+		python3 tests/vm/vm.py --driver vgpu --kernel "$kernel" --profile $profile \
+			--image "$image" --trace \
 			${BENCH_ROUNDS:+--env BENCH_ROUNDS=$BENCH_ROUNDS} --env BENCH_ROUND="$r" \
 			${BENCH_FRAMES:+--env BENCH_FRAMES=$BENCH_FRAMES} \
 			${BENCH_COUNT:+--env BENCH_COUNT=$BENCH_COUNT} \
