@@ -374,7 +374,7 @@ static struct vgpu_hres *raced_hres(struct kunit *test, struct vgpu_device *vg,
 	hres->width = 64;
 	hres->height = 64;
 	/* The creator pins the pages and makes their table first. */
-	KUNIT_ASSERT_FALSE(test, IS_ERR(drm_gem_shmem_get_pages_sgt(&bo->base)));
+	KUNIT_ASSERT_FALSE(test, IS_ERR(vgpu_bo_sgt(bo)));
 	hres->shmem = &bo->base;
 	hres->backed = true;
 	return hres;

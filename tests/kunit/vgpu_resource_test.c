@@ -61,6 +61,8 @@ static void res_3d_lifecycle(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, vgpu_fake_host_count(host, VIRTIO_GPU_CMD_RESOURCE_ATTACH_BACKING),
 			attached);
 	KUNIT_EXPECT_NULL(test, bo->base.pages);
+	/* Nor a shmem file to take them from. */
+	KUNIT_EXPECT_NULL(test, obj->filp);
 	KUNIT_EXPECT_EQ(test, atomic_read(&vg->host_errors.count), 0);
 	/* What opening a handle does (the ioctl kicks). */
 	KUNIT_ASSERT_EQ(test, vgpu_ctx_get(vg, f, &ctx), 0);
@@ -84,6 +86,8 @@ static void res_3d_lifecycle(struct kunit *test)
 	flush_work(&host->q[0].irq);
 	host->q[0].hold = false;
 	KUNIT_EXPECT_EQ(test, r->backing_bytes, 64ull * 32 * 4);
+	KUNIT_EXPECT_NOT_NULL(test, obj->filp);
+	KUNIT_EXPECT_NOT_NULL(test, bo->base.pages);
 	KUNIT_EXPECT_EQ(test, vgpu_gem_wait(vg, obj, true), 0);
 	KUNIT_EXPECT_EQ(test, vgpu_gem_wait(vg, obj, false), 0);
 	KUNIT_EXPECT_EQ(test, r->transfers, 1u);
@@ -281,9 +285,45 @@ static void fence_event_polled_ring(struct kunit *test)
  * point on a real DRM file of the render node.
  */
 
+/*
+ * A buffer gets its shmem file at the first use of its pages, by any path
+ * (a mapping here), and keeps it; the pages are the file's.
+ */
+static void gem_file_at_first_use(struct kunit *test)
+{
+	struct vgpu_device *vg = vtest_bind_3d(test, 0);
+	struct vgpu_bo *bo = vtest_new_bo(test, vg, 3 * PAGE_SIZE + 1);
+	struct drm_gem_object *obj = &bo->base.base;
+	struct iosys_map map;
+	struct file *filp;
+	u8 *p;
+
+	KUNIT_EXPECT_EQ(test, obj->size, 4 * PAGE_SIZE);
+	KUNIT_EXPECT_NULL(test, obj->filp);
+	KUNIT_EXPECT_NULL(test, bo->base.pages);
+	KUNIT_ASSERT_EQ(test, drm_gem_vmap(obj, &map), 0);
+	filp = obj->filp;
+	KUNIT_ASSERT_NOT_NULL(test, filp);
+	KUNIT_EXPECT_EQ(test, i_size_read(file_inode(filp)), (loff_t)obj->size);
+	p = map.vaddr;
+	p[0] = 0x5a;
+	p[obj->size - 1] = 0xa5;
+	drm_gem_vunmap(obj, &map);
+	/* Again: the same file, and the bytes written through the first map. */
+	KUNIT_EXPECT_EQ(test, vgpu_bo_file(bo), 0);
+	KUNIT_EXPECT_PTR_EQ(test, obj->filp, filp);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(vgpu_bo_sgt(bo)));
+	KUNIT_EXPECT_EQ(test, ((u8 *)page_address(bo->base.pages[0]))[0], 0x5a);
+	KUNIT_EXPECT_EQ(test, ((u8 *)page_address(bo->base.pages[3]))[PAGE_SIZE - 1], 0xa5);
+	KUNIT_EXPECT_PTR_EQ(test, obj->filp, filp);
+	drm_gem_object_put(obj);
+	vtest_unbind_and_check(test);
+}
+
 static struct kunit_case vgpu_resource_cases[] = {
 	KUNIT_CASE(res_3d_lifecycle),
 	KUNIT_CASE(res_2d_without_virgl),
+	KUNIT_CASE(gem_file_at_first_use),
 	KUNIT_CASE(res_create_refused),
 	KUNIT_CASE(job_buffers_and_own_ring),
 	KUNIT_CASE(fence_event_polled_ring),

@@ -148,10 +148,10 @@ struct dma_fence *vtest_submit_ok(struct kunit *test, struct vgpu_device *vg,
 struct vgpu_bo *vtest_new_bo(struct kunit *test, struct vgpu_device *vg,
 			     size_t size)
 {
-	struct drm_gem_shmem_object *shmem = drm_gem_shmem_create(vg->drm, size);
+	struct vgpu_bo *bo = vgpu_gem_shmem_create(vg->drm, size);
 
-	KUNIT_ASSERT_FALSE(test, IS_ERR(shmem));
-	return to_vgpu_bo(&shmem->base);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(bo));
+	return bo;
 }
 
 /* Wait until released resources are gone: unref sent, answered, freed. */

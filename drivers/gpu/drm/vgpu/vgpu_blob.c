@@ -375,7 +375,7 @@ int vgpu_blob_make(struct vgpu_device *vg, struct vgpu_bo *bo,
 	}
 	if (hres->kind != VGPU_HRES_BLOB_HOST) {
 		hres->shmem = &bo->base;
-		sgt = drm_gem_shmem_get_pages_sgt(&bo->base);
+		sgt = vgpu_bo_sgt(bo);
 		if (IS_ERR(sgt)) {
 			ret = PTR_ERR(sgt);
 			goto err_hres;

@@ -33,6 +33,7 @@
 #include <linux/kconfig.h>
 #include <linux/mm.h>
 #include <linux/module.h>
+#include <linux/shmem_fs.h>
 #include <linux/stddef.h>
 #include <linux/virtio_gpu.h>
 #include <linux/virtio_config.h>
@@ -54,6 +55,7 @@
 #include <drm/drm_print.h>
 #include <drm/drm_file.h>
 #include <drm/drm_gem.h>
+#include <drm/drm_gem_shmem_helper.h>
 #include <drm/drm_plane.h>
 
 struct drm_format_info;
@@ -449,6 +451,60 @@ static inline bool vgpu_vma_is_cow(const struct vm_area_struct *vma)
 #else
 	return is_cow_mapping(vma->vm_flags);
 #endif
+}
+
+/**
+ * vgpu_shmem_init_fileless - set up a shmem GEM object with no shmem file yet
+ * @drm: DRM device
+ * @shmem: zeroed object
+ * @size: size in bytes, a multiple of the page size
+ *
+ * What drm_gem_shmem_create() does for an object without a file of its own
+ * (the kernel keeps that path private, for imports): the GEM object, the
+ * helper's own locks where the kernel has them, and an mmap offset. The
+ * caller gives the object its file (vgpu_shmem_file()) before the helper
+ * touches its pages; drm_gem_shmem_free() frees it with or without one.
+ *
+ * Return: 0 or a negative errno; the object is freed with
+ * drm_gem_shmem_free() either way.
+ */
+static inline int vgpu_shmem_init_fileless(struct drm_device *drm,
+					   struct drm_gem_shmem_object *shmem,
+					   size_t size)
+{
+	drm_gem_private_object_init(drm, &shmem->base, size);
+#ifdef VGPU_HAVE_SHMEM_OBJECT_LOCKS
+	mutex_init(&shmem->pages_lock);
+	mutex_init(&shmem->vmap_lock);
+#endif
+	INIT_LIST_HEAD(&shmem->madv_list);
+	return drm_gem_create_mmap_offset(&shmem->base);
+}
+
+/**
+ * vgpu_shmem_file - a shmem file for a GEM object's pages
+ * @size: size in bytes
+ *
+ * As drm_gem_object_init() makes it: no swap reserved up front, pages
+ * from any zone but the movable one (they are pinned for the host), and
+ * allocation failures reported to the caller rather than logged.
+ *
+ * Return: the file, or an ERR_PTR.
+ */
+static inline struct file *vgpu_shmem_file(loff_t size)
+{
+	struct file *filp;
+
+#ifdef VGPU_HAVE_SHMEM_FILE_VMA_FLAGS
+	filp = shmem_file_setup("drm mm object", size,
+				mk_vma_flags(VMA_NORESERVE_BIT));
+#else
+	filp = shmem_file_setup("drm mm object", size, VM_NORESERVE);
+#endif
+	if (!IS_ERR(filp))
+		mapping_set_gfp_mask(filp->f_mapping, GFP_HIGHUSER |
+				     __GFP_RETRY_MAYFAIL | __GFP_NOWARN);
+	return filp;
 }
 
 /*

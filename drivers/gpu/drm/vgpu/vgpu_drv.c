@@ -338,7 +338,26 @@ static struct virtio_driver vgpu_virtio_driver = {
 	VGPU_VIRTIO_SHUTDOWN(vgpu_shutdown)
 	VGPU_VIRTIO_PM(vgpu_freeze, vgpu_restore)
 };
-module_virtio_driver(vgpu_virtio_driver);
+
+static int __init vgpu_init(void)
+{
+	int ret = vgpu_gem_init();
+
+	if (ret)
+		return ret;
+	ret = register_virtio_driver(&vgpu_virtio_driver);
+	if (ret)
+		vgpu_gem_exit();
+	return ret;
+}
+module_init(vgpu_init);
+
+static void __exit vgpu_exit(void)
+{
+	unregister_virtio_driver(&vgpu_virtio_driver);
+	vgpu_gem_exit();
+}
+module_exit(vgpu_exit);
 
 MODULE_DESCRIPTION("virtio GPU DRM/KMS driver (vgpu)");
 MODULE_LICENSE("GPL");

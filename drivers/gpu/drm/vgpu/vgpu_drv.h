@@ -72,6 +72,8 @@ unsigned int vgpu_res_restore(struct vgpu_device *vg);
 void vgpu_res_reset_begin(struct vgpu_device *vg);
 unsigned int vgpu_res_unmap_host_blobs(struct vgpu_device *vg);
 void vgpu_hres_discard(struct vgpu_hres *hres);
+int vgpu_bo_file(struct vgpu_bo *bo);
+struct sg_table *vgpu_bo_sgt(struct vgpu_bo *bo);
 int vgpu_bo_res_back(struct vgpu_device *vg, struct vgpu_bo *bo);
 int vgpu_bo_res_create(struct vgpu_device *vg, struct vgpu_bo *bo,
 		       const struct vgpu_res3d_desc *d,
@@ -96,6 +98,9 @@ struct drm_gem_object *vgpu_gem_prime_import(struct drm_device *drm,
 					     struct dma_buf *dmabuf);
 
 /* vgpu_gem.c */
+int vgpu_gem_init(void);
+void vgpu_gem_exit(void);
+struct vgpu_bo *vgpu_gem_shmem_create(struct drm_device *drm, size_t size);
 struct drm_gem_object *vgpu_gem_create_object(struct drm_device *drm,
 					      size_t size);
 int vgpu_gem_dumb_create(struct drm_file *file, struct drm_device *drm,

@@ -32,7 +32,54 @@
 #include "vgpu_compat.h"
 #include "vgpu_drv.h"
 
+/**
+ * DOC: Buffer memory
+ *
+ * A buffer costs the kernel as little as it can until it is used:
+ *
+ * - &struct vgpu_bo comes from a slab cache of its own size. It is a
+ *   little over 512 bytes on some kernels (6.1), where kmalloc() would
+ *   round it up to 1024. drm_gem_shmem_free() frees it with kfree(), which
+ *   takes an object of any cache.
+ * - It is made without the shmem file its pages come from (an inode, a
+ *   file and a dentry: about 1.2 KiB). A 3D resource the host renders to,
+ *   or a dumb buffer never mapped, never needs one. vgpu_bo_file() makes
+ *   it on the first path to the pages: vgpu_bo_sgt() (a resource's
+ *   backing, at its first transfer or submission), and the GEM object's
+ *   pin, vmap, mmap and get_sg_table hooks. An imported buffer's pages are
+ *   the exporter's.
+ * - A 3D resource's pages are allocated and given to the host at their
+ *   first use too (vgpu_bo_res_back()).
+ *
+ * The memory a buffer takes is measured by ``make bench`` (slab and all
+ * memory per open buffer; Documentation/benchmarks.rst).
+ */
+
 static const struct drm_gem_object_funcs vgpu_gem_host_funcs;
+
+static struct kmem_cache *vgpu_bo_cache;
+
+/**
+ * vgpu_gem_init - make the buffers' cache, at module load
+ *
+ * Return: 0 or -ENOMEM.
+ */
+int __init vgpu_gem_init(void)
+{
+	vgpu_bo_cache = KMEM_CACHE(vgpu_bo, 0);
+	return vgpu_bo_cache ? 0 : -ENOMEM;
+}
+
+/**
+ * vgpu_gem_exit - destroy the buffers' cache, at module unload
+ *
+ * Every buffer is gone: each device's removal freed its own, and open
+ * files and dma-bufs hold the module.
+ */
+void vgpu_gem_exit(void)
+{
+	kmem_cache_destroy(vgpu_bo_cache);
+}
 
 /* Free a buffer nobody references, whose resource the host has let go of. */
 static void vgpu_gem_free_now(struct vgpu_bo *bo)
@@ -41,7 +88,7 @@ static void vgpu_gem_free_now(struct vgpu_bo *bo)
 	mutex_destroy(&bo->lock);
 	if (bo->base.base.funcs == &vgpu_gem_host_funcs) {
 		drm_gem_object_release(&bo->base.base);
-		kfree(bo);
+		kmem_cache_free(vgpu_bo_cache, bo);
 		return;
 	}
 	/* Frees @bo: the shmem object is its first member. */
@@ -86,18 +133,41 @@ static void vgpu_gem_close(struct drm_gem_object *obj, struct drm_file *file)
 		vgpu_ctx_resource(vg, ctx_id, bo->res->id, false);
 }
 
+/* The shmem helpers' hooks that reach the pages, once there is a file. */
+static int vgpu_gem_pin(struct drm_gem_object *obj)
+{
+	return vgpu_bo_file(to_vgpu_bo(obj)) ?: drm_gem_shmem_object_pin(obj);
+}
+
+static struct sg_table *vgpu_gem_get_sg_table(struct drm_gem_object *obj)
+{
+	int ret = vgpu_bo_file(to_vgpu_bo(obj));
+
+	return ret ? ERR_PTR(ret) : drm_gem_shmem_object_get_sg_table(obj);
+}
+
+static int vgpu_gem_vmap(struct drm_gem_object *obj, struct iosys_map *map)
+{
+	return vgpu_bo_file(to_vgpu_bo(obj)) ?: drm_gem_shmem_object_vmap(obj, map);
+}
+
+static int vgpu_gem_mmap(struct drm_gem_object *obj, struct vm_area_struct *vma)
+{
+	return vgpu_bo_file(to_vgpu_bo(obj)) ?: drm_gem_shmem_object_mmap(obj, vma);
+}
+
 static const struct drm_gem_object_funcs vgpu_gem_funcs = {
 	.free = vgpu_gem_free,
 	.open = vgpu_gem_open,
 	.close = vgpu_gem_close,
 	.export = vgpu_gem_prime_export,
 	.print_info = drm_gem_shmem_object_print_info,
-	.pin = drm_gem_shmem_object_pin,
+	.pin = vgpu_gem_pin,
 	.unpin = drm_gem_shmem_object_unpin,
-	.get_sg_table = drm_gem_shmem_object_get_sg_table,
-	.vmap = drm_gem_shmem_object_vmap,
+	.get_sg_table = vgpu_gem_get_sg_table,
+	.vmap = vgpu_gem_vmap,
 	.vunmap = drm_gem_shmem_object_vunmap,
-	.mmap = drm_gem_shmem_object_mmap,
+	.mmap = vgpu_gem_mmap,
 	.vm_ops = &drm_gem_shmem_vm_ops,
 };
 
@@ -119,7 +189,7 @@ static const struct drm_gem_object_funcs vgpu_gem_host_funcs = {
 /* A GEM object without guest memory, with an mmap offset (one reference). */
 static struct vgpu_bo *vgpu_gem_host_create(struct drm_device *drm, size_t size)
 {
-	struct vgpu_bo *bo = kzalloc(sizeof(*bo), GFP_KERNEL);
+	struct vgpu_bo *bo = kmem_cache_zalloc(vgpu_bo_cache, GFP_KERNEL);
 	int ret;
 
 	if (!bo)
@@ -134,6 +204,33 @@ static struct vgpu_bo *vgpu_gem_host_create(struct drm_device *drm, size_t size)
 	}
 	return bo;
 }
+
+/**
+ * vgpu_gem_shmem_create - a shmem buffer, without its shmem file yet
+ * @drm: DRM device
+ * @size: size in bytes, rounded up to pages
+ *
+ * vgpu_bo_file() makes the file at the first use of the pages.
+ *
+ * Return: the buffer (one reference), or an ERR_PTR.
+ */
+struct vgpu_bo *vgpu_gem_shmem_create(struct drm_device *drm, size_t size)
+{
+	struct drm_gem_object *obj = vgpu_gem_create_object(drm, size);
+	struct vgpu_bo *bo;
+	int ret;
+
+	if (IS_ERR(obj))
+		return ERR_CAST(obj);
+	bo = to_vgpu_bo(obj);
+	ret = vgpu_shmem_init_fileless(drm, &bo->base, PAGE_ALIGN(size));
+	if (ret) {
+		vgpu_gem_free_now(bo);
+		return ERR_PTR(ret);
+	}
+	return bo;
+}
+EXPORT_SYMBOL_IF_KUNIT(vgpu_gem_shmem_create);
 
 /**
  * vgpu_mmap - &file_operations.mmap of the DRM file
@@ -193,7 +290,7 @@ int vgpu_mmap(struct file *filp, struct vm_area_struct *vma)
 struct drm_gem_object *vgpu_gem_create_object(struct drm_device *drm,
 					      size_t size)
 {
-	struct vgpu_bo *bo = kzalloc(sizeof(*bo), GFP_KERNEL);
+	struct vgpu_bo *bo = kmem_cache_zalloc(vgpu_bo_cache, GFP_KERNEL);
 
 	if (!bo)
 		return ERR_PTR(-ENOMEM);
@@ -225,7 +322,7 @@ int vgpu_gem_dumb_create(struct drm_file *file, struct drm_device *drm,
 			 struct drm_mode_create_dumb *args)
 {
 	struct vgpu_device *vg = to_vgpu(drm);
-	struct drm_gem_shmem_object *shmem;
+	struct vgpu_bo *bo;
 	bool blob;
 	int ret;
 
@@ -238,17 +335,16 @@ int vgpu_gem_dumb_create(struct drm_file *file, struct drm_device *drm,
 	args->pitch = args->width * VGPU_PROTO_CPP;
 	args->size = ALIGN((u64)args->pitch * args->height,
 			   blob ? max_t(u32, vg->hostmem.blob_align, PAGE_SIZE) : PAGE_SIZE);
-	shmem = drm_gem_shmem_create(drm, args->size);
-	if (IS_ERR(shmem))
-		return PTR_ERR(shmem);
-	ret = vgpu_quota_charge(vg, file, to_vgpu_bo(&shmem->base));
+	bo = vgpu_gem_shmem_create(drm, args->size);
+	if (IS_ERR(bo))
+		return PTR_ERR(bo);
+	ret = vgpu_quota_charge(vg, file, bo);
 	/* Blobs without 3D: a dumb buffer is a shareable guest blob. */
 	if (!ret && blob)
-		ret = vgpu_blob_guest(vg, to_vgpu_bo(&shmem->base),
-				      VIRTIO_GPU_BLOB_FLAG_USE_SHAREABLE);
+		ret = vgpu_blob_guest(vg, bo, VIRTIO_GPU_BLOB_FLAG_USE_SHAREABLE);
 	if (!ret)
-		ret = drm_gem_handle_create(file, &shmem->base, &args->handle);
-	drm_gem_object_put(&shmem->base);
+		ret = drm_gem_handle_create(file, &bo->base.base, &args->handle);
+	drm_gem_object_put(&bo->base.base);
 	if (blob)
 		vgpu_vq_kick(&vg->ctrlq);
 	return ret;
@@ -274,7 +370,6 @@ int vgpu_gem_create_blob(struct vgpu_device *vg, struct drm_file *file,
 			 struct vgpu_blob_desc *d, struct vgpu_buf *submit,
 			 u32 *handle)
 {
-	struct drm_gem_shmem_object *shmem;
 	struct vgpu_bo *bo;
 	int ret;
 
@@ -285,12 +380,11 @@ int vgpu_gem_create_blob(struct vgpu_device *vg, struct drm_file *file,
 			return PTR_ERR(bo);
 		}
 	} else {
-		shmem = drm_gem_shmem_create(vg->drm, d->size);
-		if (IS_ERR(shmem)) {
+		bo = vgpu_gem_shmem_create(vg->drm, d->size);
+		if (IS_ERR(bo)) {
 			vgpu_buf_put(submit);
-			return PTR_ERR(shmem);
+			return PTR_ERR(bo);
 		}
-		bo = to_vgpu_bo(&shmem->base);
 		ret = vgpu_quota_charge(vg, file, bo);
 		if (ret) {
 			vgpu_buf_put(submit);
@@ -323,23 +417,21 @@ int vgpu_gem_create_resource(struct vgpu_device *vg, struct drm_file *file,
 			     size_t size, const struct vgpu_res3d_desc *d,
 			     enum vgpu_hres_kind kind, u32 *handle, u32 *res_id)
 {
-	struct drm_gem_shmem_object *shmem;
 	struct vgpu_bo *bo;
 	int ret;
 
-	shmem = drm_gem_shmem_create(vg->drm, size);
-	if (IS_ERR(shmem))
-		return PTR_ERR(shmem);
-	bo = to_vgpu_bo(&shmem->base);
+	bo = vgpu_gem_shmem_create(vg->drm, size);
+	if (IS_ERR(bo))
+		return PTR_ERR(bo);
 	ret = vgpu_quota_charge(vg, file, bo);
 	if (!ret)
 		ret = vgpu_bo_res_create(vg, bo, d, kind);
 	if (!ret) {
 		*res_id = bo->res->id;
 		/* Attaches the resource to the file's context. */
-		ret = drm_gem_handle_create(file, &shmem->base, handle);
+		ret = drm_gem_handle_create(file, &bo->base.base, handle);
 	}
-	drm_gem_object_put(&shmem->base);
+	drm_gem_object_put(&bo->base.base);
 	vgpu_vq_kick(&vg->ctrlq);
 	return ret;
 }

@@ -663,7 +663,7 @@ static int vgpu_hres_build_on(struct vgpu_device *vg, struct vgpu_hres *hres,
 	/* A 3D resource gets its pages at their first use. */
 	hres->backed = hres->kind != VGPU_HRES_3D;
 	if (hres->backed)
-		sgt = drm_gem_shmem_get_pages_sgt(shmem);
+		sgt = vgpu_bo_sgt(to_vgpu_bo(&shmem->base));
 	n = IS_ERR(sgt) ? PTR_ERR(sgt) : vgpu_hres_build(vg, hres, sgt, false, bufs);
 	if (n < 0)
 		vgpu_hres_discard(hres);
@@ -861,6 +861,60 @@ static int vgpu_hres_backed(struct vgpu_device *vg, struct vgpu_hres *hres,
 }
 
 /**
+ * vgpu_bo_file - give a buffer its shmem file before its pages are used
+ * @bo: buffer with guest memory (own or imported)
+ *
+ * A buffer is made without the shmem file its pages come from (see "Buffer
+ * memory" in vgpu_gem.c); every path to the pages calls this first. Two
+ * callers racing both make a file and one keeps it.
+ *
+ * Context: process.
+ *
+ * Return: 0 or a negative errno.
+ */
+int vgpu_bo_file(struct vgpu_bo *bo)
+{
+	struct drm_gem_object *obj = &bo->base.base;
+	struct file *filp;
+
+	/* Pairs with the cmpxchg_release() below: the file is seen whole. */
+	if (smp_load_acquire(&obj->filp) || obj->import_attach)
+		return 0;
+	filp = vgpu_shmem_file(obj->size);
+	if (IS_ERR(filp)) {
+		drm_dbg_driver(obj->dev, "no shmem file for %zu bytes: %ld\n",
+			       obj->size, PTR_ERR(filp));
+		return PTR_ERR(filp);
+	}
+	/*
+	 * Published whole (its mapping's gfp mask set); the loser of a race
+	 * drops its own. Helpers read the pointer bare after this returned.
+	 */
+	if (cmpxchg_release(&obj->filp, NULL, filp))
+		fput(filp);
+	return 0;
+}
+EXPORT_SYMBOL_IF_KUNIT(vgpu_bo_file);
+
+/**
+ * vgpu_bo_sgt - a buffer's pages, pinned, as a scatter table
+ * @bo: buffer with guest memory
+ *
+ * drm_gem_shmem_get_pages_sgt() once the buffer has its file.
+ *
+ * Context: process; takes the buffer's reservation.
+ *
+ * Return: the table, owned by the buffer, or an ERR_PTR.
+ */
+struct sg_table *vgpu_bo_sgt(struct vgpu_bo *bo)
+{
+	int ret = vgpu_bo_file(bo);
+
+	return ret ? ERR_PTR(ret) : drm_gem_shmem_get_pages_sgt(&bo->base);
+}
+EXPORT_SYMBOL_IF_KUNIT(vgpu_bo_sgt);
+
+/**
  * vgpu_bo_res_back - give the host a 3D resource's pages before their use
  * @vg: device
  * @bo: buffer, maybe with a resource of its own
@@ -892,7 +946,7 @@ int vgpu_bo_res_back(struct vgpu_device *vg, struct vgpu_bo *bo)
 		return ret;
 	if (hres->backed)
 		goto unlock;
-	sgt = drm_gem_shmem_get_pages_sgt(&bo->base);
+	sgt = vgpu_bo_sgt(bo);
 	if (IS_ERR(sgt)) {
 		ret = PTR_ERR(sgt);
 		goto unlock;
