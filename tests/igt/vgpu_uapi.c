@@ -774,6 +774,57 @@ static int t_execbuf_bos(void)
 	return 0;
 }
 
+/* A "key: N" line of debugfs vgpu_info, or -1. */
+static long long info_value(const char *key)
+{
+	FILE *f = fopen("/sys/kernel/debug/dri/0/vgpu_info", "r");
+	size_t n = strlen(key);
+	long long v = -1;
+	char line[256];
+
+	while (f && fgets(line, sizeof(line), f))
+		if (!strncmp(line, key, n) && line[n] == ':')
+			v = strtoll(line + n + 1, NULL, 10);
+	if (f)
+		fclose(f);
+	return v;
+}
+
+/*
+ * Submissions nobody can wait for (no buffers, no out fence) run, and the
+ * ring's next fence follows them. vgpu sends them to the host without a
+ * fence (debugfs jobs_unfenced counts them).
+ */
+static int t_execbuf_unfenced(void)
+{
+	static const uint32_t nop[1];
+	struct drm_virtgpu_execbuffer e = { .size = sizeof(nop),
+					    .command = (uintptr_t)nop,
+					    .fence_fd = -1 };
+	const char *drv = getenv("DRIVER");
+	bool vgpu = drv && !strcmp(drv, "vgpu");
+	long long before = info_value("jobs_unfenced"), after;
+	int ret;
+
+	if (!virgl)
+		SKIP("no 3D on this device");
+	CHECK(!vgpu || before >= 0, "no jobs_unfenced in debugfs vgpu_info");
+	for (unsigned int i = 0; i < 64; i++) {
+		ret = execbuf(&e);
+		CHECK(!ret, "submission %u without a fence: %s", i, strerror(-ret));
+	}
+	e.flags = VIRTGPU_EXECBUF_FENCE_FD_OUT;
+	ret = execbuf(&e);
+	CHECK(!ret && e.fence_fd >= 0, "fenced submission: %s", strerror(-ret));
+	CHECK(fence_wait(e.fence_fd, 5000) == 1,
+	      "fence after 64 unfenced submissions not signalled in 5 s");
+	close(e.fence_fd);
+	after = info_value("jobs_unfenced");
+	CHECK(!vgpu || after - before == 64,
+	      "jobs_unfenced went from %lld to %lld, want 64 more", before, after);
+	return 0;
+}
+
 /* Fences of one ring signal in order: the last one signalled means all. */
 static int t_execbuf_order(void)
 {
@@ -940,6 +991,7 @@ static const struct subtest tests[] = {
 	{ "execbuf_foreign_in", t_execbuf_foreign_in },
 	{ "execbuf_bos", t_execbuf_bos },
 	{ "execbuf_order", t_execbuf_order },
+	{ "execbuf_unfenced", t_execbuf_unfenced },
 	{ "execbuf_syncobjs", t_execbuf_syncobjs },
 	{ "fdinfo", t_fdinfo },
 };

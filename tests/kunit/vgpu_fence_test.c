@@ -225,10 +225,60 @@ static void fence_in_fence_and_unplug(struct kunit *test)
 	dma_fence_put(out);
 }
 
+/*
+ * A job nobody can wait for (no buffers, no out fence, no event) goes
+ * without a fence and takes no sequence number; the ring's next fence
+ * still follows it.
+ */
+static void fence_unobserved_job(struct kunit *test)
+{
+	struct vgpu_device *vg = vtest_bind_3d(test, BIT_ULL(VIRTIO_GPU_F_VIRGL));
+	struct vgpu_fake_host *host = ((struct vtest_ctx *)test->priv)->host;
+	static const u32 cmds[4] = { 1, 2, 3, 4 };
+	struct vgpu_file *f = vtest_new_file(test);
+	const struct virtio_gpu_ctrl_hdr *h;
+	struct vgpu_fake_cmd *c;
+	unsigned int n = 0;
+	unsigned long irq;
+	struct dma_fence *out;
+	u32 flags[3], id;
+
+	KUNIT_ASSERT_EQ(test, vgpu_ctx_get(vg, f, &id), 0);
+	host->q[0].hold = true;
+	KUNIT_EXPECT_EQ(test, vtest_submit(vg, f, cmds, sizeof(cmds), false, 0,
+					   NULL, NULL), 0);
+	KUNIT_EXPECT_EQ(test, vgpu_fence_pending(vg), 0u);
+	KUNIT_EXPECT_EQ(test, atomic64_read(&vg->fences.unfenced), 1ll);
+	out = vtest_submit_ok(test, vg, f, 0, false);
+	KUNIT_EXPECT_EQ(test, out->seqno, 1ull);
+	KUNIT_EXPECT_EQ(test, vgpu_fence_pending(vg), 1u);
+	KUNIT_EXPECT_EQ(test, vgpu_fake_host_release(host, 0, false), 2u);
+	flush_work(&host->q[0].irq);
+	host->q[0].hold = false;
+	KUNIT_EXPECT_TRUE(test, dma_fence_is_signaled(out));
+	KUNIT_EXPECT_EQ(test, out->error, 0);
+	dma_fence_put(out);
+	spin_lock_irqsave(&host->lock, irq);
+	list_for_each_entry(c, &host->log, link) {
+		h = (const void *)c->req;
+		if (c->type == VIRTIO_GPU_CMD_SUBMIT_3D && n < ARRAY_SIZE(flags))
+			flags[n++] = le32_to_cpu(h->flags);
+	}
+	spin_unlock_irqrestore(&host->lock, irq);
+	KUNIT_ASSERT_EQ(test, n, 2u);
+	KUNIT_EXPECT_FALSE(test, flags[0] & VIRTIO_GPU_FLAG_FENCE);
+	KUNIT_EXPECT_TRUE(test, flags[1] & VIRTIO_GPU_FLAG_FENCE);
+	KUNIT_EXPECT_EQ(test, atomic64_read(&vg->fences.unfenced), 1ll);
+	KUNIT_EXPECT_EQ(test, host->protocol_errors, 0u);
+	vgpu_ctx_fini(vg, f);
+	vtest_unbind_and_check(test);
+}
+
 static struct kunit_case vgpu_fence_cases[] = {
 	KUNIT_CASE(fence_in_order),
 	KUNIT_CASE(fence_lost_and_refused),
 	KUNIT_CASE(fence_rings),
+	KUNIT_CASE(fence_unobserved_job),
 	KUNIT_CASE(fence_timelines_closed_file),
 	KUNIT_CASE(fence_in_fence_and_unplug),
 	{}

@@ -216,6 +216,8 @@ static void job_buffers_and_own_ring(struct kunit *test)
 	t0 = jiffies;
 	KUNIT_EXPECT_EQ(test, vgpu_job_run(vg, f, &job), 0);
 	KUNIT_EXPECT_LT(test, jiffies - t0, vg->cmd_timeout / 2);
+	/* No buffers and no out fence: nobody can wait for it, no fence. */
+	KUNIT_EXPECT_NULL(test, job.out);
 	KUNIT_EXPECT_EQ(test, vgpu_fake_host_release(host, 0, false), 2u);
 	flush_work(&host->q[0].irq);
 	host->q[0].hold = false;

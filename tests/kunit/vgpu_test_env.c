@@ -210,7 +210,8 @@ struct file *vtest_open_render_node(struct drm_device *drm)
  * @use_ring: @ring_idx was given (VIRTGPU_EXECBUF_RING_IDX)
  * @ring_idx: ring, below the context's ring count
  * @in_fence: fence to wait for first, or NULL
- * @out_fence: set to the submission's fence (one reference), or NULL
+ * @out_fence: set to the submission's fence (one reference), or NULL (the
+ *	       job then has none, as without an out fence in the ioctl)
  *
  * What DRM_IOCTL_VIRTGPU_EXECBUFFER does without its copies and syncobjs.
  *
@@ -226,6 +227,7 @@ int vtest_submit(struct vgpu_device *vg, struct vgpu_file *vfile,
 		.ring_idx = ring_idx,
 		.in_fences = &in_fence,
 		.num_in = in_fence ? 1 : 0,
+		.want_out = out_fence,
 	};
 	u32 ctx_id;
 	void *data;

@@ -190,7 +190,7 @@ void vgpu_fence_event_arm(struct vgpu_fence_event *ev, struct dma_fence *fence);
 #define VGPU_EXECBUF_SYNCOBJS_MAX	256
 
 /**
- * struct vgpu_job - one fenced command on a ring
+ * struct vgpu_job - one command on a ring, fenced when anyone can wait for it
  * @buf: the command, filled; consumed by vgpu_job_run()
  * @objs: buffers the fence goes on
  * @num_objs: entries in @objs
@@ -200,7 +200,9 @@ void vgpu_fence_event_arm(struct vgpu_fence_event *ev, struct dma_fence *fence);
  * @in_fences: fences to wait for first
  * @num_in: entries in @in_fences
  * @event: FENCE_SIGNALED event to arm on the fence, or NULL
- * @out: the job's fence (one reference) after success
+ * @want_out: the caller takes @out (a sync file, syncobjs)
+ * @out: the job's fence (one reference) after success; NULL for a job
+ *	 nobody can wait for (see vgpu_job_run())
  */
 struct vgpu_job {
 	struct vgpu_buf *buf;
@@ -212,6 +214,7 @@ struct vgpu_job {
 	struct dma_fence **in_fences;
 	unsigned int num_in;
 	struct vgpu_fence_event *event;
+	bool want_out;
 	struct dma_fence *out;
 };
 

@@ -312,4 +312,6 @@ void vgpu_fence_print(struct seq_file *m, struct vgpu_device *vg)
 	seq_printf(m, "fence_answers: %llu\n", READ_ONCE(vg->fences.signalled));
 	seq_printf(m, "fence_events: %lld\n",
 		   (long long)atomic64_read(&vg->fences.events));
+	seq_printf(m, "jobs_unfenced: %lld\n",
+		   (long long)atomic64_read(&vg->fences.unfenced));
 }

@@ -758,6 +758,7 @@ static int vgpu_ioctl_execbuffer(struct drm_device *drm, void *data,
 		goto out;
 	ex.job.in_fences = ex.in;
 	ex.job.num_in = ex.num_in;
+	ex.job.want_out = out_fd >= 0 || ex.num_out;
 	ret = vgpu_job_run(vg, to_vgpu_file(file), &ex.job);
 	if (ret) {
 		/* Not armed: still ours. */

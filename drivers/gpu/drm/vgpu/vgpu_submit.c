@@ -2,7 +2,7 @@
 /*
  * vgpu submission feature: fenced commands on a file's rings.
  *
- * A job is one fenced command (SUBMIT_3D or a transfer) on a ring of the
+ * A job is one command (SUBMIT_3D or a transfer) on a ring of the
  * file's context. Running it waits (on the CPU, interruptibly and bounded)
  * for its in fences that the ring does not already order, locks the
  * reservations of its buffers, takes the ring's next sequence number and
@@ -12,6 +12,12 @@
  * command's buffer when small, else a page-by-page payload, so large ones
  * need no high-order allocation). A zero-size submission is allowed: it
  * is just a fence.
+ *
+ * A job nobody can wait for (no buffers, no out fence or syncobj, no
+ * FENCE_SIGNALED event) goes without a fence: the host answers it as soon
+ * as it has run it, instead of creating a fence in the renderer and
+ * holding the answer until that fence signals. The ring's order still
+ * holds, so a later fence on the ring covers it.
  */
 #include <linux/dma-fence.h>
 #include <linux/dma-resv.h>
@@ -85,11 +91,17 @@ static int vgpu_job_lock(struct vgpu_job *job, struct ww_acquire_ctx *ticket)
 	return 0;
 }
 
+/* Whether anyone can wait for the job's command to complete. */
+static bool vgpu_job_fenced(const struct vgpu_job *job)
+{
+	return job->want_out || job->num_objs || job->event;
+}
+
 /*
  * The ring's next fence on the command, and the command queued, in the
  * ring's order (&vgpu_file.lock). Return: the fence (one reference, also
  * when not queued: the command then completes with the error, and so does
- * the fence), or an ERR_PTR.
+ * the fence), NULL for a job without one, or an ERR_PTR.
  */
 static struct vgpu_fence *vgpu_job_queue(struct vgpu_device *vg,
 					 struct vgpu_file *vfile,
@@ -102,6 +114,13 @@ static struct vgpu_fence *vgpu_job_queue(struct vgpu_device *vg,
 	ret = mutex_lock_interruptible(&vfile->lock);
 	if (ret)
 		return ERR_PTR(ret);
+	if (!vgpu_job_fenced(job)) {
+		*submit_err = vgpu_vq_submit(&vg->ctrlq, &job->buf, 1,
+					     vg->cmd_timeout);
+		mutex_unlock(&vfile->lock);
+		atomic64_inc(&vg->fences.unfenced);
+		return NULL;
+	}
 	f = vgpu_fence_alloc(vg, vfile->timelines->context + ring,
 			     vfile->ring_seqno[ring] + 1);
 	if (!f) {
@@ -127,7 +146,7 @@ static struct vgpu_fence *vgpu_job_queue(struct vgpu_device *vg,
  * @vfile: file state; its context exists when the command names it
  * @job: the job; @job->buf is consumed, and @job->event once armed (it
  *	  stays with the caller when the job failed before); @job->out is
- *	  set on success
+ *	  set on success, to NULL for a job nobody can wait for
  *
  * Return: 0; -EINVAL for a ring the context does not have; -ETIMEDOUT
  * when an in fence does not signal within the command timeout;
@@ -161,7 +180,7 @@ int vgpu_job_run(struct vgpu_device *vg, struct vgpu_file *vfile,
 	f = vgpu_job_queue(vg, vfile, job, ring, &ret);
 	if (IS_ERR(f)) {
 		ret = PTR_ERR(f);
-	} else {
+	} else if (f) {
 		for (i = 0; i < job->num_objs; i++)
 			dma_resv_add_fence(job->objs[i]->resv, &f->base,
 					   job->usage);

@@ -650,6 +650,8 @@ struct vgpu_fences {
 	u64 next_id;
 	/** @signalled: fence answers handled. */
 	u64 signalled;
+	/** @unfenced: jobs queued without a fence (nobody could wait). */
+	atomic64_t unfenced;
 	/** @events: FENCE_SIGNALED events sent. */
 	atomic64_t events;
 };

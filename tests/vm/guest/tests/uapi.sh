@@ -6,6 +6,6 @@ load_driver || fail "driver did not load"
 # vgem's fences are the controllable foreign fences of the wait and
 # in-fence cases.
 modprobe vgem 2>/dev/null || echo "vgem not available"
-export EXPECT_VIRGL EXPECT_BLOB EXPECT_HOSTMEM EXPECT_VENUS EXPECT_CONTEXT_INIT
+export DRIVER EXPECT_VIRGL EXPECT_BLOB EXPECT_HOSTMEM EXPECT_VENUS EXPECT_CONTEXT_INIT
 run_subtests uapi vgpu_uapi
 exit 0
