@@ -791,6 +791,56 @@ static int t_cursor(void)
 	return 0;
 }
 
+/*
+ * Cursor moves reach the host at most once a frame: a burst of moves makes
+ * about one MOVE_CURSOR per vblank that passed, not one per move, and the
+ * moves waiting when the burst ends go out at the next vblank.
+ */
+static int t_cursor_vblank(void)
+{
+	struct output *o = &outs[0];
+	drmVBlank v0, v1;
+	struct dumb d, cur;
+	long mov0, mov1;
+	unsigned int frames;
+	int ret;
+
+	if (debugfs_counter("cursor_moves", 0) < 0)
+		SKIP("no cursor counters in debugfs vgpu_info (another driver)");
+	ret = light(o, &d);
+	CHECK(!ret, "lighting the output: %s", strerror(-ret));
+	CHECK(!dumb_create(&cur, 64, 64), "cursor dumb");
+	ret = drmModeSetCursor(fd, o->crtc_id, cur.handle, 64, 64);
+	CHECK(!ret, "SetCursor: %s", strerror(errno));
+	usleep(200000);
+	mov0 = debugfs_counter("cursor_moves", 0);
+	memset(&v0, 0, sizeof(v0));
+	memset(&v1, 0, sizeof(v1));
+	v0.request.type = DRM_VBLANK_RELATIVE | vbl_pipe_flags(o->pipe);
+	ret = drmWaitVBlank(fd, &v0) ? -errno : 0;
+	for (int i = 0; i < 500 && !ret; i++)
+		ret = drmModeMoveCursor(fd, o->crtc_id, i % 600, i % 400) ? -errno : 0;
+	/* The last moves go at the next vblank, the work item right after. */
+	v1.request.type = DRM_VBLANK_RELATIVE | vbl_pipe_flags(o->pipe);
+	v1.request.sequence = 2;
+	if (!ret)
+		ret = drmWaitVBlank(fd, &v1) ? -errno : 0;
+	usleep(20000);
+	mov1 = debugfs_counter("cursor_moves", 0);
+	drmModeSetCursor(fd, o->crtc_id, 0, 0, 0);
+	output_off(o);
+	dumb_destroy(&cur);
+	dumb_destroy(&d);
+	CHECK(!ret, "moves and vblank waits: %s", strerror(-ret));
+	frames = v1.reply.sequence - v0.reply.sequence;
+	printf("cursor_vblank: 500 moves in %u frames, %ld MOVE_CURSOR\n", frames,
+	       mov1 - mov0);
+	CHECK(mov1 - mov0 >= 1, "no cursor move reached the host");
+	CHECK(mov1 - mov0 <= (long)frames + 1,
+	      "%ld MOVE_CURSOR for 500 moves in %u frames", mov1 - mov0, frames);
+	return 0;
+}
+
 static int t_multihead(void)
 {
 	drmModeAtomicReq *req;
@@ -1065,6 +1115,7 @@ static const struct subtest tests[] = {
 	{ "crtc_sequence", t_crtc_sequence },
 	{ "nonblock", t_nonblock },
 	{ "cursor", t_cursor },
+	{ "cursor_vblank", t_cursor_vblank },
 	{ "damage", t_damage },
 	{ "multihead", t_multihead },
 	{ "prime_self", t_prime_self },

@@ -4,6 +4,7 @@
  */
 #include <linux/hrtimer.h>
 #include <linux/math64.h>
+#include <linux/workqueue.h>
 
 #include <kunit/visibility.h>
 
@@ -80,6 +81,9 @@ static enum hrtimer_restart vgpu_vblank_fire(struct hrtimer *timer)
 	hrtimer_forward_now(timer, out->period);
 	atomic64_inc(&out->vblanks);
 	drm_crtc_handle_vblank(&out->crtc);
+	/* A cursor move waits for this vblank (see "Cursor" in vgpu_plane.c). */
+	if (atomic_read(&out->cursor_vblank))
+		queue_work(system_highpri_wq, &out->cursor_work);
 	vgpu_crc_vblank(out);
 	return HRTIMER_RESTART;
 }
@@ -224,8 +228,15 @@ static void vgpu_crtc_last_vblank(struct drm_crtc *crtc)
 static void vgpu_crtc_atomic_disable(struct drm_crtc *crtc,
 				     struct vgpu_atomic_state *state)
 {
+	struct vgpu_output *out = crtc_to_output(crtc);
+
 	might_sleep();
 	vgpu_crtc_last_vblank(crtc);
+	/* No vblank from now on: a cursor move waiting for one goes now. */
+	if (atomic_xchg(&out->cursor_vblank, 0)) {
+		drm_crtc_vblank_put(crtc);
+		queue_work(system_highpri_wq, &out->cursor_work);
+	}
 	/*
 	 * The planes of a CRTC that goes off are in the same commit (a
 	 * modeset adds them) and take the scanout and the cursor down.

@@ -13,6 +13,7 @@
 #include <drm/drm_managed.h>
 #include <drm/drm_modeset_helper_vtables.h>
 #include <drm/drm_print.h>
+#include <drm/drm_vblank.h>
 
 #include "vgpu_compat.h"
 #include "vgpu_drv.h"
@@ -58,6 +59,13 @@
  * image changes (a legacy cursor ioctl with a buffer makes a new
  * framebuffer each time) take the atomic async-update path and wait
  * neither for a vblank nor for a pending flip.
+ *
+ * A move is sent at the next vblank, with the position it finds then, as
+ * a display latches its cursor once a frame: however fast the pointer
+ * moves, the host gets at most one MOVE_CURSOR a frame. The move holds a
+ * vblank reference until the work item has sent it, so the vblank timer
+ * runs; with the CRTC off (no vblank to take), it is sent at once, and a
+ * CRTC that goes off sends the move waiting for it.
  */
 
 /*
@@ -374,6 +382,12 @@ static void vgpu_cursor_work(struct work_struct *work)
 					       cursor_work);
 	struct vgpu_cursor_cmd c;
 
+	/*
+	 * Before the snapshot: a move made after it takes a reference of its
+	 * own and waits for the next vblank.
+	 */
+	if (atomic_xchg(&out->cursor_vblank, 0))
+		drm_crtc_vblank_put(&out->crtc);
 	for (;;) {
 		spin_lock_irq(&out->cursor_lock);
 		vgpu_cursor_next(out, &c);
@@ -424,15 +438,26 @@ static void vgpu_cursor_hide(struct vgpu_output *out)
 	queue_work(system_highpri_wq, &out->cursor_work);
 }
 
+/* Moves come from async updates, which the plane's lock serialises. */
 static void vgpu_cursor_move(struct vgpu_output *out, s32 x, s32 y)
 {
+	bool first;
+
 	spin_lock_irq(&out->cursor_lock);
 	out->cursor_x = x;
 	out->cursor_y = y;
-	/* A pending update carries the position. */
+	/* A pending update or move carries the position. */
+	first = !out->cursor_fb && !out->cursor_move;
 	if (!out->cursor_fb)
 		out->cursor_move = true;
 	spin_unlock_irq(&out->cursor_lock);
+	if (!first || atomic_read(&out->cursor_vblank))
+		return;
+	/* Sent at the next vblank (vgpu_vblank_fire() queues the work). */
+	if (!drm_crtc_vblank_get(&out->crtc)) {
+		atomic_set(&out->cursor_vblank, 1);
+		return;
+	}
 	queue_work(system_highpri_wq, &out->cursor_work);
 }
 

@@ -379,6 +379,12 @@ struct vgpu_output {
 	u64 cursor_updates;
 	/** @cursor_moves: MOVE_CURSOR commands sent. */
 	u64 cursor_moves;
+	/**
+	 * @cursor_vblank: 1 while a move waits for the next vblank, holding a
+	 * vblank reference: the vblank queues @cursor_work, which drops it
+	 * (or the CRTC's disable does, sending the move at once).
+	 */
+	atomic_t cursor_vblank;
 
 	/**
 	 * @panic_bufs: the transfer and flush that show the panic screen,
