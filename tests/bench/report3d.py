@@ -45,6 +45,8 @@ def value(phase, ph):
     out = {"main": wall / n if kind == "us" else n * 1e6 / wall}
     cpu = ph.get("host_vcpu_us", ph.get("cpu_us", 0))
     out["cpu"] = cpu / n
+    if "host_other_us" in ph:
+        out["other"] = ph["host_other_us"] / n
     out["cmds"] = ph.get("cmds", 0) / n
     out["notifies"] = ph.get("notifies", 0) / n
     return out
@@ -76,14 +78,15 @@ def main():
         cells += [stats.cell(b), f"{r:.2f}", stats.verdict(r, target, higher)]
         print("| " + " | ".join(cells) + " |")
     print()
-    print("Per operation, medians: guest CPU (QEMU vCPU threads), host commands "
-          "and notifications (QEMU trace):")
+    print("Per operation, medians: guest CPU (QEMU vCPU threads), QEMU's other "
+          "threads (virgl runs there), host commands and notifications (QEMU trace):")
     print()
     drivers = [d for d in DRIVERS if d != "vgpu_base" or base]
     print("| phase | figure | " + " | ".join(drivers) + " | ratio vgpu/in-tree |")
     print("|---|---|" + "---|" * len(drivers) + "---|")
     for phase in PER_OP:
         for what, name, fmt in (("cpu", "guest CPU us", "{:.0f}"),
+                                ("other", "QEMU other threads us", "{:.0f}"),
                                 ("cmds", "host commands", "{:.2f}"),
                                 ("notifies", "notifications", "{:.2f}")):
             vals = [figs.get((d, phase, what), []) for d in drivers]
