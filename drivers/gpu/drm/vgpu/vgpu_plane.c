@@ -381,6 +381,7 @@ static void vgpu_cursor_work(struct work_struct *work)
 	struct vgpu_output *out = container_of(work, struct vgpu_output,
 					       cursor_work);
 	struct vgpu_cursor_cmd c;
+	bool sent = false;
 
 	/*
 	 * Before the snapshot: a move made after it takes a reference of its
@@ -390,12 +391,18 @@ static void vgpu_cursor_work(struct work_struct *work)
 		drm_crtc_vblank_put(&out->crtc);
 	for (;;) {
 		spin_lock_irq(&out->cursor_lock);
+		/* A move made while this run sent waits for its vblank. */
+		if (sent && !out->cursor_fb && !out->cursor_hide) {
+			spin_unlock_irq(&out->cursor_lock);
+			return;
+		}
 		vgpu_cursor_next(out, &c);
 		spin_unlock_irq(&out->cursor_lock);
 		if (c.op == VGPU_CURSOR_NONE)
 			return;
 		vgpu_cursor_send(out, &c);
 		vgpu_cursor_put_pending(c.fb, c.upload);
+		sent = true;
 	}
 }
 
