@@ -234,6 +234,10 @@ static void fence_unobserved_job(struct kunit *test)
 {
 	struct vgpu_device *vg = vtest_bind_3d(test, BIT_ULL(VIRTIO_GPU_F_VIRGL));
 	struct vgpu_fake_host *host = ((struct vtest_ctx *)test->priv)->host;
+	struct vgpu_fake_rule refuse = {
+		.type = VIRTIO_GPU_CMD_SUBMIT_3D, .fault = VGPU_FAKE_ERROR,
+		.resp_type = VIRTIO_GPU_RESP_ERR_INVALID_PARAMETER, .count = 1,
+	};
 	static const u32 cmds[4] = { 1, 2, 3, 4 };
 	struct vgpu_file *f = vtest_new_file(test);
 	const struct virtio_gpu_ctrl_hdr *h;
@@ -269,6 +273,16 @@ static void fence_unobserved_job(struct kunit *test)
 	KUNIT_EXPECT_FALSE(test, flags[0] & VIRTIO_GPU_FLAG_FENCE);
 	KUNIT_EXPECT_TRUE(test, flags[1] & VIRTIO_GPU_FLAG_FENCE);
 	KUNIT_EXPECT_EQ(test, atomic64_read(&vg->fences.unfenced), 1ll);
+	/* With no fence to fail, a refusal is counted. */
+	KUNIT_EXPECT_EQ(test, atomic_read(&vg->host_errors.count), 0);
+	vgpu_fake_host_add_rule(host, &refuse);
+	KUNIT_EXPECT_EQ(test, vtest_submit(vg, f, cmds, sizeof(cmds), false, 0,
+					   NULL, NULL), 0);
+	flush_work(&host->q[0].irq);
+	KUNIT_EXPECT_EQ(test, atomic_read(&vg->host_errors.count), 1);
+	KUNIT_EXPECT_EQ(test, READ_ONCE(vg->host_errors.last_cmd),
+			(u32)VIRTIO_GPU_CMD_SUBMIT_3D);
+	KUNIT_EXPECT_EQ(test, atomic64_read(&vg->fences.unfenced), 2ll);
 	KUNIT_EXPECT_EQ(test, host->protocol_errors, 0u);
 	vgpu_ctx_fini(vg, f);
 	vtest_unbind_and_check(test);

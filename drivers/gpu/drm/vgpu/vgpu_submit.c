@@ -10,14 +10,15 @@
  * the host in sequence-number order, and adds the job's fence to every
  * buffer. A stream follows its command (vgpu_buf_alloc_tail(): in the
  * command's buffer when small, else a page-by-page payload, so large ones
- * need no high-order allocation). A zero-size submission is allowed: it
- * is just a fence.
+ * need no high-order allocation). A zero-size submission is allowed:
+ * with an out fence it is just a fence.
  *
  * A job nobody can wait for (no buffers, no out fence or syncobj, no
  * FENCE_SIGNALED event) goes without a fence: the host answers it as soon
  * as it has run it, instead of creating a fence in the renderer and
  * holding the answer until that fence signals. The ring's order still
- * holds, so a later fence on the ring covers it.
+ * holds, so a later fence on the ring covers it; an error answer is
+ * counted in debugfs ``host_errors``.
  */
 #include <linux/dma-fence.h>
 #include <linux/dma-resv.h>
@@ -115,10 +116,13 @@ static struct vgpu_fence *vgpu_job_queue(struct vgpu_device *vg,
 	if (ret)
 		return ERR_PTR(ret);
 	if (!vgpu_job_fenced(job)) {
+		/* No fence to carry an error answer: it is counted instead. */
+		vgpu_cmd_count_errors(vg, job->buf);
 		*submit_err = vgpu_vq_submit(&vg->ctrlq, &job->buf, 1,
 					     vg->cmd_timeout);
 		mutex_unlock(&vfile->lock);
-		atomic64_inc(&vg->fences.unfenced);
+		if (!*submit_err)
+			atomic64_inc(&vg->fences.unfenced);
 		return NULL;
 	}
 	f = vgpu_fence_alloc(vg, vfile->timelines->context + ring,

@@ -382,7 +382,8 @@ struct vgpu_output {
 	/**
 	 * @cursor_vblank: 1 while a move waits for the next vblank, holding a
 	 * vblank reference: the vblank queues @cursor_work, which drops it
-	 * (or the CRTC's disable does, sending the move at once).
+	 * (or the CRTC's disable does, sending the move at once). Atomic,
+	 * not under @cursor_lock: the vblank timer reads it.
 	 */
 	atomic_t cursor_vblank;
 
