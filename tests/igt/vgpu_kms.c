@@ -841,6 +841,131 @@ static int t_cursor_vblank(void)
 	return 0;
 }
 
+/* debugfs vgpu_info "commits: inline N worker N reaped_late N"; -1 if none. */
+static long commits_counter(const char *key)
+{
+	char line[256];
+	long v = -1;
+	FILE *f = fopen("/sys/kernel/debug/dri/0/vgpu_info", "r");
+
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f)) {
+		char *p;
+
+		if (strncmp(line, "commits:", 8))
+			continue;
+		p = strstr(line, key);
+		if (p)
+			v = strtol(p + strlen(key) + 1, NULL, 10);
+	}
+	fclose(f);
+	return v;
+}
+
+/* Write @val to a sysfs file; its old value as a number, or -1. */
+static int sysfs_swap(const char *path, const char *val)
+{
+	char old[16] = "";
+	FILE *f = fopen(path, "r+");
+
+	if (!f)
+		return -1;
+	if (!fgets(old, sizeof(old), f))
+		old[0] = 0;
+	rewind(f);
+	fputs(val, f);
+	fclose(f);
+	return old[0] ? atoi(old) : -1;
+}
+
+/*
+ * A nonblocking page flip is done in its ioctl (debugfs "commits:
+ * inline"), and its event still comes at a vblank. A flip whose vblank
+ * has not come when its ioctl returns is parked; the next commit cleans
+ * it up, or, when none comes, the driver's work item does
+ * ("reaped_late"), and nothing stays parked. A nonblocking modeset goes
+ * to the atomic helpers' worker.
+ */
+static int t_flip_inline(void)
+{
+	struct output *o = &outs[0];
+	const unsigned int n = 20;
+	long in0, wk0, in1, wk1, wk2, late0 = 0, late1 = 0, parked = -1, left = -1;
+	struct dumb a, b;
+	struct ev e = { 0 };
+	unsigned int tries;
+	int ret = 0, blink;
+
+	if (commits_counter("inline") < 0)
+		SKIP("no commit counters in debugfs vgpu_info (another driver)");
+	CHECK(!dumb_create(&a, o->mode.hdisplay, o->mode.vdisplay) &&
+	      !dumb_create(&b, o->mode.hdisplay, o->mode.vdisplay) &&
+	      !dumb_fb(&a, DRM_FORMAT_XRGB8888) && !dumb_fb(&b, DRM_FORMAT_XRGB8888), "fb");
+	CHECK(!modeset(o, a.fb_id, 0), "modeset");
+	in0 = commits_counter("inline");
+	wk0 = commits_counter("worker");
+	for (unsigned int i = 0; i < n && !ret; i++) {
+		ret = drmModePageFlip(fd, o->crtc_id, i % 2 ? a.fb_id : b.fb_id,
+				      DRM_MODE_PAGE_FLIP_EVENT, &e) ? -errno : 0;
+		if (!ret)
+			ret = wait_events(&e, i + 1, 0, 1000);
+	}
+	in1 = commits_counter("inline");
+	wk1 = commits_counter("worker");
+	/*
+	 * The console's blinking cursor makes commits (DIRTYFB on its
+	 * framebuffer), which would clean up a parked flip before the work
+	 * item: stopped while this runs.
+	 */
+	blink = sysfs_swap("/sys/class/graphics/fbcon/cursor_blink", "0");
+	/*
+	 * Right after a vblank, a flip's ioctl returns well before the next:
+	 * the flip is parked. Then nothing follows it for 400 ms.
+	 */
+	for (tries = 0; !ret && parked != 1 && tries < 10; tries++) {
+		drmVBlank v = { .request.type = DRM_VBLANK_RELATIVE |
+						vbl_pipe_flags(o->pipe),
+				.request.sequence = 1 };
+
+		ret = drmWaitVBlank(fd, &v) ? -errno : 0;
+		late0 = commits_counter("reaped_late");
+		if (!ret)
+			ret = drmModePageFlip(fd, o->crtc_id, e.n % 2 ? a.fb_id : b.fb_id,
+					      DRM_MODE_PAGE_FLIP_EVENT, &e) ? -errno : 0;
+		parked = commits_counter("parked");
+		if (!ret)
+			ret = wait_events(&e, e.n + 1, 0, 1000);
+		usleep(400000);
+		late1 = commits_counter("reaped_late");
+		left = commits_counter("parked");
+	}
+	if (blink >= 0)
+		sysfs_swap("/sys/class/graphics/fbcon/cursor_blink", blink ? "1" : "0");
+	/* Off and on again: a modeset. */
+	output_off(o);
+	if (!ret)
+		ret = modeset(o, b.fb_id, DRM_MODE_ATOMIC_NONBLOCK);
+	usleep(100000);
+	wk2 = commits_counter("worker");
+	output_off(o);
+	dumb_destroy(&a);
+	dumb_destroy(&b);
+	CHECK(!ret, "flips and the nonblocking modeset: %s", strerror(-ret));
+	CHECK(e.n == n + tries, "%u flips, %u events", n + tries, e.n);
+	CHECK(in1 - in0 == n, "%ld of %u flips done in their ioctl", in1 - in0, n);
+	CHECK(wk1 == wk0, "%ld flips went to the worker", wk1 - wk0);
+	CHECK(parked == 1, "no flip was parked in %u tries right after a vblank", tries);
+	CHECK(late1 - late0 == 1 && left == 0,
+	      "the parked flip: %ld cleaned up by the work item, %ld still parked",
+	      late1 - late0, left);
+	CHECK(wk2 - wk1 == 1, "%ld nonblocking modesets went to the worker, want 1",
+	      wk2 - wk1);
+	printf("flip_inline: %u flips in their ioctl; parked after %u tries, cleaned up by the work item\n",
+	       n, tries);
+	return 0;
+}
+
 static int t_multihead(void)
 {
 	drmModeAtomicReq *req;
@@ -1114,6 +1239,7 @@ static const struct subtest tests[] = {
 	{ "wait_vblank", t_wait_vblank },
 	{ "crtc_sequence", t_crtc_sequence },
 	{ "nonblock", t_nonblock },
+	{ "flip_inline", t_flip_inline },
 	{ "cursor", t_cursor },
 	{ "cursor_vblank", t_cursor_vblank },
 	{ "damage", t_damage },

@@ -738,6 +738,65 @@ static void blob_dumb_console(struct kunit *test)
 	vtest_unbind_and_check(test);
 }
 
+/*
+ * Closing a handle detaches the resource from the file's context, except
+ * the buffer's last handle on a host that detaches at unref: the unref
+ * that follows at once ends the resource. Cross-domain and gfxstream
+ * contexts are detached one by one.
+ */
+static void blob_close_last_handle(struct kunit *test)
+{
+	struct blob_env *env = blob_bind(test, BLOB_FEATURES, 0, 0);
+	struct drm_virtgpu_resource_create_blob a;
+	struct drm_gem_object *obj;
+	struct drm_file *df2;
+	struct file *filp2;
+	unsigned int detached;
+	u32 h2;
+
+	KUNIT_ASSERT_EQ(test, vgpu_ctx_init(env->vg, to_vgpu_file(env->df),
+					    &venus_params), 0);
+	KUNIT_ASSERT_EQ(test, mkblob(env, VIRTGPU_BLOB_MEM_HOST3D,
+				     VIRTGPU_BLOB_FLAG_USE_SHAREABLE, SZ_64K, 1, &a), 0);
+	obj = drm_gem_object_lookup(env->df, a.bo_handle);
+	KUNIT_ASSERT_NOT_NULL(test, obj);
+	/* Held by this test too: the detach is sent. */
+	KUNIT_EXPECT_TRUE(test, vgpu_gem_close_detaches(obj, VIRTGPU_DRM_CAPSET_VENUS));
+	filp2 = vtest_open_render_node(env->vg->drm);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(filp2));
+	df2 = filp2->private_data;
+	KUNIT_ASSERT_EQ(test, drm_gem_handle_create(df2, obj, &h2), 0);
+	drm_gem_object_put(obj);
+	vtest_settle(env->vg, env->host);
+	detached = vgpu_fake_host_count(env->host, VIRTIO_GPU_CMD_CTX_DETACH_RESOURCE);
+	/* Another file has a handle: detached from this file's context. */
+	KUNIT_ASSERT_EQ(test, drm_gem_handle_delete(env->df, a.bo_handle), 0);
+	vtest_settle(env->vg, env->host);
+	KUNIT_EXPECT_EQ(test, vgpu_fake_host_count(env->host,
+						   VIRTIO_GPU_CMD_CTX_DETACH_RESOURCE),
+			detached + 1);
+	KUNIT_ASSERT_NOT_NULL(test, vgpu_fake_host_res(env->host, a.res_handle));
+	/* The last handle, nothing else holds the buffer. */
+	KUNIT_EXPECT_FALSE(test, vgpu_gem_close_detaches(obj, 0));
+	KUNIT_EXPECT_FALSE(test, vgpu_gem_close_detaches(obj, VIRTGPU_DRM_CAPSET_VIRGL2));
+	KUNIT_EXPECT_FALSE(test, vgpu_gem_close_detaches(obj, VIRTGPU_DRM_CAPSET_VENUS));
+	KUNIT_EXPECT_FALSE(test, vgpu_gem_close_detaches(obj, VIRTGPU_DRM_CAPSET_DRM));
+	KUNIT_EXPECT_TRUE(test, vgpu_gem_close_detaches(obj, VIRTGPU_DRM_CAPSET_CROSS_DOMAIN));
+	KUNIT_EXPECT_TRUE(test, vgpu_gem_close_detaches(obj,
+							VIRTGPU_DRM_CAPSET_GFXSTREAM_VULKAN));
+	KUNIT_ASSERT_EQ(test, drm_gem_handle_delete(df2, h2), 0);
+	vtest_settle(env->vg, env->host);
+	KUNIT_EXPECT_EQ(test, vgpu_fake_host_count(env->host,
+						   VIRTIO_GPU_CMD_CTX_DETACH_RESOURCE),
+			detached + 1);
+	KUNIT_EXPECT_NULL(test, vgpu_fake_host_res(env->host, a.res_handle));
+	KUNIT_EXPECT_EQ(test, atomic_read(&env->vg->host_errors.count), 0);
+	KUNIT_EXPECT_EQ(test, env->host->protocol_errors, 0u);
+	__fput_sync(filp2);
+	blob_close(env);
+	vtest_unbind_and_check(test);
+}
+
 static struct kunit_case vgpu_blob_cases[] = {
 	KUNIT_CASE(blob_venus_sequence),
 	KUNIT_CASE(blob_reset_unmaps),
@@ -754,6 +813,7 @@ static struct kunit_case vgpu_blob_cases[] = {
 	KUNIT_CASE(blob_map_unanswered),
 	KUNIT_CASE(blob_prime_uuid),
 	KUNIT_CASE(blob_dumb_console),
+	KUNIT_CASE(blob_close_last_handle),
 	{}
 };
 

@@ -51,6 +51,7 @@
 #include <drm/drm_framebuffer.h>
 #include <drm/drm_gem_framebuffer_helper.h>
 #include <drm/drm_atomic.h>
+#include <drm/drm_atomic_helper.h>
 #include <drm/drm_prime.h>
 #include <drm/drm_print.h>
 #include <drm/drm_file.h>
@@ -570,14 +571,29 @@ static inline long vgpu_core_compat_ioctl(struct file *filp, unsigned int cmd,
 /*
  * struct vgpu_atomic_state - the atomic update handed to the modeset hooks
  * and helpers: struct drm_atomic_commit from Linux 7.2, struct
- * drm_atomic_state before. vgpu_atomic_state_put() drops a reference.
+ * drm_atomic_state before. vgpu_atomic_state_get() takes a reference,
+ * vgpu_atomic_state_put() drops one.
  */
 #ifdef VGPU_HAVE_ATOMIC_COMMIT
 #define vgpu_atomic_state	drm_atomic_commit
+#define vgpu_atomic_state_get	drm_atomic_commit_get
 #define vgpu_atomic_state_put	drm_atomic_commit_put
 #else
 #define vgpu_atomic_state	drm_atomic_state
+#define vgpu_atomic_state_get	drm_atomic_state_get
 #define vgpu_atomic_state_put	drm_atomic_state_put
+#endif
+
+/*
+ * vgpu_atomic_unprepare_planes - undo drm_atomic_helper_prepare_planes()
+ * for a commit that fails before its state is swapped in:
+ * drm_atomic_helper_unprepare_planes() from Linux 6.7, and before it
+ * drm_atomic_helper_cleanup_planes(), which the helpers used for that.
+ */
+#ifdef VGPU_HAVE_ATOMIC_UNPREPARE_PLANES
+#define vgpu_atomic_unprepare_planes	drm_atomic_helper_unprepare_planes
+#else
+#define vgpu_atomic_unprepare_planes	drm_atomic_helper_cleanup_planes
 #endif
 
 struct drm_framebuffer *vgpu_fb_create(struct drm_device *drm,

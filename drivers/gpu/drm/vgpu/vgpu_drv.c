@@ -258,6 +258,7 @@ static void vgpu_remove(struct virtio_device *vdev)
 	vgpu_recover_stop(vg);
 	if (vg->display.outputs)
 		drm_atomic_helper_shutdown(drm);
+	vgpu_kms_commits_flush(vg);
 	cancel_work_sync(&vg->display.config_work);
 	/*
 	 * What clients released goes out and is answered before the reset:
@@ -292,6 +293,7 @@ static void vgpu_shutdown(struct virtio_device *vdev)
 	vgpu_recover_stop(vg);
 	if (vg->display.outputs)
 		drm_atomic_helper_shutdown(vg->drm);
+	vgpu_kms_commits_flush(vg);
 	cancel_work_sync(&vg->display.config_work);
 	flush_workqueue(vg->res.wq);
 	vgpu_res_unmap_host_blobs(vg);

@@ -101,6 +101,7 @@ struct drm_gem_object *vgpu_gem_prime_import(struct drm_device *drm,
 int vgpu_gem_init(void);
 void vgpu_gem_exit(void);
 struct vgpu_bo *vgpu_gem_shmem_create(struct drm_device *drm, size_t size);
+bool vgpu_gem_close_detaches(struct drm_gem_object *obj, u32 capset_id);
 struct drm_gem_object *vgpu_gem_create_object(struct drm_device *drm,
 					      size_t size);
 int vgpu_gem_dumb_create(struct drm_file *file, struct drm_device *drm,
@@ -146,6 +147,7 @@ void vgpu_crc_fini(struct vgpu_output *out);
 int vgpu_connector_init(struct vgpu_output *out);
 int vgpu_kms_init(struct vgpu_device *vg);
 void vgpu_kms_print(struct seq_file *m, struct vgpu_device *vg);
+void vgpu_kms_commits_flush(struct vgpu_device *vg);
 void vgpu_kms_display_changed(struct vgpu_device *vg,
 			      const struct vgpu_scanout *before);
 

@@ -8,7 +8,8 @@
  * RESOURCE_CREATE has one for its whole life: it is attached to the
  * context of every file that has a handle to it (so imported buffers are
  * usable in the importer's command streams), detached when the handle
- * goes, and the buffer's pages are freed only once the host has answered
+ * goes (by the resource's unref, when it was the buffer's last; see
+ * vgpu_gem_close_detaches()), and the buffer's pages are freed only once the host has answered
  * the resource's unref. PRIME export and import are vgpu_prime.c's (its
  * own dma-buf ops, so that host blobs and resource UUIDs can be lent); a
  * buffer exported by this device and imported again is the same object.
@@ -122,14 +123,59 @@ static int vgpu_gem_open(struct drm_gem_object *obj, struct drm_file *file)
 	return 0;
 }
 
+/*
+ * The host detaches a resource from every context when it destroys it:
+ * virglrenderer, which runs the contexts of these capsets, does so in
+ * its resource unref. Cross-domain and gfxstream contexts are detached
+ * one by one.
+ */
+static bool vgpu_capset_unref_detaches(u32 capset_id)
+{
+	switch (capset_id) {
+	case 0:
+	case VIRTGPU_DRM_CAPSET_VIRGL:
+	case VIRTGPU_DRM_CAPSET_VIRGL2:
+	case VIRTGPU_DRM_CAPSET_VENUS:
+	case VIRTGPU_DRM_CAPSET_DRM:
+		return true;
+	default:
+		return false;
+	}
+}
+
+/**
+ * vgpu_gem_close_detaches - whether closing a handle sends CTX_DETACH_RESOURCE
+ * @obj: buffer with a resource, whose handle in the file is being closed
+ * @capset_id: capset of the file's context
+ *
+ * Not for the last handle of a buffer nothing else holds (no other
+ * handle, mapping, dma-buf or framebuffer): its resource's
+ * RESOURCE_UNREF is queued as the handle goes, and on a host that
+ * detaches at unref a CTX_DETACH_RESOURCE before it is one more command
+ * for nothing. A reference taken after the check (an mmap of the offset
+ * racing the close) only keeps the resource attached to the context that
+ * had it until the buffer goes.
+ *
+ * Return: true when the detach is to be sent.
+ */
+bool vgpu_gem_close_detaches(struct drm_gem_object *obj, u32 capset_id)
+{
+	return !vgpu_capset_unref_detaches(capset_id) ||
+	       READ_ONCE(obj->handle_count) > 1 ||
+	       kref_read(&obj->refcount) > 1;
+}
+EXPORT_SYMBOL_IF_KUNIT(vgpu_gem_close_detaches);
+
 static void vgpu_gem_close(struct drm_gem_object *obj, struct drm_file *file)
 {
 	struct vgpu_device *vg = to_vgpu(obj->dev);
+	struct vgpu_file *vfile = to_vgpu_file(file);
 	struct vgpu_bo *bo = to_vgpu_bo(obj);
-	u32 ctx_id = READ_ONCE(to_vgpu_file(file)->ctx_id);
+	u32 ctx_id = READ_ONCE(vfile->ctx_id);
 
 	if (bo->res && vg->features.virgl && ctx_id &&
-	    !vgpu_ctx_lost(vg, to_vgpu_file(file)))
+	    !vgpu_ctx_lost(vg, vfile) &&
+	    vgpu_gem_close_detaches(obj, READ_ONCE(vfile->capset_id)))
 		vgpu_ctx_resource(vg, ctx_id, bo->res->id, false);
 }
 

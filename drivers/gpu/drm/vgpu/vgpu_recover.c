@@ -374,6 +374,7 @@ int vgpu_freeze(struct virtio_device *vdev)
 			drm_warn(vg->drm, "display not turned off for suspend: %d\n",
 				 ret);
 		vg->display.off = !ret;
+		vgpu_kms_commits_flush(vg);
 	}
 	mutex_lock(&vg->recovery.lock);
 	if (!vg->recovery.failed) {

@@ -37,6 +37,7 @@
 #include <drm/drm_mm.h>
 #include <drm/drm_plane.h>
 
+#include "vgpu_compat.h"
 #include "vgpu_proto.h"
 #include "vgpu_vq.h"
 
@@ -388,6 +389,13 @@ struct vgpu_output {
 	atomic_t cursor_vblank;
 
 	/**
+	 * @parked: a nonblocking commit whose first CRTC is this one, done in
+	 * its ioctl and waiting for its vblank before it can be cleaned up
+	 * (vgpu_kms.c); under &vgpu_display.parked_lock.
+	 */
+	struct vgpu_atomic_state *parked;
+
+	/**
 	 * @panic_bufs: the transfer and flush that show the panic screen,
 	 * allocated beforehand (vgpu_panic.c); NULL where the kernel has no
 	 * drm_panic for vgpu.
@@ -586,6 +594,19 @@ struct vgpu_display {
 	bool kms_ready;
 	/** @off: the display was turned off for suspend. */
 	bool off;
+	/** @parked_lock: covers &vgpu_output.parked of every output. */
+	spinlock_t parked_lock;
+	/**
+	 * @reap_work: cleans up the parked commits that no later commit
+	 * cleaned up; armed by each parking.
+	 */
+	struct delayed_work reap_work;
+	/** @commits_inline: nonblocking commits done in their ioctl. */
+	atomic64_t commits_inline;
+	/** @commits_worker: nonblocking commits handed to the helpers' worker. */
+	atomic64_t commits_worker;
+	/** @commits_reaped_late: parked commits cleaned up by @reap_work. */
+	atomic64_t commits_reaped_late;
 };
 
 /**

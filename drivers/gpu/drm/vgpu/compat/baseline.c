@@ -10,6 +10,7 @@
 #include <linux/virtio_config.h>
 #include <linux/virtio_gpu.h>
 #include <drm/drm_atomic.h>
+#include <drm/drm_atomic_helper.h>
 #include <drm/drm_drv.h>
 #include <drm/drm_edid.h>
 #include <drm/drm_gem_shmem_helper.h>
