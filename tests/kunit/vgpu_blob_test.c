@@ -771,6 +771,8 @@ static void blob_close_last_handle(struct kunit *test)
 	detached = vgpu_fake_host_count(env->host, VIRTIO_GPU_CMD_CTX_DETACH_RESOURCE);
 	/* Another file has a handle: detached from this file's context. */
 	KUNIT_ASSERT_EQ(test, drm_gem_handle_delete(env->df, a.bo_handle), 0);
+	/* Queued for the next kick, which a GEM_CLOSE does not make. */
+	vgpu_vq_kick(&env->vg->ctrlq);
 	vtest_settle(env->vg, env->host);
 	KUNIT_EXPECT_EQ(test, vgpu_fake_host_count(env->host,
 						   VIRTIO_GPU_CMD_CTX_DETACH_RESOURCE),
