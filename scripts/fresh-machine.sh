@@ -10,7 +10,7 @@ top=$(cd "$(dirname "$0")/.." && pwd)
 rev=${1:-HEAD}
 root=$(mktemp -d /var/tmp/vgpu-fresh.XXXXXX)
 cleanup() {
-	for m in dev/pts dev/shm dev proc sys; do
+	for m in dev/pts dev/shm dev proc sys ""; do
 		mountpoint -q "$root/$m" 2>/dev/null && umount -l "$root/$m"
 	done
 	rm -rf "$root"
@@ -22,6 +22,10 @@ debootstrap --variant=minbase bookworm "$root" "$(vgpu_mirror)" >/dev/null
 vgpu_apt_sources | while read -r site suite; do
 	echo "deb $site $suite main"
 done >"$root/etc/apt/sources.list"
+# The root a mount point, as on a machine: the rig's scripts make their
+# mounts private (unshare --propagation private), which a chroot whose
+# root is no mount point refuses.
+mount --bind "$root" "$root"
 git clone -q "$top" "$root/root/vgpu"
 git -C "$root/root/vgpu" checkout -q "$rev"
 mount -t proc proc "$root/proc"
