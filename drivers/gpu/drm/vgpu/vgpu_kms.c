@@ -278,16 +278,18 @@ static int vgpu_atomic_commit(struct drm_device *drm,
 	struct vgpu_device *vg = to_vgpu(drm);
 	struct vgpu_output *out;
 	unsigned int left;
+	int ret;
 
 	vgpu_commits_reap(vg, false, &left);
 	if (!nonblock || state->async_update)
 		return drm_atomic_helper_commit(drm, state, nonblock);
 	out = vgpu_commit_inline_slot(state);
-	if (!out) {
+	if (out)
+		return vgpu_commit_inline(drm, state, out);
+	ret = drm_atomic_helper_commit(drm, state, true);
+	if (!ret)
 		atomic64_inc(&vg->display.commits_worker);
-		return drm_atomic_helper_commit(drm, state, true);
-	}
-	return vgpu_commit_inline(drm, state, out);
+	return ret;
 }
 
 static const struct drm_mode_config_helper_funcs vgpu_mode_config_helpers = {
