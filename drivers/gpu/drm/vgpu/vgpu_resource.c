@@ -19,9 +19,13 @@
 /**
  * DOC: Resource lifetime
  *
- * A resource id comes from an IDA and goes back to it only after the host
- * has answered RESOURCE_UNREF, so an id is never reused while the host
- * still knows it. The RESOURCE_UNREF is allocated when the resource is
+ * A resource id comes from an IDA and goes back to it after the host has
+ * answered RESOURCE_UNREF, or, for a resource whose guest pages the host
+ * was never given (a 3D resource only the host touched), as soon as the
+ * unref is queued: a new resource with that id is created behind the
+ * unref on the same ordered queue, so the host never sees the id twice.
+ * Such a resource and its buffer are freed at once; nothing waits for
+ * the answer but the count of host errors. The RESOURCE_UNREF is allocated when the resource is
  * created, so a release cannot fail. The last reference queues it at once
  * and kicks, without waiting; only a paused queue (a reset) or a full
  * ring hands it to a work item that tries again. The backing pages stay
@@ -155,6 +159,19 @@ static void vgpu_hres_free(struct vgpu_hres *hres)
 #define VGPU_RELEASE_RETRY_MS	5
 
 /*
+ * Nothing of the guest's is the host's to read until the unref's answer:
+ * a 3D resource never given its pages (and not made over after a failed
+ * create, which keeps them in @backing). Under &vgpu_device.res.lock,
+ * which covers &vgpu_hres.backed.
+ */
+static bool vgpu_hres_unread(struct vgpu_hres *hres)
+{
+	lockdep_assert_held(&hres->vg->res.lock);
+	return hres->kind == VGPU_HRES_3D && !hres->backed && !hres->backing &&
+	       !hres->unmap && !drm_mm_node_allocated(&hres->map_node);
+}
+
+/*
  * Queue the unmap (if any) and the unref without waiting, under res_lock:
  * a reset pauses the queues before it makes the listed resources again
  * (under res_lock), so the host a release reaches always knows the
@@ -162,15 +179,19 @@ static void vgpu_hres_free(struct vgpu_hres *hres)
  * is queued (once queued, its answer may free it at any moment, on
  * another CPU), and goes back on it (if it was there) when the unref
  * could not be queued: a reset then makes it again, and the release tries
- * later. Return: 0
- * when the unref is queued (@hres must not be touched any more), else
- * the error.
+ * later. A resource the host reads nothing of (vgpu_hres_unread()) is
+ * not waited for: its unref's answer only counts an error, and *@free_now
+ * tells the caller to free it at once. Its id may then be given to a new
+ * resource at once: that resource's create is queued behind the unref on
+ * the same ordered queue. Return: 0 when the unref is queued (@hres must
+ * not be touched any more unless *@free_now), else the error.
  */
 static int vgpu_hres_queue_release(struct vgpu_device *vg,
-				   struct vgpu_hres *hres)
+				   struct vgpu_hres *hres, bool *free_now)
 {
 	int ret = 0;
 
+	*free_now = false;
 	mutex_lock(&vg->res.lock);
 	if (hres->unmap) {
 		/* Only a mapping the host made (and kept) is undone. */
@@ -184,11 +205,19 @@ static int vgpu_hres_queue_release(struct vgpu_device *vg,
 	}
 	if (!ret) {
 		bool listed = !list_empty(&hres->link);
+		bool unread = vgpu_hres_unread(hres);
 
 		list_del_init(&hres->link);
+		if (unread)
+			vgpu_cmd_count_errors(vg, hres->unref);
 		ret = vgpu_vq_queue(&vg->ctrlq, hres->unref, 0);
+		if (ret && unread) {
+			hres->unref->on_done = vgpu_hres_unref_done;
+			hres->unref->priv = hres;
+		}
 		if (ret && ret != -ENODEV && listed)
 			list_add_tail(&hres->link, &vg->res.list);
+		*free_now = !ret && unread;
 	} else if (ret == -ENODEV) {
 		list_del_init(&hres->link);
 	}
@@ -202,16 +231,19 @@ static void vgpu_hres_work(struct work_struct *work)
 					      struct vgpu_hres, work);
 	struct vgpu_device *vg = hres->vg;
 	unsigned long deadline = jiffies + vg->cmd_timeout;
+	bool free_now;
 	int ret;
 
 	/* Paused for a reset, or the ring full: try again for a while. */
-	while ((ret = vgpu_hres_queue_release(vg, hres)) == -ETIMEDOUT &&
+	while ((ret = vgpu_hres_queue_release(vg, hres, &free_now)) == -ETIMEDOUT &&
 	       time_before(jiffies, deadline)) {
 		vgpu_vq_kick(&vg->ctrlq);
 		msleep(VGPU_RELEASE_RETRY_MS);
 	}
 	if (!ret) {
 		vgpu_vq_kick(&vg->ctrlq);
+		if (free_now)
+			vgpu_hres_free(hres);
 		return;
 	}
 	if (ret == -ENODEV) {
@@ -226,13 +258,15 @@ static void vgpu_hres_work(struct work_struct *work)
 }
 
 /*
- * Queue the unmap (if mapped) and the unref; free once answered. Queued at
- * once when the queue takes them without waiting; a paused queue (a reset)
- * or a full ring leaves them to the work item, which tries again.
+ * Queue the unmap (if mapped) and the unref; free once answered, or at
+ * once when the host reads nothing of it. Queued at once when the queue
+ * takes them without waiting; a paused queue (a reset) or a full ring
+ * leaves them to the work item, which tries again.
  */
 static void vgpu_hres_release(struct vgpu_hres *hres)
 {
 	struct vgpu_device *vg = hres->vg;
+	bool free_now;
 	int ret;
 
 	/* Nothing else touches the node now: its range is on its way back. */
@@ -240,9 +274,11 @@ static void vgpu_hres_release(struct vgpu_hres *hres)
 		hres->map_releasing = true;
 		atomic_inc(&vg->hostmem.releasing);
 	}
-	ret = vgpu_hres_queue_release(vg, hres);
+	ret = vgpu_hres_queue_release(vg, hres, &free_now);
 	if (!ret) {
 		vgpu_vq_kick(&vg->ctrlq);
+		if (free_now)
+			vgpu_hres_free(hres);
 	} else if (ret == -ENODEV) {
 		/* The device is gone: nothing on the host to wait for. */
 		vgpu_hres_free(hres);
@@ -274,7 +310,8 @@ static void vgpu_hres_last_put_cached(struct kref *ref)
  *
  * Never fails and never waits for the device: after the last reference
  * the unref is queued (from a work item when the queue is paused or full),
- * and the id and the backing are freed once the host has answered.
+ * and the id and the backing are freed once the host has answered (at
+ * once when the host was given nothing of the guest's to read).
  *
  * Context: process; takes &vgpu_device.res.lock after the last reference.
  */
@@ -826,7 +863,8 @@ EXPORT_SYMBOL_IF_KUNIT(vgpu_bo_res_create);
  * @free: what frees the buffer's memory (its GEM code's)
  *
  * @free runs once the host has answered the unref, after every command
- * queued before it.
+ * queued before it, or at once when the resource never had the buffer's
+ * pages (see "Resource lifetime").
  */
 void vgpu_bo_res_release(struct vgpu_bo *bo, void (*free)(struct vgpu_bo *bo))
 {
