@@ -717,21 +717,22 @@ static int t_crtc_sequence(void)
 	return 0;
 }
 
-static long debugfs_counter(const char *key, unsigned int out)
+/*
+ * The number after @key on the line of debugfs vgpu_info that starts
+ * with @prefix; -1 if there is none (another driver).
+ */
+static long info_line_value(const char *prefix, const char *key)
 {
-	char path[96], line[256], want[64];
+	char line[256];
 	long v = -1;
-	FILE *f;
+	FILE *f = fopen("/sys/kernel/debug/dri/0/vgpu_info", "r");
 
-	snprintf(path, sizeof(path), "/sys/kernel/debug/dri/0/vgpu_info");
-	f = fopen(path, "r");
 	if (!f)
 		return -1;
-	snprintf(want, sizeof(want), "output %u:", out);
 	while (fgets(line, sizeof(line), f)) {
 		char *p;
 
-		if (strncmp(line, want, strlen(want)))
+		if (strncmp(line, prefix, strlen(prefix)))
 			continue;
 		p = strstr(line, key);
 		if (p)
@@ -739,6 +740,14 @@ static long debugfs_counter(const char *key, unsigned int out)
 	}
 	fclose(f);
 	return v;
+}
+
+static long debugfs_counter(const char *key, unsigned int out)
+{
+	char want[64];
+
+	snprintf(want, sizeof(want), "output %u:", out);
+	return info_line_value(want, key);
 }
 
 static int t_cursor(void)
@@ -841,26 +850,10 @@ static int t_cursor_vblank(void)
 	return 0;
 }
 
-/* debugfs vgpu_info "commits: inline N worker N reaped_late N"; -1 if none. */
+/* debugfs vgpu_info "commits: inline N worker N reaped_late N parked N". */
 static long commits_counter(const char *key)
 {
-	char line[256];
-	long v = -1;
-	FILE *f = fopen("/sys/kernel/debug/dri/0/vgpu_info", "r");
-
-	if (!f)
-		return -1;
-	while (fgets(line, sizeof(line), f)) {
-		char *p;
-
-		if (strncmp(line, "commits:", 8))
-			continue;
-		p = strstr(line, key);
-		if (p)
-			v = strtol(p + strlen(key) + 1, NULL, 10);
-	}
-	fclose(f);
-	return v;
+	return info_line_value("commits:", key);
 }
 
 /* Write @val to a sysfs file; its old value as a number, or -1. */
