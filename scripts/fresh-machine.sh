@@ -38,7 +38,8 @@ cp /etc/resolv.conf "$root/etc/resolv.conf"
 vgpu_log "running .ci/run of $(git -C "$top" rev-parse --short "$rev") in the fresh root"
 start=$(date +%s)
 set +e
-chroot "$root" /usr/bin/env -i HOME=/root PATH=/usr/sbin:/usr/bin:/sbin:/bin CI=true \
+chroot "$root" /usr/bin/env -i HOME=/root \
+	PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin CI=true \
 	/bin/bash -c 'cd /root/vgpu && bash .ci/run'
 rc=$?
 set -e

@@ -60,7 +60,13 @@ for k in $kernels; do
 		mount --bind "$dir" "$root/src"
 		vgpu_chroot_mount "$root"
 		mounted="$mounted $root"
-		run() { chroot "$root" make -j"$(nproc)" -C /src KVER="$kver" "$@"; }
+		# The suite's root PATH, whatever the caller's: 7.3's sparse
+		# is in /usr/local/bin (tests/vm/suite.sh).
+		run() {
+			chroot "$root" /usr/bin/env \
+				PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin \
+				make -j"$(nproc)" -C /src KVER="$kver" "$@"
+		}
 	fi
 	log="$dir/build-w1.log"
 	if run W=1 >"$log" 2>&1 && [ -f "$dir/drivers/gpu/drm/vgpu/vgpu.ko" ]; then

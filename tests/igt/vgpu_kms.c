@@ -954,8 +954,8 @@ static int t_flip_inline(void)
 	      late1 - late0, left);
 	CHECK(wk2 - wk1 == 1, "%ld nonblocking modesets went to the worker, want 1",
 	      wk2 - wk1);
-	printf("flip_inline: %u flips in their ioctl; parked after %u tries, cleaned up by the work item\n",
-	       n, tries);
+	printf("flip_inline: %u flips in their ioctl; one parked after %u tries, %s\n",
+	       n, tries, "cleaned up by the work item");
 	return 0;
 }
 

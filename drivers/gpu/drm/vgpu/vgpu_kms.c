@@ -39,10 +39,10 @@
  * A commit that carries a userspace event completes at the next vblank: a
  * blocking commit returns with its event readable (IGT's
  * ``kms_atomic_transition`` checks), a nonblocking one returns at once
- * (see below for where its vblank is waited for). A commit without one (DIRTYFB, a blocking SETPLANE,
- * the console) and a legacy cursor update complete at once, so damage
- * updates are not held to the emulated refresh rate of a host that has no
- * vblank.
+ * (see below for where its vblank is waited for). A commit without one
+ * (DIRTYFB, a blocking SETPLANE, the console) and a legacy cursor update
+ * complete at once, so damage updates are not held to the emulated
+ * refresh rate of a host that has no vblank.
  */
 
 /* What every commit does, in its ioctl or in the helpers' worker. */
