@@ -174,7 +174,7 @@ int main(int argc, char **argv)
 		unsigned int n = 0;
 
 		/* An even number of flips: a is on screen again after. */
-		for (; enough(n, frames, w0) ? n % 2 : 1; n++) {
+		for (; !enough(n, frames, w0) || n % 2; n++) {
 			if (drmModePageFlip(fd, crtc, n % 2 ? a.fb : b.fb,
 					    DRM_MODE_PAGE_FLIP_EVENT, &done) ||
 			    wait_flip(&done, n + 1)) {
@@ -195,7 +195,7 @@ int main(int argc, char **argv)
 		c0 = cpu_us();
 		done = 0;
 		if (!drmGetCap(fd, DRM_CAP_ASYNC_PAGE_FLIP, &cap) && cap) {
-			for (; enough(n, frames, w0) ? n % 2 : 1; n++) {
+			for (; !enough(n, frames, w0) || n % 2; n++) {
 				if (drmModePageFlip(fd, crtc, n % 2 ? a.fb : b.fb,
 						    DRM_MODE_PAGE_FLIP_EVENT |
 						    DRM_MODE_PAGE_FLIP_ASYNC, &done) ||

@@ -146,6 +146,9 @@ static unsigned int vgpu_commits_reap(struct vgpu_device *vg, bool all,
 		struct vgpu_output *out = &vg->display.outputs[i];
 		struct vgpu_atomic_state *state;
 
+		/* Every commit comes here first: most find nothing parked. */
+		if (!READ_ONCE(out->parked))
+			continue;
 		spin_lock(&vg->display.parked_lock);
 		state = out->parked;
 		if (state && (all || vgpu_commit_flipped(state)))

@@ -25,10 +25,11 @@
  * unref is queued: a new resource with that id is created behind the
  * unref on the same ordered queue, so the host never sees the id twice.
  * Such a resource and its buffer are freed at once; nothing waits for
- * the answer but the count of host errors. The RESOURCE_UNREF is allocated when the resource is
- * created, so a release cannot fail. The last reference queues it at once
- * and kicks, without waiting; only a paused queue (a reset) or a full
- * ring hands it to a work item that tries again. The backing pages stay
+ * the answer but the count of host errors. The RESOURCE_UNREF is
+ * allocated when the resource is created, so a release cannot fail. The
+ * last reference queues it at once and kicks, without waiting; only a
+ * paused queue (a reset) or a full ring hands it to a work item that
+ * tries again. The backing pages stay
  * pinned (one GEM reference) until the host's answer: the host may read
  * them for any transfer queued before. The answers' interrupt puts the
  * resources on a list that one run of a work item frees, however many
@@ -167,8 +168,7 @@ static void vgpu_hres_free(struct vgpu_hres *hres)
 static bool vgpu_hres_unread(struct vgpu_hres *hres)
 {
 	lockdep_assert_held(&hres->vg->res.lock);
-	return hres->kind == VGPU_HRES_3D && !hres->backed && !hres->backing &&
-	       !hres->unmap && !drm_mm_node_allocated(&hres->map_node);
+	return hres->kind == VGPU_HRES_3D && !hres->backed && !hres->backing;
 }
 
 /*

@@ -2,17 +2,18 @@
 /*
  * vgpu device state.
  *
- * Locking: @vgpu_device.display.state_lock covers the host-reported state that the
- * config-change worker refreshes (scanouts, EDIDs, event counters). Each
- * virtqueue has its own lock (see vgpu_vq.h). KMS state is covered by the
- * DRM modeset locks; what an output shares with interrupt context has its
- * own spinlock (&vgpu_output.cursor_lock) or is written once per enable
- * (&vgpu_output.period, &vgpu_output.anchor) while the vblank timer is
- * stopped. Resource ids come from an IDA, which locks itself; ranges of
- * the host-visible region from a drm_mm under &vgpu_device.hostmem.lock;
- * a buffer's UUID command is set once under its &vgpu_bo.lock. Everything
- * else is written once at probe before the DRM device is registered and
- * read-only after.
+ * Locking: @vgpu_device.display.state_lock covers the host-reported state
+ * that the config-change worker refreshes (scanouts, EDIDs, event
+ * counters). Each virtqueue has its own lock (see vgpu_vq.h). KMS state is
+ * covered by the DRM modeset locks; what an output shares with interrupt
+ * context has its own spinlock (&vgpu_output.cursor_lock) or is written
+ * once per enable (&vgpu_output.period, &vgpu_output.anchor) while the
+ * vblank timer is stopped. A nonblocking commit parked on an output
+ * (&vgpu_output.parked) is under &vgpu_display.parked_lock. Resource ids
+ * come from an IDA, which locks itself; ranges of the host-visible region
+ * from a drm_mm under &vgpu_device.hostmem.lock; a buffer's UUID command
+ * is set once under its &vgpu_bo.lock. Everything else is written once at
+ * probe before the DRM device is registered and read-only after.
  */
 #ifndef VGPU_TYPES_H
 #define VGPU_TYPES_H
