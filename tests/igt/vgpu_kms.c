@@ -907,9 +907,9 @@ static int t_flip_inline(void)
 	in1 = commits_counter("inline");
 	wk1 = commits_counter("worker");
 	/*
-	 * The console's blinking cursor makes commits (DIRTYFB on its
-	 * framebuffer), which would clean up a parked flip before the work
-	 * item: stopped while this runs.
+	 * The console's blinking cursor could make commits, which would
+	 * clean up a parked flip before the work item: stopped while this
+	 * runs.
 	 */
 	blink = sysfs_swap("/sys/class/graphics/fbcon/cursor_blink", "0");
 	/*
@@ -1191,6 +1191,112 @@ static int t_damage(void)
 	return 0;
 }
 
+static long queue_counter(const char *key)
+{
+	return info_line_value("queue control:", key);
+}
+
+/* DIRTYFB of @fb_id with @flags and @n of @clips; 0 or -errno. */
+static int dirtyfb(uint32_t fb_id, uint32_t flags, struct drm_clip_rect *clips,
+		   unsigned int n)
+{
+	struct drm_mode_fb_dirty_cmd c = {
+		.fb_id = fb_id, .flags = flags, .num_clips = n,
+		.clips_ptr = (uintptr_t)clips,
+	};
+
+	return drmIoctl(fd, DRM_IOCTL_MODE_DIRTYFB, &c) ? -errno : 0;
+}
+
+/*
+ * DIRTYFB sends its damage without a commit: for a framebuffer the
+ * primary plane shows, a transfer and a flush for each clip (more than
+ * damage_clips_max are merged into one), with one notification; nothing
+ * for clips outside it, nor for a framebuffer no plane shows.
+ */
+static int t_dirtyfb(void)
+{
+	struct output *o = &outs[0];
+	uint16_t w = o->mode.hdisplay, h = o->mode.vdisplay;
+	struct drm_clip_rect c[4] = {
+		{ 0, 0, 16, 8 }, { 100, 50, 140, 60 }, { 10, 300, 30, 310 },
+		{ w - 1, h - 1, w, h },
+	};
+	struct drm_clip_rect outside = { w, 0, w + 16, 8 };
+	struct {
+		const char *what;
+		int shown;
+		uint32_t flags;
+		struct drm_clip_rect *clips;
+		unsigned int n;
+		long cmds;
+	} cases[] = {
+		{ "one clip", 1, 0, c, 1, 2 },
+		{ "four clips", 1, 0, c, 4, 0 },
+		{ "no clips (all of it)", 1, 0, NULL, 0, 2 },
+		{ "two clips annotated as a copy", 1, DRM_MODE_FB_DIRTY_ANNOTATE_COPY, c, 2, 2 },
+		{ "a clip outside the framebuffer", 1, 0, &outside, 1, 0 },
+		{ "a framebuffer no plane shows", 0, 0, c, 1, 0 },
+	};
+	long max = -1, blocking0, blocking1, blocking2;
+	struct dumb d, other;
+	FILE *f;
+	int ret;
+
+	if (queue_counter("queued") < 0)
+		SKIP("no queue counters in debugfs vgpu_info (another driver)");
+	f = fopen("/sys/module/vgpu/parameters/damage_clips_max", "r");
+	if (f) {
+		if (fscanf(f, "%ld", &max) != 1)
+			max = -1;
+		fclose(f);
+	}
+	CHECK(max >= 0, "no vgpu parameter damage_clips_max");
+	/* four clips: merged into one beyond damage_clips_max */
+	cases[1].cmds = 2;
+	if (max >= 4)
+		cases[1].cmds = 8;
+	CHECK(!dumb_create(&other, 64, 64) && !dumb_fb(&other, DRM_FORMAT_XRGB8888), "fb");
+	blocking0 = commits_counter("blocking");
+	ret = light(o, &d);
+	CHECK(!ret, "lighting the output: %s", strerror(-ret));
+	blocking1 = commits_counter("blocking");
+	for (unsigned int i = 0; i < ARRAY_SIZE(cases) && !ret; i++) {
+		long q0 = queue_counter("queued"), n0 = queue_counter("notifies");
+		uint32_t fb_id = d.fb_id;
+		long q, n;
+
+		if (!cases[i].shown)
+			fb_id = other.fb_id;
+		dumb_fill(&d, 0x102030 * (i + 1));
+		ret = dirtyfb(fb_id, cases[i].flags, cases[i].clips, cases[i].n);
+		q = queue_counter("queued") - q0;
+		n = queue_counter("notifies") - n0;
+		if (ret) {
+			fprintf(stderr, "DIRTYFB, %s: %s\n", cases[i].what, strerror(-ret));
+			break;
+		}
+		if (q != cases[i].cmds || n != !!cases[i].cmds) {
+			fprintf(stderr, "DIRTYFB, %s: %ld commands, %ld kicks; want %ld, %d\n",
+				cases[i].what, q, n, cases[i].cmds, !!cases[i].cmds);
+			ret = -EPROTO;
+		}
+	}
+	blocking2 = commits_counter("blocking");
+	output_off(o);
+	dumb_destroy(&d);
+	dumb_destroy(&other);
+	CHECK(!ret, "DIRTYFB: %s", strerror(-ret));
+	/* The modeset counts, so a commit made by DIRTYFB would too. */
+	CHECK(blocking0 >= 0 && blocking1 > blocking0,
+	      "the modeset: %ld blocking commits counted", blocking1 - blocking0);
+	CHECK(blocking2 == blocking1, "DIRTYFB made %ld blocking commits",
+	      blocking2 - blocking1);
+	printf("dirtyfb: %zu cases, damage sent without a commit\n",
+	       ARRAY_SIZE(cases));
+	return 0;
+}
+
 static int t_nonblock(void)
 {
 	struct output *o = &outs[0];
@@ -1236,6 +1342,7 @@ static const struct subtest tests[] = {
 	{ "cursor", t_cursor },
 	{ "cursor_vblank", t_cursor_vblank },
 	{ "damage", t_damage },
+	{ "dirtyfb", t_dirtyfb },
 	{ "multihead", t_multihead },
 	{ "prime_self", t_prime_self },
 	{ "fbdev", t_fbdev },

@@ -23,6 +23,8 @@
 #include <drm/drm_drv.h>
 #include <drm/drm_fb_helper.h>
 #include <drm/drm_file.h>
+#include <drm/drm_fourcc.h>
+#include <drm/drm_framebuffer.h>
 #include <drm/drm_gem_shmem_helper.h>
 #include <drm/virtgpu_drm.h>
 
@@ -190,7 +192,10 @@ static void job_buffers_and_own_ring(struct kunit *test)
 	struct vgpu_device *vg = vtest_bind_3d(test, BIT_ULL(VIRTIO_GPU_F_VIRGL));
 	struct vgpu_fake_host *host = ((struct vtest_ctx *)test->priv)->host;
 	struct vgpu_file *f = vtest_new_file(test);
-	struct drm_gem_object *objs[2];
+	struct drm_framebuffer fb = {
+		.format = drm_format_info(DRM_FORMAT_XRGB8888),
+	};
+	struct drm_gem_object *objs[2], *idle;
 	struct dma_fence *first;
 	struct vgpu_job job = {};
 	unsigned long t0;
@@ -199,6 +204,7 @@ static void job_buffers_and_own_ring(struct kunit *test)
 
 	objs[0] = &vtest_new_bo(test, vg, PAGE_SIZE)->base.base;
 	objs[1] = &vtest_new_bo(test, vg, PAGE_SIZE)->base.base;
+	idle = &vtest_new_bo(test, vg, PAGE_SIZE)->base.base;
 	KUNIT_ASSERT_EQ(test, vgpu_ctx_get(vg, f, &ctx), 0);
 	host->q[0].hold = true;
 	job.buf = vgpu_cmd_submit_alloc(ctx, 16, &data);
@@ -211,6 +217,11 @@ static void job_buffers_and_own_ring(struct kunit *test)
 	first = job.out;
 	KUNIT_EXPECT_FALSE(test, dma_resv_test_signaled(objs[0]->resv, DMA_RESV_USAGE_WRITE));
 	KUNIT_EXPECT_FALSE(test, dma_resv_test_signaled(objs[1]->resv, DMA_RESV_USAGE_WRITE));
+	/* What a commit or DIRTYFB showing a framebuffer on it waits for. */
+	fb.obj[0] = objs[1];
+	KUNIT_EXPECT_TRUE(test, vgpu_fb_being_written(&fb));
+	fb.obj[0] = idle;
+	KUNIT_EXPECT_FALSE(test, vgpu_fb_being_written(&fb));
 	job = (struct vgpu_job){ .in_fences = &first, .num_in = 1 };
 	job.buf = vgpu_cmd_submit_alloc(ctx, 0, &data);
 	t0 = jiffies;
@@ -224,10 +235,13 @@ static void job_buffers_and_own_ring(struct kunit *test)
 	KUNIT_EXPECT_TRUE(test, dma_fence_is_signaled(first));
 	KUNIT_EXPECT_TRUE(test, dma_resv_test_signaled(objs[0]->resv, DMA_RESV_USAGE_READ));
 	KUNIT_EXPECT_TRUE(test, dma_resv_test_signaled(objs[1]->resv, DMA_RESV_USAGE_READ));
+	fb.obj[0] = objs[1];
+	KUNIT_EXPECT_FALSE(test, vgpu_fb_being_written(&fb));
 	dma_fence_put(first);
 	dma_fence_put(job.out);
 	drm_gem_object_put(objs[0]);
 	drm_gem_object_put(objs[1]);
+	drm_gem_object_put(idle);
 	vgpu_ctx_fini(vg, f);
 	vtest_unbind_and_check(test);
 }

@@ -278,6 +278,20 @@ void vgpu_crc_cursor(struct vgpu_output *out, struct drm_framebuffer *fb,
 }
 
 /**
+ * vgpu_crc_damaged - what @out shows was redrawn in place (DIRTYFB)
+ * @out: output
+ *
+ * The framebuffers stay; a CRC known for them is computed again.
+ */
+void vgpu_crc_damaged(struct vgpu_output *out)
+{
+	spin_lock_irq(&out->crc.lock);
+	out->crc.seq++;
+	out->crc.valid = false;
+	spin_unlock_irq(&out->crc.lock);
+}
+
+/**
  * vgpu_crc_vblank - a vblank passed: queue its CRC when capture is on
  * @out: output; called from the vblank timer
  */

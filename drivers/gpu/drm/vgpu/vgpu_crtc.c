@@ -262,7 +262,7 @@ static void vgpu_crtc_atomic_flush(struct drm_crtc *crtc,
 	crtc->state->event = NULL;
 	/*
 	 * A userspace event is sent by the next vblank. A commit nobody asked
-	 * an event for (DIRTYFB, a blocking SETPLANE, the console) completes
+	 * an event for (a blocking SETPLANE, a DIRTYFB that waited) completes
 	 * now: the host has its commands, and nothing is gained by holding
 	 * the next commit until a vblank that the host does not have. So does
 	 * an async flip (DRM_MODE_PAGE_FLIP_ASYNC): its frame is the host's

@@ -119,10 +119,14 @@ void vgpu_show_fdinfo(struct seq_file *m, struct file *f);
 void vgpu_fdinfo(struct drm_printer *p, struct drm_file *file);
 
 /* vgpu_fb.c: vgpu_fb_create() is in vgpu_compat.h */
+bool vgpu_fb_being_written(struct drm_framebuffer *fb);
 
 /* vgpu_plane.c, vgpu_crtc.c, vgpu_connector.c, vgpu_kms.c */
 int vgpu_planes_init(struct vgpu_output *out);
 bool vgpu_scanouts_blank(struct vgpu_device *vg, unsigned long timeout);
+bool vgpu_primary_dirty(struct vgpu_output *out, struct drm_framebuffer *fb,
+			const struct drm_clip_rect *clips,
+			unsigned int num_clips, unsigned int inc);
 int vgpu_crtc_init(struct vgpu_output *out);
 const char *vgpu_mode_timing_invalid(const struct drm_display_mode *m);
 
@@ -136,6 +140,7 @@ int vgpu_crc_check_fb(struct vgpu_output *out, struct drm_framebuffer *fb);
 void vgpu_crc_snapshot(struct vgpu_output *out);
 void vgpu_crc_cursor(struct vgpu_output *out, struct drm_framebuffer *fb,
 		     s32 x, s32 y);
+void vgpu_crc_damaged(struct vgpu_output *out);
 void vgpu_crc_vblank(struct vgpu_output *out);
 int vgpu_crtc_verify_crc_source(struct drm_crtc *crtc, const char *source,
 				size_t *values);

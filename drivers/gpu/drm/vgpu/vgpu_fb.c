@@ -2,11 +2,16 @@
 /*
  * vgpu display feature: framebuffers.
  */
+#include <linux/dma-resv.h>
 #include <linux/slab.h>
 
+#include <kunit/visibility.h>
+
 #include <drm/drm_damage_helper.h>
+#include <drm/drm_drv.h>
 #include <drm/drm_fourcc.h>
 #include <drm/drm_gem_framebuffer_helper.h>
+#include <drm/drm_modeset_lock.h>
 #include <drm/drm_print.h>
 
 #include "vgpu_drv.h"
@@ -42,10 +47,82 @@ static void vgpu_fb_destroy(struct drm_framebuffer *fb)
 	drm_gem_fb_destroy(fb);
 }
 
+/**
+ * vgpu_fb_being_written - whether rendering into @fb may still be going on
+ * @fb: framebuffer
+ *
+ * Return: true when one of its buffers has an unsignaled writer (an
+ * implicit fence), which a commit showing it waits for.
+ */
+bool vgpu_fb_being_written(struct drm_framebuffer *fb)
+{
+	unsigned int i;
+
+	for (i = 0; i < fb->format->num_planes; i++) {
+		struct drm_gem_object *obj = drm_gem_fb_get_obj(fb, i);
+
+		if (obj && !dma_resv_test_signaled(obj->resv, DMA_RESV_USAGE_WRITE))
+			return true;
+	}
+	return false;
+}
+EXPORT_SYMBOL_IF_KUNIT(vgpu_fb_being_written);
+
+/**
+ * DOC: DIRTYFB
+ *
+ * DRM_IOCTL_MODE_DIRTYFB (and the fbdev console, which redraws through it)
+ * tells the driver which part of a framebuffer was drawn. vgpu sends that
+ * damage (TRANSFER_TO_HOST_2D and RESOURCE_FLUSH, as a damage commit
+ * would, see "Damage") to every output whose primary plane shows the
+ * framebuffer, under the primary planes' locks, with one notification and
+ * without an atomic commit: nothing in the display's state changes, so
+ * duplicating and checking it would be all of the cost. When one of the
+ * framebuffer's buffers still has an unsignaled writer, the update goes
+ * through the atomic helpers' blocking commit instead, which waits for the
+ * rendering first. As with the helpers, an update of a framebuffer that no
+ * plane shows does nothing and succeeds.
+ */
+static int vgpu_fb_dirty(struct drm_framebuffer *fb, struct drm_file *file,
+			 unsigned int flags, unsigned int color,
+			 struct drm_clip_rect *clips, unsigned int num_clips)
+{
+	struct vgpu_device *vg = to_vgpu(fb->dev);
+	struct drm_modeset_acquire_ctx ctx;
+	unsigned int inc = 1, i;
+	bool sent = false;
+	int ret;
+
+	if (vgpu_fb_being_written(fb))
+		return drm_atomic_helper_dirtyfb(fb, file, flags, color, clips,
+						 num_clips);
+	if (flags & DRM_MODE_FB_DIRTY_ANNOTATE_COPY) {
+		inc = 2;
+		num_clips /= 2;
+	}
+	drm_modeset_acquire_init(&ctx, DRM_MODESET_ACQUIRE_INTERRUPTIBLE);
+retry:
+	for (i = 0, ret = 0; !ret && i < vg->display.num_scanouts; i++)
+		ret = drm_modeset_lock(&vg->display.outputs[i].primary.mutex, &ctx);
+	if (ret == -EDEADLK) {
+		ret = drm_modeset_backoff(&ctx);
+		if (!ret)
+			goto retry;
+	}
+	for (i = 0; !ret && i < vg->display.num_scanouts; i++)
+		sent |= vgpu_primary_dirty(&vg->display.outputs[i], fb, clips,
+					   num_clips, inc);
+	if (sent)
+		vgpu_vq_kick(&vg->ctrlq);
+	drm_modeset_drop_locks(&ctx);
+	drm_modeset_acquire_fini(&ctx);
+	return ret;
+}
+
 static const struct drm_framebuffer_funcs vgpu_fb_funcs = {
 	.destroy = vgpu_fb_destroy,
 	.create_handle = drm_gem_fb_create_handle,
-	.dirty = drm_atomic_helper_dirtyfb,
+	.dirty = vgpu_fb_dirty,
 };
 
 /*

@@ -2,14 +2,12 @@
 /*
  * vgpu display feature: mode configuration, commits and hotplug.
  */
-#include <linux/dma-resv.h>
 #include <linux/seq_file.h>
 #include <linux/string.h>
 #include <linux/string_helpers.h>
 
 #include <drm/drm_atomic.h>
 #include <drm/drm_atomic_helper.h>
-#include <drm/drm_gem_framebuffer_helper.h>
 #include <drm/drm_managed.h>
 #include <drm/drm_mode_config.h>
 #include <drm/drm_modeset_helper_vtables.h>
@@ -40,9 +38,9 @@
  * blocking commit returns with its event readable (IGT's
  * ``kms_atomic_transition`` checks), a nonblocking one returns at once
  * (see below for where its vblank is waited for). A commit without one
- * (DIRTYFB, a blocking SETPLANE, the console) and a legacy cursor update
- * complete at once, so damage updates are not held to the emulated
- * refresh rate of a host that has no vblank.
+ * (a blocking SETPLANE, DIRTYFB of a framebuffer still being rendered)
+ * and a legacy cursor update complete at once, so damage updates are not
+ * held to the emulated refresh rate of a host that has no vblank.
  */
 
 /* What every commit does, in its ioctl or in the helpers' worker. */
@@ -98,8 +96,8 @@ static void vgpu_commit_tail(struct vgpu_atomic_state *state)
  * taken, that changes a mode or that has to wait for rendering goes to the
  * helpers' worker as before. Removal, shutdown and suspend clean up what
  * is parked after turning the display off. debugfs ``vgpu_info`` counts
- * both kinds and what is parked (``commits: inline ... worker ...
- * reaped_late ... parked ...``).
+ * both kinds, blocking commits and what is parked (``commits: inline ...
+ * worker ... blocking ... reaped_late ... parked ...``).
  */
 
 /* How long a parked commit waits for a next commit to clean it up. */
@@ -206,7 +204,6 @@ static struct vgpu_output *vgpu_commit_inline_slot(struct vgpu_atomic_state *sta
 	struct drm_plane_state *plane_state;
 	struct drm_crtc *crtc;
 	struct drm_plane *plane;
-	unsigned int j;
 	int i;
 
 	for_each_new_crtc_in_state(state, crtc, crtc_state, i) {
@@ -221,12 +218,8 @@ static struct vgpu_output *vgpu_commit_inline_slot(struct vgpu_atomic_state *sta
 		if (plane_state->fence &&
 		    !dma_fence_is_signaled(plane_state->fence))
 			return NULL;
-		for (j = 0; plane_state->fb && j < plane_state->fb->format->num_planes; j++) {
-			struct drm_gem_object *obj = drm_gem_fb_get_obj(plane_state->fb, j);
-
-			if (obj && !dma_resv_test_signaled(obj->resv, DMA_RESV_USAGE_WRITE))
-				return NULL;
-		}
+		if (plane_state->fb && vgpu_fb_being_written(plane_state->fb))
+			return NULL;
 	}
 	return out;
 }
@@ -284,8 +277,14 @@ static int vgpu_atomic_commit(struct drm_device *drm,
 	int ret;
 
 	vgpu_commits_reap(vg, false, &left);
-	if (!nonblock || state->async_update)
+	if (state->async_update)
 		return drm_atomic_helper_commit(drm, state, nonblock);
+	if (!nonblock) {
+		ret = drm_atomic_helper_commit(drm, state, false);
+		if (!ret)
+			atomic64_inc(&vg->display.commits_blocking);
+		return ret;
+	}
 	out = vgpu_commit_inline_slot(state);
 	if (out)
 		return vgpu_commit_inline(drm, state, out);
@@ -423,9 +422,10 @@ void vgpu_kms_print(struct seq_file *m, struct vgpu_device *vg)
 	for (i = 0; i < vg->display.num_scanouts; i++)
 		parked += !!vg->display.outputs[i].parked;
 	spin_unlock(&vg->display.parked_lock);
-	seq_printf(m, "commits: inline %lld worker %lld reaped_late %lld parked %u\n",
+	seq_printf(m, "commits: inline %lld worker %lld blocking %lld reaped_late %lld parked %u\n",
 		   (long long)atomic64_read(&vg->display.commits_inline),
 		   (long long)atomic64_read(&vg->display.commits_worker),
+		   (long long)atomic64_read(&vg->display.commits_blocking),
 		   (long long)atomic64_read(&vg->display.commits_reaped_late),
 		   parked);
 }

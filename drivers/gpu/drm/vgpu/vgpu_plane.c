@@ -218,6 +218,78 @@ static struct vgpu_rect vgpu_fb_rect(const struct vgpu_fb *vfb,
 	};
 }
 
+/* Send @r (resource coordinates) as a damage update: transfer and flush. */
+static void vgpu_fb_damage(struct vgpu_device *vg, struct vgpu_fb *vfb,
+			   const struct drm_rect *d)
+{
+	struct vgpu_rect r = vgpu_fb_rect(vfb, d);
+
+	vgpu_fb_transfer(vg, vfb, &r);
+	vgpu_fb_flush(vg, vfb, &r);
+}
+
+/**
+ * vgpu_primary_dirty - send DIRTYFB's damage where @out's primary plane
+ * shows @fb
+ * @out: output, its primary plane's lock held
+ * @fb: the framebuffer redrawn
+ * @clips: the damage in framebuffer coordinates, every @inc-th of them
+ * @num_clips: how many of @clips count; 0 damages the whole framebuffer
+ * @inc: 2 when every other clip is the source of a copy (the ioctl's
+ *	 ``DRM_MODE_FB_DIRTY_ANNOTATE_COPY``), else 1
+ *
+ * The clips are cut to the plane's source and sent as a damage commit
+ * would send them (see "Damage"), without a commit: the plane's state
+ * does not change. The caller notifies the device.
+ *
+ * Return: whether anything was queued.
+ */
+bool vgpu_primary_dirty(struct vgpu_output *out, struct drm_framebuffer *fb,
+			const struct drm_clip_rect *clips,
+			unsigned int num_clips, unsigned int inc)
+{
+	struct drm_plane_state *ps = out->primary.state;
+	struct vgpu_fb *vfb = to_vgpu_fb(fb);
+	struct drm_rect src, d, merged = {};
+	bool merge, sent = false;
+	unsigned int i;
+
+	drm_modeset_lock_assert_held(&out->primary.mutex);
+	if (ps->fb != fb || !ps->visible)
+		return false;
+	src = drm_plane_state_src(ps);
+	drm_rect_fp_to_int(&src, &src);
+	if (!num_clips) {
+		vgpu_fb_damage(out->vg, vfb, &src);
+		vgpu_crc_damaged(out);
+		return true;
+	}
+	merge = num_clips > READ_ONCE(vgpu_damage_clips_max);
+	for (i = 0; i < num_clips; i++) {
+		const struct drm_clip_rect *c = &clips[i * inc];
+
+		d = (struct drm_rect){ c->x1, c->y1, c->x2, c->y2 };
+		if (!drm_rect_intersect(&d, &src))
+			continue;
+		if (!merge) {
+			vgpu_fb_damage(out->vg, vfb, &d);
+		} else if (!sent) {
+			merged = d;
+		} else {
+			merged.x1 = min(merged.x1, d.x1);
+			merged.y1 = min(merged.y1, d.y1);
+			merged.x2 = max(merged.x2, d.x2);
+			merged.y2 = max(merged.y2, d.y2);
+		}
+		sent = true;
+	}
+	if (sent && merge)
+		vgpu_fb_damage(out->vg, vfb, &merged);
+	if (sent)
+		vgpu_crc_damaged(out);
+	return sent;
+}
+
 static int vgpu_primary_atomic_check(struct drm_plane *plane,
 				     struct vgpu_atomic_state *state)
 {
@@ -272,19 +344,13 @@ static void vgpu_primary_atomic_update(struct drm_plane *plane,
 		return;
 	}
 	if (drm_plane_get_damage_clips_count(ps) > READ_ONCE(vgpu_damage_clips_max)) {
-		if (drm_atomic_helper_damage_merged(old, ps, &d)) {
-			r = vgpu_fb_rect(vfb, &d);
-			vgpu_fb_transfer(vg, vfb, &r);
-			vgpu_fb_flush(vg, vfb, &r);
-		}
+		if (drm_atomic_helper_damage_merged(old, ps, &d))
+			vgpu_fb_damage(vg, vfb, &d);
 		return;
 	}
 	drm_atomic_helper_damage_iter_init(&iter, old, ps);
-	drm_atomic_for_each_plane_damage(&iter, &d) {
-		r = vgpu_fb_rect(vfb, &d);
-		vgpu_fb_transfer(vg, vfb, &r);
-		vgpu_fb_flush(vg, vfb, &r);
-	}
+	drm_atomic_for_each_plane_damage(&iter, &d)
+		vgpu_fb_damage(vg, vfb, &d);
 }
 
 /* Cursor queue: everything is sent from vgpu_cursor_work(), in order. */

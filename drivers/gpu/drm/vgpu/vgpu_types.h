@@ -606,6 +606,8 @@ struct vgpu_display {
 	atomic64_t commits_inline;
 	/** @commits_worker: nonblocking commits handed to the helpers' worker. */
 	atomic64_t commits_worker;
+	/** @commits_blocking: blocking commits (not legacy cursor updates). */
+	atomic64_t commits_blocking;
 	/** @commits_reaped_late: parked commits cleaned up by @reap_work. */
 	atomic64_t commits_reaped_late;
 };
