@@ -35,7 +35,7 @@ cd "$top" || exit 1
 . tests/vm/lib.sh
 
 # Venus runs before Mesa's GL programs: on trixie's QEMU 10.0 under TCG,
-# the first Venus client after glmark2 stalled the host in 5 of 6 boots of
+# the first Venus client after glmark2 stalled the host in 6 of 7 boots of
 # the 7.3 guest, with this tree and with b210e81 alike (a vCPU's timers
 # stop: RCU stall; or UNMAP_BLOB unanswered; or QEMU aborting in MAP_BLOB
 # on a duplicate "blob[N]" property); Venus first, then GL, did not.
