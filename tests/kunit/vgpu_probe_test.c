@@ -12,6 +12,7 @@
 #include <linux/file.h>
 #include <linux/fs.h>
 #include <linux/jiffies.h>
+#include <linux/kthread.h>
 #include <linux/mount.h>
 #include <linux/sched.h>
 #include <linux/sched/signal.h>
@@ -24,6 +25,7 @@
 #include <drm/drm_drv.h>
 #include <drm/drm_fb_helper.h>
 #include <drm/drm_file.h>
+#include <drm/drm_framebuffer.h>
 #include <drm/drm_gem_shmem_helper.h>
 #include <drm/virtgpu_drm.h>
 
@@ -362,6 +364,105 @@ static void probe_console_on_head0(struct kunit *test)
 	vtest_unbind_and_check(test);
 }
 
+/* A writer that has not finished: what a commit showing its buffer waits for. */
+struct vtest_writer {
+	struct dma_fence base;	/* first: the default release frees the whole */
+	spinlock_t lock;	/* the fence's */
+};
+
+static const char *vtest_writer_name(struct dma_fence *f)
+{
+	return "vgpu_test_writer";
+}
+
+static const struct dma_fence_ops vtest_writer_ops = {
+	.get_driver_name = vtest_writer_name,
+	.get_timeline_name = vtest_writer_name,
+};
+
+struct vtest_dirty {
+	struct completion done;
+	struct drm_framebuffer *fb;
+	int ret;
+};
+
+static int vtest_dirty_thread(void *arg)
+{
+	struct vtest_dirty *d = arg;
+	struct drm_clip_rect clip = { 0, 0, 16, 16 };
+
+	d->ret = d->fb->funcs->dirty(d->fb, NULL, 0, 0, &clip, 1);
+	complete(&d->done);
+	return 0;
+}
+
+/*
+ * DIRTYFB on the console's framebuffer: sent at once, without a commit; a
+ * framebuffer whose buffer has an unsignaled writer goes through a
+ * blocking commit, which waits for the writer before the transfer. The
+ * console itself may redraw meanwhile (its updates take the same paths),
+ * so the host's counts are lower bounds.
+ */
+static void probe_console_dirtyfb(struct kunit *test)
+{
+	struct vgpu_fake_host *host = vtest_new_host(test, BIT_ULL(VIRTIO_GPU_F_EDID), 1);
+	struct vtest_dirty d = {};
+	struct vtest_writer *writer;
+	struct task_struct *task;
+	struct vgpu_fake_res *res;
+	struct drm_gem_object *obj;
+	struct vgpu_device *vg;
+	s64 blocking;
+	u32 transfers;
+
+	vg = vtest_bind(test);
+	KUNIT_ASSERT_NOT_NULL(test, vg);
+	KUNIT_ASSERT_EQ(test, vgpu_fbdev_restore(vg->drm->fb_helper), 0);
+	d.fb = vg->display.outputs[0].primary.state->fb;
+	KUNIT_ASSERT_NOT_NULL(test, d.fb);
+	vtest_settle(vg, host);
+	res = vgpu_fake_host_res(host, host->scanout_res[0]);
+	KUNIT_ASSERT_NOT_NULL(test, res);
+	transfers = res->transfers;
+	blocking = atomic64_read(&vg->display.commits_blocking);
+	init_completion(&d.done);
+	vtest_dirty_thread(&d);
+	KUNIT_EXPECT_EQ(test, d.ret, 0);
+	vtest_settle(vg, host);
+	KUNIT_EXPECT_GE(test, res->transfers, transfers + 1);
+	KUNIT_EXPECT_EQ(test, atomic64_read(&vg->display.commits_blocking), blocking);
+
+	/* A writer on the buffer: the update waits for it. */
+	writer = kzalloc(sizeof(*writer), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, writer);
+	spin_lock_init(&writer->lock);
+	dma_fence_init(&writer->base, &vtest_writer_ops, &writer->lock,
+		       dma_fence_context_alloc(1), 1);
+	obj = d.fb->obj[0];
+	KUNIT_ASSERT_EQ(test, dma_resv_lock(obj->resv, NULL), 0);
+	KUNIT_ASSERT_EQ(test, dma_resv_reserve_fences(obj->resv, 1), 0);
+	dma_resv_add_fence(obj->resv, &writer->base, DMA_RESV_USAGE_WRITE);
+	dma_resv_unlock(obj->resv);
+	KUNIT_EXPECT_TRUE(test, vgpu_fb_being_written(d.fb));
+	transfers = res->transfers;
+	reinit_completion(&d.done);
+	task = kthread_run(vtest_dirty_thread, &d, "vtest_dirty");
+	if (IS_ERR(task))
+		dma_fence_signal(&writer->base);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(task));
+	KUNIT_EXPECT_EQ(test, wait_for_completion_timeout(&d.done, msecs_to_jiffies(200)), 0ul);
+	dma_fence_signal(&writer->base);
+	/* the thread has the fb until it completes: wait for it in any case */
+	wait_for_completion(&d.done);
+	KUNIT_EXPECT_EQ(test, d.ret, 0);
+	vtest_settle(vg, host);
+	KUNIT_EXPECT_GE(test, res->transfers, transfers + 1);
+	KUNIT_EXPECT_GE(test, atomic64_read(&vg->display.commits_blocking), blocking + 1);
+	KUNIT_EXPECT_EQ(test, atomic_read(&vg->host_errors.count), 0);
+	dma_fence_put(&writer->base);
+	vtest_unbind_and_check(test);
+}
+
 static void probe_event_pending_at_probe(struct kunit *test)
 {
 	struct vgpu_fake_host *host = vtest_new_host(test, 0, 1);
@@ -409,6 +510,7 @@ static struct kunit_case vgpu_probe_cases[] = {
 	KUNIT_CASE(probe_truncated_display_info_fails),
 	KUNIT_CASE(probe_display_event),
 	KUNIT_CASE(probe_console_on_head0),
+	KUNIT_CASE(probe_console_dirtyfb),
 	KUNIT_CASE(probe_event_pending_at_probe),
 	KUNIT_CASE(probe_drm_device),
 	{}
