@@ -34,15 +34,15 @@ top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top" || exit 1
 . tests/vm/lib.sh
 
-# Venus runs before Mesa's GL programs: on trixie's QEMU 10.0 under TCG,
-# the first Venus client after glmark2 stalled the host in 6 of 7 boots of
-# the 7.3 guest, with this tree and with b210e81 alike (a vCPU's timers
-# stop: RCU stall; or UNMAP_BLOB unanswered; or QEMU aborting in MAP_BLOB
-# on a duplicate "blob[N]" property); Venus first, then GL, did not.
 # What every other kernel runs in make check: the display, uapi, blob,
 # isolation and Mesa suites, the short fuzz and a device reset; suspend to RAM (which the
 # in-tree driver also runs where it has freeze/restore) boots on its own
-# (KERNEL/profile:suspend); make check-all runs all.
+# (KERNEL/profile:suspend); make check-all runs all. Venus runs before
+# Mesa's GL programs: on trixie's QEMU 10.0 under TCG, the first Venus
+# client after glmark2 stalled the host in 6 of 7 boots of the 7.3 guest,
+# with this tree and with b210e81 alike (a vCPU's timers stop: RCU stall;
+# or UNMAP_BLOB unanswered; or QEMU aborting in MAP_BLOB on a duplicate
+# "blob[N]" property); Venus first, then GL, did not.
 VGPU_KERNEL_TESTS=${VGPU_KERNEL_TESTS:-module_load drm_version drm_bus debugfs_info only_one_driver kms uapi blob isolation venus mesa igt fuzz reset pm_devices load_unload}
 # IGT runs where the guest has the sid userspace: in make check on 7.3's
 # venus boot (vgpu and the in-tree driver side by side; the other kernels'

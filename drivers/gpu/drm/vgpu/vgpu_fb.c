@@ -8,7 +8,6 @@
 #include <kunit/visibility.h>
 
 #include <drm/drm_damage_helper.h>
-#include <drm/drm_drv.h>
 #include <drm/drm_fourcc.h>
 #include <drm/drm_gem_framebuffer_helper.h>
 #include <drm/drm_modeset_lock.h>

@@ -10,9 +10,10 @@
  * usable in the importer's command streams), detached when the handle
  * goes (by the resource's unref, when it was the buffer's last; see
  * vgpu_gem_close_detaches()), and the buffer's pages are freed only once
- * the host has answered the resource's unref. PRIME export and import are vgpu_prime.c's (its
- * own dma-buf ops, so that host blobs and resource UUIDs can be lent); a
- * buffer exported by this device and imported again is the same object.
+ * the host has answered the resource's unref. PRIME export and import are
+ * vgpu_prime.c's (its own dma-buf ops, so that host blobs and resource
+ * UUIDs can be lent); a buffer exported by this device and imported again
+ * is the same object.
  * Blobs are made here as GEM objects (shmem, or without guest memory for
  * a host blob) and handed to vgpu_blob.c for their resource.
  */

@@ -29,11 +29,11 @@
  * allocated when the resource is created, so a release cannot fail. The
  * last reference queues it at once and kicks, without waiting; only a
  * paused queue (a reset) or a full ring hands it to a work item that
- * tries again. The backing pages stay
- * pinned (one GEM reference) until the host's answer: the host may read
- * them for any transfer queued before. The answers' interrupt puts the
- * resources on a list that one run of a work item frees, however many
- * came in. If the device is gone, the release completes at once.
+ * tries again. The backing pages stay pinned (one GEM reference) until
+ * the host's answer: the host may read them for any transfer queued
+ * before. The answers' interrupt puts the resources on a list that one
+ * run of a work item frees, however many came in. If the device is gone,
+ * the release completes at once.
  *
  * A resource's creation and its backing (RESOURCE_ATTACH_BACKING, or the
  * memory entries of a blob's create) go out as one batch with one
