@@ -1196,6 +1196,22 @@ static long queue_counter(const char *key)
 	return info_line_value("queue control:", key);
 }
 
+/*
+ * Whether the control queue has nothing in flight, waiting up to a second:
+ * the device has then taken every buffer off the ring and asks to be
+ * notified of the next one (a device still working through the ring
+ * finds later buffers without a notification).
+ */
+static bool queue_idle(void)
+{
+	for (int i = 0; i < 1000; i++) {
+		if (queue_counter("inflight") == 0)
+			return true;
+		usleep(1000);
+	}
+	return false;
+}
+
 /* DIRTYFB of @fb_id with @flags and @n of @clips; 0 or -errno. */
 static int dirtyfb(uint32_t fb_id, uint32_t flags, struct drm_clip_rect *clips,
 		   unsigned int n)
@@ -1211,8 +1227,9 @@ static int dirtyfb(uint32_t fb_id, uint32_t flags, struct drm_clip_rect *clips,
 /*
  * DIRTYFB sends its damage without a commit: for a framebuffer the
  * primary plane shows, a transfer and a flush for each clip (more than
- * damage_clips_max are merged into one), with one notification; nothing
- * for clips outside it, nor for a framebuffer no plane shows.
+ * damage_clips_max are merged into one), with one notification to an
+ * idle device; nothing for clips outside it, nor for a framebuffer no
+ * plane shows.
  */
 static int t_dirtyfb(void)
 {
@@ -1262,13 +1279,20 @@ static int t_dirtyfb(void)
 	CHECK(!ret, "lighting the output: %s", strerror(-ret));
 	blocking1 = commits_counter("blocking");
 	for (unsigned int i = 0; i < ARRAY_SIZE(cases) && !ret; i++) {
-		long q0 = queue_counter("queued"), n0 = queue_counter("notifies");
 		uint32_t fb_id = d.fb_id;
-		long q, n;
+		long q0, n0, q, n;
 
 		if (!cases[i].shown)
 			fb_id = other.fb_id;
 		dumb_fill(&d, 0x102030 * (i + 1));
+		if (!queue_idle()) {
+			fprintf(stderr, "DIRTYFB, %s: the control queue stayed busy\n",
+				cases[i].what);
+			ret = -EBUSY;
+			break;
+		}
+		q0 = queue_counter("queued");
+		n0 = queue_counter("notifies");
 		ret = dirtyfb(fb_id, cases[i].flags, cases[i].clips, cases[i].n);
 		q = queue_counter("queued") - q0;
 		n = queue_counter("notifies") - n0;
