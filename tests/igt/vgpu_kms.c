@@ -1229,7 +1229,8 @@ static int dirtyfb(uint32_t fb_id, uint32_t flags, struct drm_clip_rect *clips,
  * primary plane shows, a transfer and a flush for each clip (more than
  * damage_clips_max are merged into one), with one notification to an
  * idle device; nothing for clips outside it, nor for a framebuffer no
- * plane shows.
+ * plane shows. A framebuffer the cursor shows is sent again as the
+ * cursor's image.
  */
 static int t_dirtyfb(void)
 {
@@ -1256,7 +1257,7 @@ static int t_dirtyfb(void)
 		{ "a framebuffer no plane shows", 0, 0, c, 1, 0 },
 	};
 	long max = -1, blocking0, blocking1, blocking2;
-	struct dumb d, other;
+	struct dumb d, other, cur;
 	FILE *f;
 	int ret;
 
@@ -1307,6 +1308,27 @@ static int t_dirtyfb(void)
 		}
 	}
 	blocking2 = commits_counter("blocking");
+	/* A framebuffer the cursor shows: its image is sent again. */
+	if (!ret && o->cursor_id) {
+		struct drm_clip_rect cclip = { 0, 0, 64, 64 };
+		long upd0;
+
+		CHECK(!dumb_create(&cur, 64, 64) && !dumb_fb(&cur, DRM_FORMAT_ARGB8888),
+		      "cursor fb");
+		ret = drmModeSetPlane(fd, o->cursor_id, o->crtc_id, cur.fb_id, 0,
+				      0, 0, 64, 64, 0, 0, 64 << 16, 64 << 16) ? -errno : 0;
+		usleep(200000);
+		upd0 = debugfs_counter("cursor_updates", 0);
+		dumb_fill(&cur, 0xff0000ff);
+		if (!ret)
+			ret = dirtyfb(cur.fb_id, 0, &cclip, 1);
+		usleep(200000);
+		if (!ret && debugfs_counter("cursor_updates", 0) <= upd0) {
+			fprintf(stderr, "DIRTYFB of the cursor's framebuffer: no cursor update\n");
+			ret = -EPROTO;
+		}
+		dumb_destroy(&cur);
+	}
 	output_off(o);
 	dumb_destroy(&d);
 	dumb_destroy(&other);

@@ -77,10 +77,11 @@ EXPORT_SYMBOL_IF_KUNIT(vgpu_fb_being_written);
  * framebuffer, under the primary planes' locks, with one notification and
  * without an atomic commit: nothing in the display's state changes, so
  * duplicating and checking it would be all of the cost. When one of the
- * framebuffer's buffers still has an unsignaled writer, the update goes
- * through the atomic helpers' blocking commit instead, which waits for the
- * rendering first. As with the helpers, an update of a framebuffer that no
- * plane shows does nothing and succeeds.
+ * framebuffer's buffers still has an unsignaled writer, or when a cursor
+ * plane shows it (the cursor's image is sent again by a commit with
+ * damage), the update goes through the atomic helpers' blocking commit
+ * instead, which waits for the rendering first. As with the helpers, an
+ * update of a framebuffer that no plane shows does nothing and succeeds.
  */
 static int vgpu_fb_dirty(struct drm_framebuffer *fb, struct drm_file *file,
 			 unsigned int flags, unsigned int color,
@@ -88,8 +89,8 @@ static int vgpu_fb_dirty(struct drm_framebuffer *fb, struct drm_file *file,
 {
 	struct vgpu_device *vg = to_vgpu(fb->dev);
 	struct drm_modeset_acquire_ctx ctx;
-	unsigned int inc = 1, i;
-	bool sent = false;
+	unsigned int n = num_clips, inc = 1, i;
+	bool sent = false, cursor = false;
 	int ret;
 
 	if (vgpu_fb_being_written(fb))
@@ -97,24 +98,36 @@ static int vgpu_fb_dirty(struct drm_framebuffer *fb, struct drm_file *file,
 						 num_clips);
 	if (flags & DRM_MODE_FB_DIRTY_ANNOTATE_COPY) {
 		inc = 2;
-		num_clips /= 2;
+		n = num_clips / 2;
 	}
 	drm_modeset_acquire_init(&ctx, DRM_MODESET_ACQUIRE_INTERRUPTIBLE);
 retry:
-	for (i = 0, ret = 0; !ret && i < vg->display.num_scanouts; i++)
-		ret = drm_modeset_lock(&vg->display.outputs[i].primary.mutex, &ctx);
+	for (i = 0, ret = 0; !ret && i < vg->display.num_scanouts; i++) {
+		struct vgpu_output *out = &vg->display.outputs[i];
+
+		ret = drm_modeset_lock(&out->primary.mutex, &ctx);
+		if (!ret)
+			ret = drm_modeset_lock(&out->cursor.mutex, &ctx);
+		if (!ret)
+			cursor |= out->cursor.state->fb == fb;
+	}
 	if (ret == -EDEADLK) {
 		ret = drm_modeset_backoff(&ctx);
-		if (!ret)
+		if (!ret) {
+			cursor = false;
 			goto retry;
+		}
 	}
-	for (i = 0; !ret && i < vg->display.num_scanouts; i++)
+	for (i = 0; !ret && !cursor && i < vg->display.num_scanouts; i++)
 		sent |= vgpu_primary_dirty(&vg->display.outputs[i], fb, clips,
-					   num_clips, inc);
+					   n, inc);
 	if (sent)
 		vgpu_vq_kick(&vg->ctrlq);
 	drm_modeset_drop_locks(&ctx);
 	drm_modeset_acquire_fini(&ctx);
+	if (!ret && cursor)
+		return drm_atomic_helper_dirtyfb(fb, file, flags, color, clips,
+						 num_clips);
 	return ret;
 }
 
