@@ -49,6 +49,10 @@ def value(phase, ph):
         out["other"] = ph["host_other_us"] / n
     out["cmds"] = ph.get("cmds", 0) / n
     out["notifies"] = ph.get("notifies", 0) / n
+    if "host_turn_us" in ph:
+        out["turn"] = float(ph["host_turn_us"])
+        if kind == "us":
+            out["guest_part"] = out["main"] - out["turn"]
     return out
 
 
@@ -79,7 +83,10 @@ def main():
         print("| " + " | ".join(cells) + " |")
     print()
     print("Per operation, medians: guest CPU (QEMU vCPU threads), QEMU's other "
-          "threads (virgl runs there), host commands and notifications (QEMU trace):")
+          "threads (virgl runs there), host commands and notifications (QEMU trace), "
+          "the host's turnaround (QEMU trace: from the guest's notification to the "
+          "device's next interrupt on that queue) and, for the waited round trip, "
+          "what is left of it for the guest:")
     print()
     drivers = [d for d in DRIVERS if d != "vgpu_base" or base]
     print("| phase | figure | " + " | ".join(drivers) + " | ratio vgpu/in-tree |")
@@ -88,7 +95,10 @@ def main():
         for what, name, fmt in (("cpu", "guest CPU us", "{:.0f}"),
                                 ("other", "QEMU other threads us", "{:.0f}"),
                                 ("cmds", "host commands", "{:.2f}"),
-                                ("notifies", "notifications", "{:.2f}")):
+                                ("notifies", "notifications", "{:.2f}"),
+                                ("turn", "host turnaround us", "{:.0f}"),
+                                ("guest_part", "round trip less turnaround us",
+                                 "{:.0f}")):
             vals = [figs.get((d, phase, what), []) for d in drivers]
             if not any(vals):
                 continue

@@ -270,7 +270,7 @@ def check_pixel(sock_path, work, name, x, y, want):
 
 
 TRACE_EVENTS = ["virtio_gpu_cmd_*", "virtio_gpu_update_cursor",
-                "virtio_queue_notify"]
+                "virtio_queue_notify", "virtio_notify"]
 TRACE_RE = re.compile(r"(\d+)@(\d+)\.(\d+):(\S+)\s*(.*)")
 
 
@@ -298,7 +298,14 @@ def qemu_cpu_ticks(pid):
 
 
 def trace_phases(trace, marks):
-    """Count traced host events between BENCH-MARK times, per phase."""
+    """Count traced host events between BENCH-MARK times, per phase.
+
+    Besides host commands and guest notifications, a phase gets the
+    host's turnaround: from the guest's notification of a queue to the
+    device's next interrupt for it (a used buffer), median over the
+    phase, on the queue the guest notified most. With one request in
+    flight at a time (submit_latency) that is the part of a round trip
+    spent outside the guest."""
     hz = os.sysconf("SC_CLK_TCK")
     phases = {}
     for (name, _, cpu0), (_, _, cpu1) in zip(marks, marks[1:]):
@@ -310,6 +317,8 @@ def trace_phases(trace, marks):
     except FileNotFoundError:
         return phases
     notifiers = {}
+    kicked = {}
+    turns = {}
     with f:
         for ln in f:
             m = TRACE_RE.match(ln)
@@ -320,10 +329,17 @@ def trace_phases(trace, marks):
             for (name, start, _), (_, end, _) in zip(marks, marks[1:]):
                 if start <= t < end:
                     ph = phases[name]
+                    words = rest.split()
                     if ev == "virtio_queue_notify":
-                        vdev = rest.split()[1] if len(rest.split()) > 1 else "?"
+                        vdev = words[1] if len(words) > 1 else "?"
                         key = (name, vdev)
                         notifiers[key] = notifiers.get(key, 0) + 1
+                        vq = words[-1] if words else "?"
+                        kicked.setdefault((name, vq), t)
+                    elif ev == "virtio_notify":
+                        key = (name, words[-1] if words else "?")
+                        if key in kicked:
+                            turns.setdefault(key, []).append(t - kicked.pop(key))
                     else:
                         ph["cmds"] += 1
                         ph["events"][ev] = ph["events"].get(ev, 0) + 1
@@ -332,6 +348,10 @@ def trace_phases(trace, marks):
     for name in phases:
         counts = [n for (ph, _), n in notifiers.items() if ph == name]
         phases[name]["notifies"] = max(counts) if counts else 0
+        queues = [v for (ph, _), v in turns.items() if ph == name]
+        if queues:
+            t = sorted(max(queues, key=len))
+            phases[name]["host_turn_us"] = int(t[len(t) // 2] * 1e6)
     return phases
 
 
