@@ -1226,8 +1226,9 @@ static int dirtyfb(uint32_t fb_id, uint32_t flags, struct drm_clip_rect *clips,
 
 /*
  * DIRTYFB sends its damage without a commit: for a framebuffer the
- * primary plane shows, a transfer and a flush for each clip (more than
- * damage_clips_max are merged into one), with one notification to an
+ * primary plane shows, a transfer and a flush for each clip, or one for
+ * their bounding box when it adds little to them or there are more than
+ * damage_clips_max of them, with one notification to an
  * idle device; nothing for clips outside it, nor for a framebuffer no
  * plane shows. A framebuffer the cursor shows is sent again as the
  * cursor's image.
@@ -1241,6 +1242,8 @@ static int t_dirtyfb(void)
 		{ w - 1, h - 1, w, h },
 	};
 	struct drm_clip_rect outside = { w, 0, w + 16, 8 };
+	/* 64x64 with a 64-pixel gap: the box adds 4096 pixels */
+	struct drm_clip_rect near[2] = { { 0, 0, 64, 64 }, { 128, 0, 192, 64 } };
 	struct {
 		const char *what;
 		int shown;
@@ -1250,62 +1253,78 @@ static int t_dirtyfb(void)
 		long cmds;
 	} cases[] = {
 		{ "one clip", 1, 0, c, 1, 2 },
-		{ "four clips", 1, 0, c, 4, 0 },
+		{ "four clips far apart", 1, 0, c, 4, 0 },
+		{ "two clips side by side", 1, 0, near, 2, 2 },
 		{ "no clips (all of it)", 1, 0, NULL, 0, 2 },
 		{ "two clips annotated as a copy", 1, DRM_MODE_FB_DIRTY_ANNOTATE_COPY, c, 2, 2 },
 		{ "a clip outside the framebuffer", 1, 0, &outside, 1, 0 },
 		{ "a framebuffer no plane shows", 0, 0, c, 1, 0 },
 	};
-	long max = -1, blocking0, blocking1, blocking2;
+	static const char param[] = "/sys/module/vgpu/parameters/damage_clips_max";
+	/* clips one by one where that costs the host less, then always merged */
+	long orig = -1, maxes[] = { 8, 1 }, blocking0, blocking1, blocking2;
 	struct dumb d, other, cur;
 	FILE *f;
 	int ret;
 
 	if (queue_counter("queued") < 0)
 		SKIP("no queue counters in debugfs vgpu_info (another driver)");
-	f = fopen("/sys/module/vgpu/parameters/damage_clips_max", "r");
+	f = fopen(param, "r");
 	if (f) {
-		if (fscanf(f, "%ld", &max) != 1)
-			max = -1;
+		if (fscanf(f, "%ld", &orig) != 1)
+			orig = -1;
 		fclose(f);
 	}
-	CHECK(max >= 0, "no vgpu parameter damage_clips_max");
-	/* four clips: merged into one beyond damage_clips_max */
-	cases[1].cmds = 2;
-	if (max >= 4)
-		cases[1].cmds = 8;
+	CHECK(orig >= 0, "no vgpu parameter damage_clips_max");
 	CHECK(!dumb_create(&other, 64, 64) && !dumb_fb(&other, DRM_FORMAT_XRGB8888), "fb");
 	blocking0 = commits_counter("blocking");
 	ret = light(o, &d);
 	CHECK(!ret, "lighting the output: %s", strerror(-ret));
 	blocking1 = commits_counter("blocking");
-	for (unsigned int i = 0; i < ARRAY_SIZE(cases) && !ret; i++) {
-		uint32_t fb_id = d.fb_id;
-		long q0, n0, q, n;
+	for (unsigned int m = 0; m < ARRAY_SIZE(maxes) && !ret; m++) {
+		f = fopen(param, "w");
+		if (!f || fprintf(f, "%ld\n", maxes[m]) < 0 || fclose(f)) {
+			fprintf(stderr, "DIRTYFB: cannot set damage_clips_max\n");
+			ret = -EIO;
+			break;
+		}
+		/* four clips far apart: one by one unless beyond damage_clips_max */
+		cases[1].cmds = maxes[m] >= 4 ? 8 : 2;
+		for (unsigned int i = 0; i < ARRAY_SIZE(cases) && !ret; i++) {
+			uint32_t fb_id = d.fb_id;
+			long q0, n0, q, n;
 
-		if (!cases[i].shown)
-			fb_id = other.fb_id;
-		dumb_fill(&d, 0x102030 * (i + 1));
-		if (!queue_idle()) {
-			fprintf(stderr, "DIRTYFB, %s: the control queue stayed busy\n",
-				cases[i].what);
-			ret = -EBUSY;
-			break;
+			if (!cases[i].shown)
+				fb_id = other.fb_id;
+			dumb_fill(&d, 0x102030 * (i + 1));
+			if (!queue_idle()) {
+				fprintf(stderr, "DIRTYFB, %s: the control queue stayed busy\n",
+					cases[i].what);
+				ret = -EBUSY;
+				break;
+			}
+			q0 = queue_counter("queued");
+			n0 = queue_counter("notifies");
+			ret = dirtyfb(fb_id, cases[i].flags, cases[i].clips, cases[i].n);
+			q = queue_counter("queued") - q0;
+			n = queue_counter("notifies") - n0;
+			if (ret) {
+				fprintf(stderr, "DIRTYFB, %s: %s\n", cases[i].what,
+					strerror(-ret));
+				break;
+			}
+			if (q != cases[i].cmds || n != !!cases[i].cmds) {
+				fprintf(stderr, "DIRTYFB (damage_clips_max %ld), %s: %ld commands, %ld kicks; want %ld, %d\n",
+					maxes[m], cases[i].what, q, n, cases[i].cmds,
+					!!cases[i].cmds);
+				ret = -EPROTO;
+			}
 		}
-		q0 = queue_counter("queued");
-		n0 = queue_counter("notifies");
-		ret = dirtyfb(fb_id, cases[i].flags, cases[i].clips, cases[i].n);
-		q = queue_counter("queued") - q0;
-		n = queue_counter("notifies") - n0;
-		if (ret) {
-			fprintf(stderr, "DIRTYFB, %s: %s\n", cases[i].what, strerror(-ret));
-			break;
-		}
-		if (q != cases[i].cmds || n != !!cases[i].cmds) {
-			fprintf(stderr, "DIRTYFB, %s: %ld commands, %ld kicks; want %ld, %d\n",
-				cases[i].what, q, n, cases[i].cmds, !!cases[i].cmds);
-			ret = -EPROTO;
-		}
+	}
+	f = fopen(param, "w");
+	if (f) {
+		fprintf(f, "%ld\n", orig);
+		fclose(f);
 	}
 	blocking2 = commits_counter("blocking");
 	/* A framebuffer the cursor shows: its image is sent again. */

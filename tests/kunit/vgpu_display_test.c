@@ -11,6 +11,7 @@
 
 #include <drm/drm_fourcc.h>
 #include <drm/drm_modes.h>
+#include <drm/drm_rect.h>
 
 #include "vgpu_drv.h"
 #include "vgpu_tests.h"
@@ -188,11 +189,89 @@ static void display_crc_compose(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, vgpu_crc_compose(&p, &c, 4, 3, row), want);
 }
 
+static struct drm_rect rect(int x, int y, int w, int h)
+{
+	return (struct drm_rect){ x, y, x + w, y + h };
+}
+
+/* Clips summed up: their box, the sum of their areas, their count. */
+static void display_damage_add(struct kunit *test)
+{
+	struct vgpu_damage dmg = {};
+	struct drm_rect r = rect(10, 20, 64, 64);
+
+	vgpu_damage_add(&dmg, &r);
+	KUNIT_EXPECT_EQ(test, dmg.n, 1u);
+	KUNIT_EXPECT_EQ(test, dmg.area, 4096ull);
+	KUNIT_EXPECT_TRUE(test, drm_rect_equals(&dmg.box, &r));
+	r = rect(0, 100, 8, 2);
+	vgpu_damage_add(&dmg, &r);
+	r = (struct drm_rect){ 0, 20, 74, 102 };
+	KUNIT_EXPECT_TRUE(test, drm_rect_equals(&dmg.box, &r));
+	KUNIT_EXPECT_EQ(test, dmg.area, 4096ull + 16);
+	KUNIT_EXPECT_EQ(test, dmg.n, 2u);
+}
+
+static struct vgpu_damage damage_of(const struct drm_rect *r, unsigned int n)
+{
+	struct vgpu_damage dmg = {};
+
+	while (n--)
+		vgpu_damage_add(&dmg, r++);
+	return dmg;
+}
+
+/* When clips go as their bounding box, and when one by one. */
+static void display_damage_merge(struct kunit *test)
+{
+	/* 64x64 in the four corners of 1024x768: the box is the screen */
+	const struct drm_rect corners[] = {
+		rect(0, 0, 64, 64), rect(960, 0, 64, 64),
+		rect(0, 704, 64, 64), rect(960, 704, 64, 64),
+	};
+	/* side by side, with a 64-pixel gap: the box adds 64x64 */
+	const struct drm_rect near[] = { rect(0, 0, 64, 64), rect(128, 0, 64, 64) };
+	/* the box adds 65534 pixels beyond the clips, then 65790 */
+	const struct drm_rect edge[] = { rect(0, 0, 1, 1), rect(255, 255, 1, 1) };
+	const struct drm_rect past[] = { rect(0, 0, 1, 1), rect(255, 256, 1, 1) };
+	/* three clips save two commands: twice the allowance (131069) */
+	const struct drm_rect three[] = {
+		rect(0, 0, 1, 1), rect(0, 511, 1, 1), rect(255, 511, 1, 1),
+	};
+	/* the same clip twice: areas overlap */
+	const struct drm_rect twice[] = { rect(5, 5, 300, 300), rect(5, 5, 300, 300) };
+	struct vgpu_damage dmg;
+
+	dmg = damage_of(corners, 1);
+	KUNIT_EXPECT_FALSE(test, vgpu_damage_merge(&dmg, true, 8));
+	KUNIT_EXPECT_FALSE(test, vgpu_damage_merge(&dmg, false, 1));
+	dmg = damage_of(corners, 4);
+	KUNIT_EXPECT_FALSE(test, vgpu_damage_merge(&dmg, true, 8));
+	KUNIT_EXPECT_FALSE(test, vgpu_damage_merge(&dmg, true, 4));
+	/* more clips than the parameter allows, or nothing to transfer */
+	KUNIT_EXPECT_TRUE(test, vgpu_damage_merge(&dmg, true, 3));
+	KUNIT_EXPECT_TRUE(test, vgpu_damage_merge(&dmg, true, 1));
+	KUNIT_EXPECT_TRUE(test, vgpu_damage_merge(&dmg, false, 8));
+	dmg = damage_of(near, 2);
+	KUNIT_EXPECT_TRUE(test, vgpu_damage_merge(&dmg, true, 8));
+	dmg = damage_of(edge, 2);
+	KUNIT_EXPECT_EQ(test, dmg.area, 2ull);
+	KUNIT_EXPECT_TRUE(test, vgpu_damage_merge(&dmg, true, 8));
+	dmg = damage_of(past, 2);
+	KUNIT_EXPECT_FALSE(test, vgpu_damage_merge(&dmg, true, 8));
+	dmg = damage_of(three, 3);
+	KUNIT_EXPECT_TRUE(test, vgpu_damage_merge(&dmg, true, 8));
+	dmg = damage_of(twice, 2);
+	KUNIT_EXPECT_TRUE(test, vgpu_damage_merge(&dmg, true, 8));
+}
+
 static struct kunit_case vgpu_display_cases[] = {
 	KUNIT_CASE(display_mode_timing),
 	KUNIT_CASE(display_crc_argb),
 	KUNIT_CASE(display_crc_over),
 	KUNIT_CASE(display_crc_compose),
+	KUNIT_CASE(display_damage_add),
+	KUNIT_CASE(display_damage_merge),
 	{}
 };
 

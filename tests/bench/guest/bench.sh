@@ -1,7 +1,9 @@
 # SPDX-License-Identifier: GPL-2.0
-# Display benchmark, in one guest: vgpu (damage clips merged, the
-# default, then sent one by one: vgpu_perclip), an older vgpu.ko when one
-# was given (vgpu_base), then the in-tree virtio_gpu, BENCH_ROUNDS times.
+# Display benchmark, in one guest: vgpu (its default, damage clips sent
+# one by one or merged as each costs the host less, then with every
+# update merged into one rectangle: vgpu_merged), an older vgpu.ko when
+# one was given (vgpu_base), then the in-tree virtio_gpu, BENCH_ROUNDS
+# times.
 # Not a pass/fail test: it fails only when a run cannot complete.
 . /run/payload/lib.sh
 N=${BENCH_FRAMES:-120}
@@ -13,15 +15,16 @@ bench() { # label
 
 [ "$MOD" = vgpu ] || fail "run with --driver vgpu"
 # Rounds alternate the drivers (BENCH_ROUNDS, default 5); the report
-# gives each driver's median with its min-max. vgpu also runs with its
-# damage clips sent one by one (vgpu_perclip).
+# gives each driver's median with its min-max. vgpu also runs with every
+# update's clips merged (damage_clips_max 1: vgpu_merged).
 round() { # driver round
 	if [ $1 = vgpu ]; then
-		echo 1 >/sys/module/vgpu/parameters/damage_clips_max
+		p=/sys/module/vgpu/parameters/damage_clips_max
+		max=$(cat $p)
 		bench "vgpu@$2"
-		echo 8 >/sys/module/vgpu/parameters/damage_clips_max
-		bench "vgpu_perclip@$2"
-		echo 1 >/sys/module/vgpu/parameters/damage_clips_max
+		echo 1 >$p
+		bench "vgpu_merged@$2"
+		echo "$max" >$p
 	else
 		bench "$1@$2"
 	fi

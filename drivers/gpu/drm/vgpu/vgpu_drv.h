@@ -127,6 +127,9 @@ bool vgpu_scanouts_blank(struct vgpu_device *vg, unsigned long timeout);
 bool vgpu_primary_dirty(struct vgpu_output *out, struct drm_framebuffer *fb,
 			const struct drm_clip_rect *clips,
 			unsigned int num_clips, unsigned int inc);
+void vgpu_damage_add(struct vgpu_damage *dmg, const struct drm_rect *r);
+bool vgpu_damage_merge(const struct vgpu_damage *dmg, bool transfer,
+		       unsigned int max);
 int vgpu_crtc_init(struct vgpu_output *out);
 const char *vgpu_mode_timing_invalid(const struct drm_display_mode *m);
 

@@ -37,6 +37,7 @@
 #include <drm/drm_gem_shmem_helper.h>
 #include <drm/drm_mm.h>
 #include <drm/drm_plane.h>
+#include <drm/drm_rect.h>
 
 #include "vgpu_compat.h"
 #include "vgpu_proto.h"
@@ -255,6 +256,19 @@ struct vgpu_crc_layer {
 	s32 y;
 	u32 w;
 	u32 h;
+};
+
+/**
+ * struct vgpu_damage - damage clips summed up, to choose how they are sent
+ *	(vgpu_damage_merge())
+ * @box: their bounding box
+ * @area: the sum of their areas, in pixels
+ * @n: how many
+ */
+struct vgpu_damage {
+	struct drm_rect box;
+	u64 area;
+	unsigned int n;
 };
 
 /**
