@@ -1289,7 +1289,9 @@ static int t_dirtyfb(void)
 			break;
 		}
 		/* four clips far apart: one by one unless beyond damage_clips_max */
-		cases[1].cmds = maxes[m] >= 4 ? 8 : 2;
+		cases[1].cmds = 2;
+		if (maxes[m] >= 4)
+			cases[1].cmds = 8;
 		for (unsigned int i = 0; i < ARRAY_SIZE(cases) && !ret; i++) {
 			uint32_t fb_id = d.fb_id;
 			long q0, n0, q, n;
@@ -1314,9 +1316,10 @@ static int t_dirtyfb(void)
 				break;
 			}
 			if (q != cases[i].cmds || n != !!cases[i].cmds) {
-				fprintf(stderr, "DIRTYFB (damage_clips_max %ld), %s: %ld commands, %ld kicks; want %ld, %d\n",
-					maxes[m], cases[i].what, q, n, cases[i].cmds,
-					!!cases[i].cmds);
+				fprintf(stderr,
+					"DIRTYFB max %ld, %s: %ld cmds, %ld kicks; want %ld, %d\n",
+					maxes[m], cases[i].what, q, n,
+					cases[i].cmds, !!cases[i].cmds);
 				ret = -EPROTO;
 			}
 		}
