@@ -35,8 +35,8 @@
  * 64Ki pixels does, so clips are merged while the box adds at most that
  * much per clip it saves: two neighbouring clips become one, four small
  * clips in the corners of the screen stay four (merged, they cost the
- * host a full-screen copy an update: 2 to 4.7 times QEMU's time per
- * update in three runs).
+ * host a full-screen copy an update: 1.9 to 4.7 times QEMU's time per
+ * update in four runs).
  * A framebuffer the host draws (a 3D resource or a blob) has nothing to
  * transfer, so its clips are always merged into one flush. More clips
  * than the module parameter ``damage_clips_max`` (default 8) are always
