@@ -30,6 +30,10 @@ MEMORY_TARGET = 0.7
 def value(phase, ph):
     """The compared figure and, per operation, guest CPU (the QEMU vCPU
     threads' time), host commands and notifications (QEMU's trace)."""
+    if phase == "submit_latency_pct":
+        if "p50_us" not in ph:
+            return None
+        return {"p50": float(ph["p50_us"]), "p90": float(ph["p90_us"])}
     if phase in MEMORY:
         if "slab_b" not in ph:
             return None
@@ -81,6 +85,23 @@ def main():
             cells += [stats.cell(c), f"{rb:.2f}" if rb else "-"]
         cells += [stats.cell(b), f"{r:.2f}", stats.verdict(r, target, higher)]
         print("| " + " | ".join(cells) + " |")
+        if phase != "submit_latency":
+            continue
+        # each round's median and 90th percentile of its round trips
+        for pct in ("p50", "p90"):
+            a = figs.get(("vgpu", "submit_latency_pct", pct), [])
+            b = figs.get(("virtio_gpu", "submit_latency_pct", pct), [])
+            if not a or not b:
+                continue
+            r = stats.ratio(a, b)
+            cells = [phase, f"us per submission, waited, {pct} of a round", stats.cell(a)]
+            if base:
+                c = figs.get(("vgpu_base", "submit_latency_pct", pct), [])
+                rb = stats.ratio(a, c)
+                cells += [stats.cell(c), f"{rb:.2f}" if rb else "-"]
+            cells += [stats.cell(b), f"{r:.2f}",
+                      stats.verdict(r, target, higher) if pct == "p50" else "-"]
+            print("| " + " | ".join(cells) + " |")
     print()
     print("Per operation, medians: guest CPU (QEMU vCPU threads), QEMU's other "
           "threads (virgl runs there), host commands and notifications (QEMU trace), "

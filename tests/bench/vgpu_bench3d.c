@@ -7,7 +7,9 @@
  *
  * Phases:
  *   submit_latency  a 4-byte SUBMIT_3D (a virgl NOP) with an out fence,
- *                   waited for before the next one
+ *                   waited for before the next one; the mean round trip,
+ *                   and its median and 90th percentile as
+ *                   "BENCH LABEL/submit_latency_pct p50_us=M p90_us=P"
  *   submit_rate     the same submissions back to back, only the last one
  *                   waited for
  *   bo_4k           RESOURCE_CREATE of a 32x32 BGRA texture (4 KiB), then
@@ -172,14 +174,21 @@ static int phase_mem(const char *name, int dev, bool dumb, unsigned int n)
 	return ret ? 1 : 0;
 }
 
+static int cmp_i64(const void *a, const void *b)
+{
+	int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
 int main(int argc, char **argv)
 {
 	unsigned int n = argc > 2 ? (unsigned int)atoi(argv[2]) : 500;
-	int64_t w0, c0;
+	int64_t w0, c0, *trip;
 	int f, card;
 
-	if (argc < 2) {
-		fprintf(stderr, "usage: vgpu_bench3d LABEL [count]\n");
+	if (argc < 2 || !n) {
+		fprintf(stderr, "usage: vgpu_bench3d LABEL [count (> 0)]\n");
 		return 2;
 	}
 	label = argv[1];
@@ -196,17 +205,29 @@ int main(int argc, char **argv)
 		return 1;
 	}
 
+	trip = calloc(n, sizeof(*trip));
+	if (!trip)
+		return 1;
 	mark("submit_latency");
 	w0 = now_us();
 	c0 = cpu_us();
 	for (unsigned int i = 0; i < n; i++) {
+		int64_t t0 = now_us();
+
 		f = submit(1);
 		if (f < 0 || fence_wait(f)) {
 			fprintf(stderr, "submit_latency %u failed\n", i);
 			return 1;
 		}
+		trip[i] = now_us() - t0;
 	}
 	report("submit_latency", n, now_us() - w0, cpu_us() - c0);
+	/* the round trips' median and 90th percentile, beside the mean */
+	qsort(trip, n, sizeof(*trip), cmp_i64);
+	fprintf(rig, "BENCH %s/submit_latency_pct p50_us=%" PRId64 " p90_us=%" PRId64 "\n",
+		label, trip[(n - 1) / 2], trip[(n * 9 + 9) / 10 - 1]);
+	fflush(rig);
+	free(trip);
 
 	mark("submit_rate");
 	w0 = now_us();
