@@ -1155,42 +1155,6 @@ static int t_prime_self(void)
 	return 0;
 }
 
-static int t_damage(void)
-{
-	struct output *o = &outs[0];
-	uint32_t dmg = prop_id(o->primary_id, DRM_MODE_OBJECT_PLANE, "FB_DAMAGE_CLIPS");
-	struct drm_mode_rect r[20];
-	struct dumb d;
-	int ret = 0;
-
-	if (!dmg)
-		SKIP("no FB_DAMAGE_CLIPS on the primary plane");
-	ret = light(o, &d);
-	CHECK(!ret, "lighting the output: %s", strerror(-ret));
-	for (unsigned int n = 1; n <= 20 && !ret; n += 19) {
-		drmModeAtomicReq *req = drmModeAtomicAlloc();
-		uint32_t blob;
-
-		for (unsigned int i = 0; i < n; i++)
-			r[i] = (struct drm_mode_rect){ 20 * i, 10 * i, 20 * i + 16, 10 * i + 8 };
-		dumb_fill(&d, 0x777777 * n);
-		ret = drmModeCreatePropertyBlob(fd, r, n * sizeof(r[0]), &blob) ? -errno : 0;
-		if (ret)
-			break;
-		drmModeAtomicAddProperty(req, o->primary_id, dmg, blob);
-		add(req, o->primary_id, DRM_MODE_OBJECT_PLANE, "FB_ID", d.fb_id);
-		ret = drmModeAtomicCommit(fd, req, 0, NULL) ? -errno : 0;
-		drmModeAtomicFree(req);
-		drmModeDestroyPropertyBlob(fd, blob);
-	}
-	if (!ret)
-		ret = drmModeDirtyFB(fd, d.fb_id, NULL, 0) ? -errno : 0;
-	output_off(o);
-	dumb_destroy(&d);
-	CHECK(!ret, "damage commit: %s", strerror(-ret));
-	return 0;
-}
-
 static long queue_counter(const char *key)
 {
 	return info_line_value("queue control:", key);
@@ -1210,6 +1174,86 @@ static bool queue_idle(void)
 		usleep(1000);
 	}
 	return false;
+}
+
+/*
+ * A damage commit (FB_DAMAGE_CLIPS) on the shown framebuffer: 1 clip, 2
+ * side by side, 4 in the corners and 20 on a diagonal. On vgpu (its queue
+ * counters in debugfs) the clips go as a transfer and a flush each, or as
+ * one pair for their bounding box: merged when side by side or beyond
+ * damage_clips_max (8 by default), one by one in the corners.
+ */
+static int t_damage(void)
+{
+	struct output *o = &outs[0];
+	uint32_t dmg = prop_id(o->primary_id, DRM_MODE_OBJECT_PLANE, "FB_DAMAGE_CLIPS");
+	int w = o->mode.hdisplay, h = o->mode.vdisplay;
+	struct drm_mode_rect diag[20];
+	struct drm_mode_rect near[2] = { { 0, 0, 64, 64 }, { 128, 0, 192, 64 } };
+	struct drm_mode_rect corners[4] = {
+		{ 0, 0, 64, 64 }, { w - 64, 0, w, 64 },
+		{ 0, h - 64, 64, h }, { w - 64, h - 64, w, h },
+	};
+	struct {
+		const char *what;
+		struct drm_mode_rect *r;
+		unsigned int n;
+		long cmds;
+	} cases[] = {
+		{ "one clip", diag, 1, 2 },
+		{ "two clips side by side", near, 2, 2 },
+		{ "four clips in the corners", corners, 4, 8 },
+		{ "20 clips", diag, 20, 2 },
+	};
+	bool count = queue_counter("queued") >= 0;
+	struct dumb d;
+	int ret = 0;
+
+	if (!dmg)
+		SKIP("no FB_DAMAGE_CLIPS on the primary plane");
+	for (unsigned int i = 0; i < 20; i++)
+		diag[i] = (struct drm_mode_rect){ 20 * i, 10 * i, 20 * i + 16, 10 * i + 8 };
+	ret = light(o, &d);
+	CHECK(!ret, "lighting the output: %s", strerror(-ret));
+	for (unsigned int i = 0; i < ARRAY_SIZE(cases) && !ret; i++) {
+		drmModeAtomicReq *req = drmModeAtomicAlloc();
+		long q0 = 0, q;
+		uint32_t blob;
+
+		dumb_fill(&d, 0x777777 * (i + 1));
+		if (drmModeCreatePropertyBlob(fd, cases[i].r,
+					      cases[i].n * sizeof(cases[i].r[0]), &blob))
+			ret = -errno;
+		if (ret) {
+			drmModeAtomicFree(req);
+			break;
+		}
+		drmModeAtomicAddProperty(req, o->primary_id, dmg, blob);
+		add(req, o->primary_id, DRM_MODE_OBJECT_PLANE, "FB_ID", d.fb_id);
+		if (count && !queue_idle()) {
+			fprintf(stderr, "damage, %s: the control queue stayed busy\n",
+				cases[i].what);
+			ret = -EBUSY;
+		}
+		if (!ret) {
+			q0 = queue_counter("queued");
+			ret = drmModeAtomicCommit(fd, req, 0, NULL) ? -errno : 0;
+		}
+		q = queue_counter("queued") - q0;
+		drmModeAtomicFree(req);
+		drmModeDestroyPropertyBlob(fd, blob);
+		if (!ret && count && q != cases[i].cmds) {
+			fprintf(stderr, "damage, %s: %ld commands; want %ld\n",
+				cases[i].what, q, cases[i].cmds);
+			ret = -EPROTO;
+		}
+	}
+	if (!ret)
+		ret = drmModeDirtyFB(fd, d.fb_id, NULL, 0) ? -errno : 0;
+	output_off(o);
+	dumb_destroy(&d);
+	CHECK(!ret, "damage commit: %s", strerror(-ret));
+	return 0;
 }
 
 /* DIRTYFB of @fb_id with @flags and @n of @clips; 0 or -errno. */
