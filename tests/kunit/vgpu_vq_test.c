@@ -620,6 +620,42 @@ static void vq_snapshot(struct kunit *test)
 	vq_teardown(test);
 }
 
+/*
+ * What the host has not answered, oldest first with its header and age,
+ * and how long the slowest answer took once it came.
+ */
+static void vq_pending_oldest_first(struct kunit *test)
+{
+	struct vq_ctx *ctx = test->priv;
+	struct vgpu_buf *old = display_info_buf(test), *young = capset_buf(test, 1);
+	const struct virtio_gpu_ctrl_hdr *hdr;
+	struct vgpu_vq_waiting w[2];
+
+	KUNIT_EXPECT_EQ(test, vgpu_vq_pending(&ctx->q, w, ARRAY_SIZE(w)), 0u);
+	ctx->host->q[0].hold = true;
+	KUNIT_ASSERT_EQ(test, vgpu_vq_submit(&ctx->q, &old, 1, HZ), 0);
+	msleep(30);
+	KUNIT_ASSERT_EQ(test, vgpu_vq_submit(&ctx->q, &young, 1, HZ), 0);
+	KUNIT_EXPECT_EQ(test, vgpu_vq_pending(&ctx->q, w, ARRAY_SIZE(w)), 2u);
+	hdr = (const struct virtio_gpu_ctrl_hdr *)w[0].head;
+	KUNIT_EXPECT_EQ(test, le32_to_cpu(hdr->type), (u32)VIRTIO_GPU_CMD_GET_DISPLAY_INFO);
+	hdr = (const struct virtio_gpu_ctrl_hdr *)w[1].head;
+	KUNIT_EXPECT_EQ(test, le32_to_cpu(hdr->type), (u32)VIRTIO_GPU_CMD_GET_CAPSET_INFO);
+	KUNIT_EXPECT_GE(test, jiffies_to_msecs(w[0].age), 20u);
+	KUNIT_EXPECT_GT(test, w[0].age, w[1].age);
+	/* Room for one: the count is still every buffer on the ring. */
+	memset(w, 0, sizeof(w));
+	KUNIT_EXPECT_EQ(test, vgpu_vq_pending(&ctx->q, w, 1), 2u);
+	KUNIT_EXPECT_EQ(test, w[1].age, 0ul);
+	KUNIT_EXPECT_EQ(test, ctx->q.stats.longest, 0ul);
+	KUNIT_EXPECT_EQ(test, vgpu_fake_host_release(ctx->host, 0, false), 2u);
+	KUNIT_EXPECT_EQ(test, vgpu_vq_pending(&ctx->q, w, ARRAY_SIZE(w)), 0u);
+	KUNIT_EXPECT_GE(test, jiffies_to_msecs(ctx->q.stats.longest), 20u);
+	vgpu_buf_put(old);
+	vgpu_buf_put(young);
+	vq_teardown(test);
+}
+
 /* A payload the buffer owns reaches the device intact, small or large. */
 static void vq_owned_payload(struct kunit *test)
 {
@@ -735,6 +771,7 @@ static struct kunit_case vgpu_vq_cases[] = {
 	KUNIT_CASE(vq_flush_gives_back_held),
 	KUNIT_CASE(vq_pause_reset),
 	KUNIT_CASE(vq_snapshot),
+	KUNIT_CASE(vq_pending_oldest_first),
 	KUNIT_CASE(vq_buf_alloc_rules),
 	KUNIT_CASE(vq_owned_payload),
 	KUNIT_CASE(vq_buf_tail),

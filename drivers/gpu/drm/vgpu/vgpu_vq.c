@@ -569,12 +569,14 @@ EXPORT_SYMBOL_IF_KUNIT(vgpu_vq_panic_submit);
 static unsigned int vgpu_vq_take_used(struct vgpu_vq *q,
 				      struct list_head *done)
 {
+	unsigned long now = jiffies;
 	struct vgpu_buf *buf;
 	unsigned int len, n = 0;
 	u32 room;
 
 	lockdep_assert_held(&q->lock);
 	while ((buf = virtqueue_get_buf(q->vq, &len))) {
+		q->stats.longest = max(q->stats.longest, now - buf->queued_at);
 		room = buf->resp_len;
 		if (!buf->data_to_device)
 			room += buf->data_len;
@@ -842,3 +844,36 @@ void vgpu_vq_snapshot(struct vgpu_vq *q, struct vgpu_vq_state *st)
 	spin_unlock_irqrestore(&q->lock, flags);
 }
 EXPORT_SYMBOL_IF_KUNIT(vgpu_vq_snapshot);
+
+/**
+ * vgpu_vq_pending - the buffers still waiting for their answer, oldest first
+ * @q: queue
+ * @out: filled with up to @max entries
+ * @max: room in @out
+ *
+ * Context: any.
+ *
+ * Return: the number of buffers on the ring (may exceed @max; only @max
+ * are described).
+ */
+unsigned int vgpu_vq_pending(struct vgpu_vq *q, struct vgpu_vq_waiting *out,
+			     unsigned int max)
+{
+	unsigned long flags, now = jiffies;
+	struct vgpu_buf *buf;
+	unsigned int n = 0;
+
+	spin_lock_irqsave(&q->lock, flags);
+	list_for_each_entry(buf, &q->pending, link) {
+		if (n < max) {
+			memset(out[n].head, 0, sizeof(out[n].head));
+			memcpy(out[n].head, buf->req,
+			       min_t(size_t, sizeof(out[n].head), buf->req_len));
+			out[n].age = now - buf->queued_at;
+		}
+		n++;
+	}
+	spin_unlock_irqrestore(&q->lock, flags);
+	return n;
+}
+EXPORT_SYMBOL_IF_KUNIT(vgpu_vq_pending);

@@ -96,6 +96,8 @@ struct vgpu_buf {
  * @flushed: buffers reclaimed by teardown without an answer
  * @callbacks: virtqueue callbacks (the device's interrupts) that found
  *	       answers
+ * @longest: the longest a buffer waited for its answer, in jiffies (how
+ *	     close the device came to the hang timeout)
  */
 struct vgpu_vq_stats {
 	u64 queued;
@@ -105,6 +107,7 @@ struct vgpu_vq_stats {
 	u64 full_timeouts;
 	u64 flushed;
 	u64 callbacks;
+	unsigned long longest;
 };
 
 /**
@@ -200,5 +203,21 @@ struct vgpu_vq_state {
 };
 
 void vgpu_vq_snapshot(struct vgpu_vq *q, struct vgpu_vq_state *st);
+
+/* The bytes of a request kept by vgpu_vq_pending(): a command's header. */
+#define VGPU_VQ_HEAD_LEN 24
+
+/**
+ * struct vgpu_vq_waiting - one buffer on the ring, for reporting
+ * @head: the first bytes of its request (zero-padded)
+ * @age: jiffies since it was placed on the ring
+ */
+struct vgpu_vq_waiting {
+	u8 head[VGPU_VQ_HEAD_LEN];
+	unsigned long age;
+};
+
+unsigned int vgpu_vq_pending(struct vgpu_vq *q, struct vgpu_vq_waiting *out,
+			     unsigned int max);
 
 #endif /* VGPU_VQ_H */

@@ -62,5 +62,20 @@ for q in control cursor; do
 	[ "$2" -gt 0 ] || fail "queue $q has no ring"
 	[ "$6" = 0 ] || fail "queue $q has $6 buffers in flight 2 s after the tests"
 	[ "$8" = 0 ] || fail "queue $q is dead"
+	# the slowest answer so far, within the hang timeout
+	l=$(v "queue $q" | sed -n 's/.* longest_wait_ms \([0-9]*\)$/\1/p')
+	[ -n "$l" ] || fail "queue $q has no longest_wait_ms: $(v "queue $q")"
+	t=$(cat /sys/module/vgpu/parameters/hang_timeout_ms)
+	[ "$t" = 0 ] || [ "$l" -lt "$t" ] || fail "queue $q: an answer took $l ms"
 done
+
+# Idle queues: no command waits for an answer (within 2 s, as above).
+p=/sys/kernel/debug/dri/0/vgpu_pending
+[ -r $p ] || fail "$p missing"
+n=20
+while [ -n "$(cat $p)" ] && [ $n -gt 0 ]; do
+	n=$((n - 1))
+	sleep 0.1
+done
+[ -z "$(cat $p)" ] || fail "commands pending on idle queues: $(head -n 3 $p)"
 exit 0
